@@ -1,0 +1,33 @@
+//! The Switchboard Webhook API v1 wire contract: every request and response body, shared by
+//! the console (a tolerant reader) and the reference server (a strict writer). No I/O here.
+
+mod capabilities;
+mod delivery;
+mod envelope;
+mod event_type;
+mod problem;
+mod tolerant;
+mod webhook;
+
+pub use capabilities::{Capabilities, Feature};
+pub use delivery::{
+    Attempt, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, EmitEvent, EmittedEvent,
+    RecoverRequest, RecoverResult, StatsBucket, Stats, TestSend,
+};
+pub use envelope::{Envelope, Meta};
+pub use event_type::{EventField, EventType};
+pub use problem::{FieldError, Problem};
+pub use tolerant::{Id, Timestamp};
+pub use webhook::{
+    Auth, Delay, DelayUnit, EndpointOverview, EndpointStatus, Filter, Format, RotatedSecret,
+    Webhook, WebhookInput, WebhookPatch,
+};
+
+/// Path prefix of every route of the API, below the backend's base URL.
+pub const API_PREFIX: &str = "/api/v1";
+/// Page size when a list request names none.
+pub const DEFAULT_LIMIT: u32 = 50;
+/// Largest page size a list request may ask for.
+pub const MAX_LIMIT: u32 = 200;
+/// Largest response body an attempt record keeps.
+pub const MAX_RECORDED_BODY: usize = 64 * 1024;
