@@ -1,0 +1,201 @@
+//! The release bundle in `dist/`: building it with trunk, checking it fits the console's CSP,
+//! and measuring it.
+
+use crate::process;
+use crate::tools::ToolEnv;
+use crate::workspace::Workspace;
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// `trunk build --release` into `dist/`, then the CSP check and a size table.
+pub fn build(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
+    // trunk runs cargo with --offline (Trunk.toml), so the crates must be downloaded first.
+    process::run(tools.command(&cargo()).arg("fetch").current_dir(&ws.root))?;
+    process::run(
+        tools
+            .command("trunk")
+            .args(["build", "--release"])
+            .current_dir(&ws.root),
+    )?;
+    let html_path = ws.dist().join("index.html");
+    let html = fs::read_to_string(&html_path)
+        .map_err(|e| format!("trunk wrote no {}: {e}", html_path.display()))?;
+    check_csp_ready(&html)?;
+    print!("{}", size_table(&ws.dist()));
+    Ok(())
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
+}
+
+/// The console is served with `script-src 'self' 'wasm-unsafe-eval'`: any inline script would
+/// be blocked and the app would never start, so the build fails here instead.
+pub fn check_csp_ready(html: &str) -> Result<(), String> {
+    let lower = html.to_ascii_lowercase();
+    let mut rest = lower.as_str();
+    let mut external = 0;
+    while let Some(start) = rest.find("<script") {
+        let tag_end = rest[start..]
+            .find('>')
+            .map(|i| start + i)
+            .ok_or("dist/index.html has an unterminated <script> tag")?;
+        let tag = &rest[start..=tag_end];
+        if !tag.contains(" src=") {
+            return Err(format!(
+                "dist/index.html has an inline script ({tag}), which the console's CSP blocks"
+            ));
+        }
+        let close = rest[tag_end..]
+            .find("</script>")
+            .map(|i| tag_end + i)
+            .ok_or("dist/index.html has a <script> without </script>")?;
+        if !rest[tag_end + 1..close].trim().is_empty() {
+            return Err("dist/index.html has a <script src> with inline code too".into());
+        }
+        external += 1;
+        rest = &rest[close..];
+    }
+    if has_inline_handler(&lower) {
+        return Err("dist/index.html has an inline event handler attribute".into());
+    }
+    if external == 0 {
+        return Err("dist/index.html loads no script: the console would never start".into());
+    }
+    if !lower.contains("name=\"switchboard-wasm\"") || !lower.contains("name=\"switchboard-js\"") {
+        return Err("dist/index.html lacks the switchboard-js / switchboard-wasm meta tags the loader reads (see pattern_script in Trunk.toml)".into());
+    }
+    Ok(())
+}
+
+/// `onclick=` and friends are inline script as far as CSP is concerned.
+fn has_inline_handler(lower_html: &str) -> bool {
+    lower_html.match_indices(" on").any(|(i, _)| {
+        let name: String = lower_html[i + 3..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
+        !name.is_empty() && lower_html[i + 3 + name.len()..].starts_with('=')
+    })
+}
+
+/// Raw and gzip sizes of the wasm, js and css files in `dist`, as a printable table.
+pub fn size_table(dist: &Path) -> String {
+    let mut files: Vec<_> = fs::read_dir(dist)
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| matches!(ext(p), "wasm" | "js" | "css"));
+    files.sort_by_key(|p| (ext(p).to_string(), p.clone()));
+    let mut table = String::from("xtask: bundle sizes (raw / gzip -9)\n");
+    for path in files {
+        let Ok(bytes) = fs::read(&path) else { continue };
+        let gz = gzip_len(&bytes).map(kib).unwrap_or_else(|| "?".to_string());
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        table.push_str(&format!(
+            "  {:<4} {:>10} / {:>10}  {name}\n",
+            ext(&path),
+            kib(bytes.len()),
+            gz
+        ));
+    }
+    table
+}
+
+fn ext(path: &Path) -> &str {
+    path.extension().and_then(|e| e.to_str()).unwrap_or("")
+}
+
+fn kib(bytes: usize) -> String {
+    format!("{:.1} KiB", bytes as f64 / 1024.0)
+}
+
+/// Compressed length via the system gzip; sizes are informative, so no gzip means "?".
+fn gzip_len(bytes: &[u8]) -> Option<usize> {
+    let mut child = Command::new("gzip")
+        .args(["-9", "-c"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let input = bytes.to_vec();
+    // Written from another thread so a full stdout pipe cannot deadlock the write.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output().ok()?;
+    writer.join().ok()?.ok()?;
+    output.status.success().then_some(output.stdout.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"<!doctype html><html><head>
+<meta name="switchboard-js" content="/switchboard-1.js"><meta name="switchboard-wasm" content="/switchboard-1_bg.wasm">
+<link rel="modulepreload" href="/switchboard-1.js" crossorigin="anonymous" integrity="sha384-x">
+<script type="module" src="/boot-2.js" integrity="sha384-y"></script>
+</head><body><noscript>Switchboard needs JavaScript</noscript></body></html>"#;
+
+    #[test]
+    fn a_bundle_with_only_external_scripts_passes() {
+        check_csp_ready(GOOD).unwrap();
+    }
+
+    #[test]
+    fn trunks_default_inline_loader_is_rejected() {
+        let html = GOOD.replace(
+            r#"<script type="module" src="/boot-2.js" integrity="sha384-y"></script>"#,
+            "<script type=\"module\">\nimport init from '/switchboard-1.js';\nawait init();\n</script>",
+        );
+        let err = check_csp_ready(&html).unwrap_err();
+        assert!(err.contains("inline script"), "{err}");
+    }
+
+    #[test]
+    fn inline_handlers_and_missing_loader_are_rejected() {
+        let handler = GOOD.replace("<body>", "<body onload=\"start()\">");
+        assert!(check_csp_ready(&handler)
+            .unwrap_err()
+            .contains("event handler"));
+        let no_script = GOOD.replace(
+            r#"<script type="module" src="/boot-2.js" integrity="sha384-y"></script>"#,
+            "",
+        );
+        assert!(check_csp_ready(&no_script)
+            .unwrap_err()
+            .contains("no script"));
+        let no_meta = GOOD.replace("switchboard-wasm", "other");
+        assert!(check_csp_ready(&no_meta).unwrap_err().contains("meta"));
+    }
+
+    #[test]
+    fn words_starting_with_on_are_not_handlers() {
+        assert!(!has_inline_handler("<p> only one</p><a data-x=\"1\">"));
+        assert!(has_inline_handler("<img src=x onerror=alert(1)>"));
+    }
+
+    #[test]
+    fn size_table_lists_bundle_files_with_gzip_sizes() {
+        let dir = std::env::temp_dir().join(format!("xtask-sizes-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("app_bg.wasm"), vec![0u8; 4096]).unwrap();
+        fs::write(dir.join("app.js"), "x".repeat(2048)).unwrap();
+        fs::write(dir.join("index.html"), "<html>").unwrap();
+        let table = size_table(&dir);
+        fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            table.contains("app_bg.wasm") && table.contains("4.0 KiB"),
+            "{table}"
+        );
+        assert!(
+            table.contains("app.js") && table.contains("2.0 KiB"),
+            "{table}"
+        );
+        assert!(!table.contains("index.html"), "{table}");
+        // Zeros compress to far below a KiB; "?" would mean gzip was not found.
+        assert!(!table.contains('?'), "{table}");
+    }
+}
