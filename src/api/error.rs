@@ -1,0 +1,259 @@
+//! `ApiError`: every way a request can fail, and the pure mapping from an HTTP response to it.
+
+use serde::de::DeserializeOwned;
+use switchboard_api::{Envelope, FieldError, Problem};
+
+/// Longest piece of a non-JSON error body kept for the message; bodies are never shown as HTML.
+const SNIPPET_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// No HTTP response at all: server down, DNS, connection reset, CORS, offline.
+    Network { message: String },
+    /// The request was cancelled by the user or by leaving the page.
+    Aborted,
+    /// The server answered with a non-2xx status.
+    Http {
+        status: u16,
+        problem: Problem,
+        /// Seconds from `Retry-After`, on 429 and 503.
+        retry_after: Option<u32>,
+    },
+    /// A 2xx whose body is not what the contract promises.
+    Decode { status: u16, message: String },
+}
+
+impl ApiError {
+    pub fn status_code(&self) -> Option<u16> {
+        match self {
+            ApiError::Http { status, .. } | ApiError::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            ApiError::Http { problem, .. } => &problem.errors,
+            _ => &[],
+        }
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ApiError::Http { problem, .. } => problem.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn is_unauthorised(&self) -> bool {
+        self.status_code() == Some(401)
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ApiError::Http { status: 404, .. })
+    }
+
+    /// One sentence for a person: what happened and, where it helps, what to do.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Network { .. } => {
+                "Cannot reach the server. Check the base URL and that the server is running.".into()
+            }
+            ApiError::Aborted => "The request was cancelled.".into(),
+            ApiError::Decode { status, message } => {
+                format!("The server's answer ({status}) could not be read: {message}")
+            }
+            ApiError::Http {
+                status,
+                problem,
+                retry_after,
+            } => {
+                let lead = match status {
+                    400 => "The server rejected the request",
+                    401 => "Unauthorised: the server did not accept the token",
+                    403 => "Forbidden: the token lacks the permission or the feature is off",
+                    404 => "Not found",
+                    409 => "Conflict",
+                    413 => "The request is too large",
+                    422 => "Some fields are not valid",
+                    429 => "Too many requests",
+                    500..=599 => "The server failed",
+                    _ => "The request failed",
+                };
+                let mut out = format!("{lead} ({status})");
+                let detail = problem
+                    .detail
+                    .as_deref()
+                    .filter(|d| !d.trim().is_empty())
+                    .or(Some(problem.title.as_str()).filter(|t| !t.trim().is_empty()));
+                if let Some(detail) = detail {
+                    out.push_str(": ");
+                    out.push_str(detail);
+                }
+                if let Some(secs) = retry_after {
+                    out.push_str(&format!(". Retry in {secs} s"));
+                }
+                out
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Maps a non-2xx response to an error. A problem+json (or any JSON object with a title or
+/// detail) is read as such; anything else (HTML error pages, junk, empty) becomes a problem
+/// whose detail is a short plain-text snippet of the body.
+pub fn error_from_response(status: u16, body: &str, retry_after: Option<&str>) -> ApiError {
+    let retry_after = retry_after.and_then(|v| v.trim().parse::<u32>().ok());
+    let problem = serde_json::from_str::<Problem>(body)
+        .ok()
+        .filter(|p| !p.title.is_empty() || p.detail.is_some() || !p.errors.is_empty())
+        .map(|mut p| {
+            p.status = status;
+            p
+        })
+        .unwrap_or_else(|| Problem {
+            kind: "about:blank".into(),
+            title: String::new(),
+            status,
+            detail: snippet(body),
+            request_id: None,
+            errors: Vec::new(),
+        });
+    ApiError::Http {
+        status,
+        problem,
+        retry_after,
+    }
+}
+
+/// Reads a 2xx body as the success envelope.
+pub fn decode_envelope<T: DeserializeOwned>(status: u16, body: &str) -> Result<Envelope<T>, ApiError> {
+    if body.trim().is_empty() {
+        return Err(ApiError::Decode {
+            status,
+            message: "the body is empty".into(),
+        });
+    }
+    serde_json::from_str::<Envelope<T>>(body).map_err(|e| ApiError::Decode {
+        status,
+        message: if e.is_syntax() || e.is_eof() {
+            format!("not valid JSON ({e})")
+        } else {
+            format!("unexpected shape ({e})")
+        },
+    })
+}
+
+/// A plain-text excerpt of a body: tags dropped, whitespace collapsed, cut to a sane length.
+fn snippet(body: &str) -> Option<String> {
+    let mut text = String::with_capacity(body.len().min(4 * SNIPPET_CHARS));
+    let mut in_tag = false;
+    let mut last_space = true;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                if !last_space {
+                    text.push(' ');
+                    last_space = true;
+                }
+            }
+            _ if in_tag => {}
+            c if c.is_whitespace() || c.is_control() => {
+                if !last_space {
+                    text.push(' ');
+                    last_space = true;
+                }
+            }
+            c => {
+                text.push(c);
+                last_space = false;
+            }
+        }
+        if text.chars().count() > SNIPPET_CHARS {
+            break;
+        }
+    }
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let mut out: String = text.chars().take(SNIPPET_CHARS).collect();
+    if text.chars().count() > SNIPPET_CHARS {
+        out.push('…');
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_api::Webhook;
+
+    #[test]
+    fn problem_json_keeps_field_errors() {
+        let e = error_from_response(
+            422,
+            r#"{"type":"about:blank","title":"Invalid webhook","status":422,"detail":"2 fields are invalid",
+               "request_id":"req_1","errors":[{"field":"url","message":"must use https"}]}"#,
+            None,
+        );
+        assert_eq!(e.status_code(), Some(422));
+        assert_eq!(e.field_errors()[0].field, "url");
+        assert_eq!(e.request_id(), Some("req_1"));
+        assert!(e.message().contains("2 fields are invalid"), "{}", e.message());
+    }
+
+    #[test]
+    fn html_error_page_becomes_plain_snippet() {
+        let e = error_from_response(
+            502,
+            "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><script>alert(1)</script></body></html>",
+            None,
+        );
+        let msg = e.message();
+        assert!(msg.starts_with("The server failed (502)"), "{msg}");
+        assert!(!msg.contains('<'), "{msg}");
+        assert!(msg.contains("Bad Gateway"), "{msg}");
+    }
+
+    #[test]
+    fn empty_and_junk_bodies() {
+        let e = error_from_response(500, "", None);
+        assert_eq!(e.message(), "The server failed (500)");
+        let e = error_from_response(503, "\u{0}\u{1}garbage{{{", Some("7"));
+        assert!(e.message().contains("garbage"));
+        assert!(e.message().ends_with("Retry in 7 s"), "{}", e.message());
+        let long = "x".repeat(10_000);
+        let e = error_from_response(500, &long, None);
+        assert!(e.message().chars().count() < 300);
+    }
+
+    #[test]
+    fn unauthorised_is_recognised() {
+        let e = error_from_response(401, r#"{"title":"Unauthorized","status":401}"#, None);
+        assert!(e.is_unauthorised());
+        assert!(e.message().starts_with("Unauthorised"));
+    }
+
+    #[test]
+    fn success_bodies_that_break_the_contract() {
+        let e = decode_envelope::<Webhook>(200, "").unwrap_err();
+        assert!(matches!(e, ApiError::Decode { .. }));
+        let e = decode_envelope::<Webhook>(200, r#"{"data": {"id": 1, "url": "https://a"#).unwrap_err();
+        assert!(e.message().contains("not valid JSON"), "{}", e.message());
+        let e = decode_envelope::<Webhook>(200, r#"{"data": [1, 2]}"#).unwrap_err();
+        assert!(e.message().contains("unexpected shape"), "{}", e.message());
+        let ok = decode_envelope::<Webhook>(200, r#"{"data": {"id": 1, "url": "https://a"}}"#).unwrap();
+        assert_eq!(ok.data.id.as_str(), "1");
+    }
+}

@@ -1,0 +1,8 @@
+//! Switchboard console: a Leptos (CSR) admin console for the Switchboard Webhook API.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod format;
+pub mod pages;
+pub mod state;

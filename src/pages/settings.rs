@@ -1,0 +1,194 @@
+//! Settings / Connect: base URL and token, capability discovery, theme and time zone.
+
+use crate::state::{
+    default_base_url, use_connection, use_settings, use_toasts, Connection, Phase, Theme,
+    TimeZoneMode,
+};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use switchboard_api::Feature;
+
+/// Only same-app paths are followed after connecting: never another origin.
+fn safe_next(next: Option<String>) -> Option<String> {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
+}
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let conn = use_connection();
+    let settings = use_settings();
+    let toasts = use_toasts();
+    let query = use_query_map();
+    let navigate = use_navigate();
+
+    let initial = conn.connection.get_untracked();
+    let base_url = RwSignal::new(
+        initial
+            .as_ref()
+            .map(|c| c.base_url.clone())
+            .unwrap_or_else(default_base_url),
+    );
+    let token = RwSignal::new(initial.as_ref().map(|c| c.token.clone()).unwrap_or_default());
+    let remember = RwSignal::new(initial.as_ref().map(|c| c.remember).unwrap_or(false));
+    let show_token = RwSignal::new(false);
+
+    let connect = Action::new_local(move |c: &Connection| {
+        let c = c.clone();
+        async move { conn.connect(c).await }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = connect.value().get() {
+            match result {
+                Ok(_) => {
+                    toasts.success("Connected");
+                    if let Some(next) = safe_next(query.get_untracked().get("next")) {
+                        navigate(&next, Default::default());
+                    }
+                }
+                Err(e) => toasts.error(e.message()),
+            }
+        }
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        connect.dispatch(Connection {
+            base_url: base_url.get_untracked().trim().to_owned(),
+            token: token.get_untracked().trim().to_owned(),
+            remember: remember.get_untracked(),
+        });
+    };
+    let disconnect = move |_| {
+        conn.disconnect();
+        token.set(String::new());
+        toasts.info("Disconnected: the token is forgotten");
+    };
+
+    let status = move || match conn.phase.get() {
+        Phase::Disconnected => view! {
+            <p class="muted" data-testid="connection-status">"Not connected."</p>
+        }
+        .into_any(),
+        Phase::Connecting => view! {
+            <p class="muted" data-testid="connection-status" role="status">"Connecting…"</p>
+        }
+        .into_any(),
+        Phase::Failed(e) => view! {
+            <div class="error-panel" role="alert" data-testid="connection-error">
+                <p class="error-title">{e.message()}</p>
+            </div>
+        }
+        .into_any(),
+        Phase::Connected(caps) => {
+            let features = Feature::ALL
+                .into_iter()
+                .map(|f| {
+                    let on = caps.has(f);
+                    view! {
+                        <li class=if on { "cap cap-on" } else { "cap cap-off" } data-testid=format!("cap-{}", f.as_str())
+                            data-on=on.to_string()>
+                            <span aria-hidden="true">{if on { "✓" } else { "–" }}</span>
+                            " " {f.as_str()}
+                            <span class="sr-only">{if on { " (available)" } else { " (not offered)" }}</span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let level = if caps.features.is_empty() { "core level only" } else { "core level plus the features ticked" };
+            view! {
+                <div class="success-panel" data-testid="connection-status" role="status">
+                    <p>"Connected. API version " <strong>{caps.api_version.clone()}</strong> ", " {level} "."</p>
+                    <ul class="caps" data-testid="capabilities">{features}</ul>
+                </div>
+            }
+            .into_any()
+        }
+    };
+
+    view! {
+        <section class="page narrow">
+            <header class="page-header">
+                <h1>"Settings"</h1>
+            </header>
+
+            <form class="card form" on:submit=on_submit data-testid="connect-form" novalidate>
+                <h2>"Connection"</h2>
+                <div class="field">
+                    <label for="base-url">"Base URL"</label>
+                    <input id="base-url" name="base-url" type="url" autocomplete="url" data-testid="base-url"
+                        prop:value=move || base_url.get()
+                        on:input=move |ev| base_url.set(event_target_value(&ev))/>
+                    <p class="hint">"The server's address, without " <code>"/api/v1"</code> ". Empty means this page's own origin."</p>
+                </div>
+                <div class="field">
+                    <label for="token">"API token"</label>
+                    <div class="input-row">
+                        <input id="token" name="token" autocomplete="off" spellcheck="false" data-testid="token"
+                            type=move || if show_token.get() { "text" } else { "password" }
+                            prop:value=move || token.get()
+                            on:input=move |ev| token.set(event_target_value(&ev))/>
+                        <button type="button" class="button ghost" on:click=move |_| show_token.update(|s| *s = !*s)
+                            aria-pressed=move || show_token.get().to_string()>
+                            {move || if show_token.get() { "Hide" } else { "Show" }}
+                        </button>
+                    </div>
+                    <p class="hint">"Sent as " <code>"Authorization: Bearer …"</code> ". Kept in memory only, unless you tick the box below."</p>
+                </div>
+                <label class="check">
+                    <input type="checkbox" data-testid="remember"
+                        prop:checked=move || remember.get()
+                        on:change=move |ev| remember.set(event_target_checked(&ev))/>
+                    "Stay connected in this tab (kept in this tab's session storage until it closes)"
+                </label>
+                <div class="form-actions">
+                    <button type="submit" class="button primary" data-testid="connect"
+                        disabled=move || connect.pending().get()>
+                        {move || if connect.pending().get() { "Connecting…" } else { "Connect" }}
+                    </button>
+                    <button type="button" class="button" data-testid="disconnect" on:click=disconnect
+                        disabled=move || !conn.is_connected()>
+                        "Disconnect"
+                    </button>
+                </div>
+                {status}
+            </form>
+
+            <div class="card form">
+                <h2>"Display"</h2>
+                <div class="field">
+                    <label for="theme">"Theme"</label>
+                    <select id="theme" data-testid="theme-select"
+                        on:change=move |ev| settings.theme.set(Theme::parse(&event_target_value(&ev)))
+                        prop:value=move || settings.theme.get().as_str()>
+                        <option value="system">"Follow the system"</option>
+                        <option value="light">"Light"</option>
+                        <option value="dark">"Dark"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="tz">"Times"</label>
+                    <select id="tz" data-testid="tz-select"
+                        on:change=move |ev| settings.tz.set(if event_target_value(&ev) == "utc" { TimeZoneMode::Utc } else { TimeZoneMode::Local })
+                        prop:value=move || if settings.tz.get() == TimeZoneMode::Utc { "utc" } else { "local" }>
+                        <option value="local">"Local time"</option>
+                        <option value="utc">"UTC"</option>
+                    </select>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_inside_the_app() {
+        assert_eq!(safe_next(Some("/webhooks?q=a".into())).as_deref(), Some("/webhooks?q=a"));
+        assert_eq!(safe_next(Some("//evil.test/".into())), None);
+        assert_eq!(safe_next(Some("https://evil.test/".into())), None);
+        assert_eq!(safe_next(Some("/\\evil.test".into())), None);
+        assert_eq!(safe_next(None), None);
+    }
+}
