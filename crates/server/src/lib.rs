@@ -1,1 +1,224 @@
+//! The Switchboard reference backend: configuration, start-up and the handle that stops it.
 
+pub mod catalogue;
+mod demo;
+pub mod engine;
+mod error;
+pub mod http;
+mod ids;
+mod store;
+mod validate;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use engine::signature;
+pub use error::ApiError;
+pub use http::routes::{route_table, RouteSpec};
+
+/// Which shape of the API the server speaks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Profile {
+    /// Every feature group, shaped as DESIGN.md documents it.
+    #[default]
+    Full,
+    /// Only the core level is advertised and served; the rest answers 404.
+    Core,
+    /// Core level shaped like the plandocket API: no `/capabilities`, integer ids, Unix-second
+    /// `created_at`/`updated_at`, HTTPS-only URLs.
+    Plandocket,
+}
+
+impl Profile {
+    pub fn parse(s: &str) -> Option<Profile> {
+        match s {
+            "full" => Some(Profile::Full),
+            "core" => Some(Profile::Core),
+            "plandocket" => Some(Profile::Plandocket),
+            _ => None,
+        }
+    }
+
+    /// Whether routes above the core level are served.
+    pub fn full(self) -> bool {
+        self == Profile::Full
+    }
+}
+
+/// Svix's published retry schedule: the first entry is the initial attempt.
+pub fn default_retry_schedule() -> Vec<Duration> {
+    [
+        0,
+        5,
+        5 * 60,
+        30 * 60,
+        2 * 3600,
+        5 * 3600,
+        10 * 3600,
+        10 * 3600,
+    ]
+    .into_iter()
+    .map(Duration::from_secs)
+    .collect()
+}
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// SQLite file (WAL mode, migrations run at start).
+    pub db: PathBuf,
+    /// Port 0 picks a free one.
+    pub listen: SocketAddr,
+    /// The bearer token every `/api/v1` request must carry.
+    pub token: String,
+    /// Served at `/`; unknown non-`/api` paths get its `index.html` (single-page app).
+    pub static_dir: Option<PathBuf>,
+    /// Loopback and private endpoint URLs are allowed (demo and tests).
+    pub allow_private_targets: bool,
+    /// Seed demo webhooks, run the built-in receivers and emit live events.
+    pub demo: bool,
+    pub profile: Profile,
+    /// Delay before each attempt: entry 0 for the first, entry n for retry n; the last entry
+    /// repeats.
+    pub retry_schedule: Vec<Duration>,
+    /// Extra origins allowed in the console's CSP `connect-src`.
+    pub extra_connect_src: Vec<String>,
+}
+
+impl Config {
+    pub fn new(db: PathBuf, token: impl Into<String>) -> Self {
+        Config {
+            db,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            token: token.into(),
+            static_dir: None,
+            allow_private_targets: false,
+            demo: false,
+            profile: Profile::Full,
+            retry_schedule: default_retry_schedule(),
+            extra_connect_src: Vec::new(),
+        }
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug)]
+pub enum ServerError {
+    Io(std::io::Error),
+    Database(String),
+    Config(String),
+}
+
+impl std::fmt::Display for ServerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServerError::Io(e) => write!(f, "I/O error: {e}"),
+            ServerError::Database(e) => write!(f, "database error: {e}"),
+            ServerError::Config(e) => write!(f, "configuration error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ServerError {}
+
+impl From<std::io::Error> for ServerError {
+    fn from(e: std::io::Error) -> Self {
+        ServerError::Io(e)
+    }
+}
+
+/// A running server. Dropping it leaves the server running until the runtime ends;
+/// call [`ServerHandle::shutdown`] to stop it.
+pub struct ServerHandle {
+    addr: SocketAddr,
+    stop: tokio::sync::watch::Sender<bool>,
+    server: tokio::task::JoinHandle<()>,
+    background: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets in-flight requests finish briefly, then closes the listener.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        let abort = self.server.abort_handle();
+        if tokio::time::timeout(Duration::from_secs(5), &mut self.server)
+            .await
+            .is_err()
+        {
+            abort.abort();
+            let _ = (&mut self.server).await;
+        }
+        for task in self.background.drain(..) {
+            task.abort();
+            let _ = task.await;
+        }
+    }
+}
+
+/// Binds, migrates the database, starts the delivery engine (and the demo), and returns
+/// as soon as the server accepts connections.
+pub async fn spawn(config: Config) -> Result<ServerHandle, ServerError> {
+    if config.token.is_empty() {
+        return Err(ServerError::Config(
+            "the API token must not be empty".into(),
+        ));
+    }
+    if config.retry_schedule.is_empty() {
+        return Err(ServerError::Config(
+            "the retry schedule needs at least one entry".into(),
+        ));
+    }
+    let store = store::Store::open(&config.db).map_err(ServerError::Database)?;
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
+
+    let catalogue = Arc::new(catalogue::Catalogue::builtin());
+    let engine = engine::Engine::new(
+        store.clone(),
+        catalogue.clone(),
+        engine::EngineConfig {
+            allow_private_targets: config.allow_private_targets,
+            retry_schedule: config.retry_schedule.clone(),
+        },
+    );
+    let mut background = vec![engine.start(stop_rx.clone())];
+
+    let state = http::AppState::new(config.clone(), store.clone(), catalogue, engine.clone());
+    if config.demo {
+        let base = format!("http://{addr}");
+        background.extend(
+            demo::start(&state, &base, stop_rx.clone())
+                .await
+                .map_err(ServerError::Database)?,
+        );
+    }
+    let app = http::router(state);
+    let mut shutdown_rx = stop_rx;
+    let server = tokio::spawn(async move {
+        let result = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = shutdown_rx.wait_for(|stopped| *stopped).await;
+            })
+            .await;
+        if let Err(e) = result {
+            tracing::error!("server stopped: {e}");
+        }
+    });
+    Ok(ServerHandle {
+        addr,
+        stop,
+        server,
+        background,
+    })
+}

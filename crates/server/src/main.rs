@@ -1,1 +1,104 @@
-fn main() {}
+//! Command line of the Switchboard reference server.
+
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use switchboard_server::{spawn, Config, Profile};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "switchboard-server",
+    version,
+    about = "Reference backend of the Switchboard Webhook API"
+)]
+struct Cli {
+    /// SQLite database file (created and migrated when missing).
+    #[arg(long, default_value = "switchboard.db")]
+    db: PathBuf,
+    /// Address to listen on; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Bearer token of the API; a random one is generated when absent.
+    #[arg(long, env = "SWITCHBOARD_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Directory of the built console, served at `/`.
+    #[arg(long)]
+    static_dir: Option<PathBuf>,
+    /// Allow endpoint URLs on loopback and private networks (demo and tests only).
+    #[arg(long)]
+    allow_private_targets: bool,
+    /// Seed demo webhooks, run the demo receivers and emit live events.
+    #[arg(long)]
+    demo: bool,
+    /// API shape: full, core (core level only) or plandocket (core level, plandocket-shaped).
+    #[arg(long, default_value = "full", value_parser = parse_profile)]
+    profile: Profile,
+    /// Delays before attempt 1, 2, …, e.g. `0s,5s,5m,30m,2h,5h,10h`; the last repeats.
+    #[arg(long, value_parser = parse_schedule)]
+    retry_schedule: Option<Schedule>,
+    /// Extra origin allowed in the console's CSP connect-src (repeatable).
+    #[arg(long)]
+    connect_src: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Schedule(Vec<Duration>);
+
+fn parse_profile(s: &str) -> Result<Profile, String> {
+    Profile::parse(s).ok_or_else(|| format!("unknown profile {s:?}: use full, core or plandocket"))
+}
+
+fn parse_schedule(s: &str) -> Result<Schedule, String> {
+    s.split(',')
+        .map(|part| {
+            switchboard_server::engine::parse_duration(part.trim())
+                .ok_or_else(|| format!("{part:?} is not a duration like 500ms, 5s, 5m, 2h or 1d"))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Schedule)
+}
+
+fn random_token() -> String {
+    use rand::Rng;
+    let bytes: [u8; 24] = rand::thread_rng().gen();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let token = cli
+        .token
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(random_token);
+    let mut config = Config::new(cli.db, token.clone());
+    config.listen = cli.listen;
+    config.static_dir = cli.static_dir;
+    config.allow_private_targets = cli.allow_private_targets || cli.demo;
+    config.demo = cli.demo;
+    config.profile = cli.profile;
+    config.extra_connect_src = cli.connect_src;
+    if let Some(Schedule(s)) = cli.retry_schedule {
+        config.retry_schedule = s;
+    }
+    let handle = match spawn(config).await {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("switchboard-server: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "Switchboard listening on {}  token: {token}",
+        handle.base_url()
+    );
+    let _ = tokio::signal::ctrl_c().await;
+    handle.shutdown().await;
+    std::process::ExitCode::SUCCESS
+}

@@ -1,0 +1,31 @@
+//! Capabilities and the event-type catalogue.
+
+use super::{ok, AppState};
+use crate::error::ApiError;
+use crate::Profile;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use switchboard_api::Capabilities;
+
+pub async fn capabilities(State(state): State<AppState>) -> Response {
+    ok(match state.profile() {
+        Profile::Full => Capabilities::full(),
+        Profile::Core | Profile::Plandocket => Capabilities::core(),
+    })
+}
+
+pub async fn event_types(State(state): State<AppState>) -> Response {
+    let list: Vec<_> = state.catalogue.all().iter().map(|e| e.summary()).collect();
+    ok(list)
+}
+
+pub async fn event_type(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Response, ApiError> {
+    state
+        .catalogue
+        .get(&name)
+        .map(|e| ok(e.clone()))
+        .ok_or_else(|| ApiError::NotFound(format!("No event type named {name:?}.")))
+}

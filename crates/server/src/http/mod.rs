@@ -1,0 +1,181 @@
+//! The axum application: shared state, router assembly, middleware and body extraction.
+
+pub mod meta;
+pub mod routes;
+pub mod static_files;
+
+use crate::catalogue::Catalogue;
+use crate::engine::Engine;
+use crate::error::ApiError;
+use crate::ids::{new_id, request_id, with_request_id};
+use crate::store::Store;
+use crate::{Config, Profile};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::sync::Arc;
+use switchboard_api::{Envelope, FieldError};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub catalogue: Arc<Catalogue>,
+    pub engine: Engine,
+    /// Serialises creates that carry an `Idempotency-Key`, so two racing requests with the
+    /// same key cannot both insert.
+    pub idempotency: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl AppState {
+    pub fn new(config: Config, store: Store, catalogue: Arc<Catalogue>, engine: Engine) -> Self {
+        AppState {
+            config: Arc::new(config),
+            store,
+            catalogue,
+            engine,
+            idempotency: Arc::new(tokio::sync::Mutex::new(())),
+        }
+    }
+
+    pub fn profile(&self) -> Profile {
+        self.config.profile
+    }
+}
+
+/// The whole application: `/api/v1` behind the bearer check, the demo receivers, the console.
+pub fn router(state: AppState) -> Router {
+    let mut api = Router::new();
+    for (spec, handler) in routes::entries(state.profile()) {
+        api = api.route(spec.path, handler);
+    }
+    let api = api
+        .fallback(|| async { ApiError::NotFound("No such API route.".into()) })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(middleware::from_fn_with_state(state.clone(), require_token));
+
+    let mut app = Router::new()
+        .nest(switchboard_api::API_PREFIX, api)
+        .route("/api", axum::routing::any(api_not_found))
+        .route("/api/{*rest}", axum::routing::any(api_not_found));
+    if state.config.demo {
+        app = app.nest("/demo", crate::demo::receiver_routes());
+    }
+    let app = app.fallback_service(static_files::service(&state.config));
+    app.layer(middleware::from_fn(assign_request_id))
+        .with_state(state)
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::NotFound("No such API route.".into())
+}
+
+/// Gives every request an id, visible to handlers and in the `x-request-id` header.
+async fn assign_request_id(req: Request, next: Next) -> Response {
+    let id = new_id("req");
+    let mut res = with_request_id(id.clone(), next.run(req)).await;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    res
+}
+
+async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let presented = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, token) = v.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+        });
+    match presented {
+        Some(token) if constant_time_eq(token.as_bytes(), state.config.token.as_bytes()) => {
+            next.run(req).await
+        }
+        _ => ApiError::Unauthorized.into_response(),
+    }
+}
+
+/// Compares without an early exit so response timing does not leak how much of a guessed
+/// token was right.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A JSON body whose every failure is a problem: not JSON at all is 400, JSON of the wrong
+/// shape (unknown member, wrong type, missing member) is 422 naming the member.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::MalformedJson(e.body_text()))?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+        return Err(ApiError::MalformedJson(format!(
+            "The body is not valid JSON: {e}"
+        )));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { String::new() } else { path };
+        let message = shape_message(&e.inner().to_string());
+        ApiError::Validation(vec![FieldError::new(field, message)])
+    })
+}
+
+/// serde's messages end with " at line 1 column 9", which means nothing in a form.
+fn shape_message(raw: &str) -> String {
+    match raw.rfind(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw.to_string(),
+    }
+}
+
+/// A success response: `{data, meta: {request_id}}` with the given status.
+pub fn reply<T: Serialize>(status: StatusCode, data: T) -> Response {
+    (status, axum::Json(Envelope::new(data, request_id()))).into_response()
+}
+
+pub fn ok<T: Serialize>(data: T) -> Response {
+    reply(StatusCode::OK, data)
+}
+
+/// A list page: `meta.next_cursor` is always present, null on the last page.
+pub fn page<T: Serialize>(items: Vec<T>, next_cursor: Option<String>) -> Response {
+    #[derive(Serialize)]
+    struct PageMeta {
+        request_id: String,
+        next_cursor: Option<String>,
+    }
+    #[derive(Serialize)]
+    struct Page<T> {
+        data: Vec<T>,
+        meta: PageMeta,
+    }
+    axum::Json(Page {
+        data: items,
+        meta: PageMeta {
+            request_id: request_id(),
+            next_cursor,
+        },
+    })
+    .into_response()
+}

@@ -1,0 +1,143 @@
+//! SQLite storage: the connection, migrations, and the queries of each resource.
+
+use crate::error::ApiError;
+use rusqlite::Connection;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// Each entry runs once, in order; `PRAGMA user_version` remembers how many have run.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE webhooks (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    description TEXT,
+    url TEXT NOT NULL,
+    events TEXT NOT NULL,
+    is_active INTEGER NOT NULL,
+    active_from INTEGER,
+    headers TEXT NOT NULL,
+    auth TEXT NOT NULL,
+    format TEXT NOT NULL,
+    delay TEXT,
+    retry_count INTEGER NOT NULL,
+    timeout_seconds INTEGER NOT NULL,
+    priority INTEGER NOT NULL,
+    filter TEXT,
+    secret TEXT NOT NULL,
+    previous_secret TEXT,
+    previous_secret_until INTEGER,
+    last_triggered_at INTEGER,
+    last_success_at INTEGER,
+    last_failure_at INTEGER,
+    failure_count INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    created_by TEXT,
+    updated_by TEXT
+);
+CREATE INDEX webhooks_by_created ON webhooks (created_at DESC, seq DESC);
+
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    event_type TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    deliveries TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX events_by_created ON events (created_at DESC, seq DESC);
+
+CREATE TABLE deliveries (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    webhook_id TEXT NOT NULL,
+    event_id TEXT,
+    event_type TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempt_count INTEGER NOT NULL DEFAULT 0,
+    retries_left INTEGER NOT NULL,
+    priority INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER,
+    lease_until INTEGER,
+    last_attempt_at INTEGER,
+    response_status INTEGER,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX deliveries_by_created ON deliveries (created_at DESC, seq DESC);
+CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+CREATE INDEX deliveries_by_webhook ON deliveries (webhook_id, created_at DESC, seq DESC);
+
+CREATE TABLE attempts (
+    delivery_id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    webhook_id TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    succeeded INTEGER NOT NULL,
+    request TEXT NOT NULL,
+    response TEXT,
+    error TEXT,
+    message TEXT,
+    PRIMARY KEY (delivery_id, n)
+);
+CREATE INDEX attempts_by_webhook ON attempts (webhook_id, started_at);
+
+CREATE TABLE idempotency_keys (
+    key TEXT PRIMARY KEY,
+    body_hash TEXT NOT NULL,
+    webhook_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+"#];
+
+/// One shared connection: SQLite serialises writers anyway, and WAL keeps readers cheap.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Store, String> {
+        let mut conn = Connection::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| e.to_string())?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| e.to_string())?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| e.to_string())?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(|e| e.to_string())?;
+        migrate(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` on the connection off the async threads.
+    pub async fn call<R, F>(&self, f: F) -> Result<R, ApiError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<R, ApiError> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+}
+
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let done: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Validation of webhook input: one field error per bad member.

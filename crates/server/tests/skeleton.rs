@@ -1,0 +1,149 @@
+//! The server skeleton: bearer check, capabilities, problem+json, request ids, static files,
+//! shutdown.
+
+mod common;
+
+use common::{TestServer, TOKEN};
+use reqwest::StatusCode;
+use serde_json::Value;
+use switchboard_api::{Capabilities, Envelope, Feature, Problem};
+use switchboard_server::Profile;
+
+#[tokio::test]
+async fn capabilities_need_the_token() {
+    let s = TestServer::start().await;
+    let res = s.client.get(s.url("/capabilities")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(res.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .starts_with("Bearer"));
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let rid = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    let p: Problem = res.json().await.unwrap();
+    assert_eq!(p.status, 401);
+    assert_eq!(p.request_id.as_deref(), Some(rid.as_str()));
+
+    let wrong = s
+        .client
+        .get(s.url("/capabilities"))
+        .bearer_auth("nope")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+
+    let res = s
+        .client
+        .get(s.url("/capabilities"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let rid = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    let env: Envelope<Capabilities> = res.json().await.unwrap();
+    assert_eq!(env.data.api_version, "1");
+    for f in Feature::ALL {
+        assert!(env.data.has(f), "{f:?} missing");
+    }
+    assert_eq!(env.meta.request_id.as_deref(), Some(rid.as_str()));
+}
+
+#[tokio::test]
+async fn profiles_change_the_advertised_level() {
+    let core = TestServer::profile(Profile::Core).await;
+    let (status, body) = core.get("/capabilities").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["data"]["features"], Value::Array(vec![]));
+    let (status, _) = core.get("/deliveries").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let pd = TestServer::profile(Profile::Plandocket).await;
+    let (status, body) = pd.get("/capabilities").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["status"], 404);
+}
+
+#[tokio::test]
+async fn unknown_api_routes_are_problems() {
+    let s = TestServer::start().await;
+    for path in ["/api/v1/nothing-here", "/api/v2/webhooks", "/api"] {
+        let res = s
+            .client
+            .get(format!("{}{path}", s.base))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let p: Problem = res.json().await.unwrap();
+        assert_eq!(p.status, 404);
+        assert!(p.request_id.is_some());
+    }
+    let res = s
+        .client
+        .put(s.url("/capabilities"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+}
+
+#[tokio::test]
+async fn static_files_carry_security_headers_and_spa_fallback() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(
+        site.path().join("index.html"),
+        "<!doctype html><title>console</title>",
+    )
+    .unwrap();
+    std::fs::write(site.path().join("app.js"), "console.log(1)").unwrap();
+    let dir = site.path().to_path_buf();
+    let s = TestServer::with(move |c| {
+        c.static_dir = Some(dir);
+        c.extra_connect_src = vec!["http://127.0.0.1:9999".into()];
+    })
+    .await;
+    for (path, html) in [
+        ("/", true),
+        ("/webhooks/wh_1/deliveries", true),
+        ("/app.js", false),
+    ] {
+        let res = s
+            .client
+            .get(format!("{}{path}", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let h = res.headers().clone();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("connect-src 'self' http://127.0.0.1:9999;"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+        assert_eq!(h.get("cache-control").is_some(), html, "{path}");
+        let text = res.text().await.unwrap();
+        assert_eq!(text.contains("<title>console</title>"), html, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn shutdown_closes_the_port() {
+    let mut s = TestServer::start().await;
+    let addr = s.handle.as_ref().unwrap().addr();
+    assert!(tokio::net::TcpStream::connect(addr).await.is_ok());
+    s.stop().await;
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
