@@ -8,11 +8,12 @@ mod event_type;
 mod problem;
 mod tolerant;
 mod webhook;
+mod xml;
 
 pub use capabilities::{Capabilities, Feature};
 pub use delivery::{
     Attempt, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, EmitEvent, EmittedEvent,
-    RecoverRequest, RecoverResult, StatsBucket, Stats, TestSend,
+    RecoverRequest, RecoverResult, Stats, StatsBucket, TestSend,
 };
 pub use envelope::{Envelope, Meta};
 pub use event_type::{EventField, EventType};
@@ -22,6 +23,7 @@ pub use webhook::{
     Auth, Delay, DelayUnit, EndpointOverview, EndpointStatus, Filter, Format, RotatedSecret,
     Webhook, WebhookInput, WebhookPatch,
 };
+pub use xml::{payload_to_xml, xml_name};
 
 /// Path prefix of every route of the API, below the backend's base URL.
 pub const API_PREFIX: &str = "/api/v1";
