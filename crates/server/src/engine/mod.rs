@@ -1,11 +1,34 @@
 //! The delivery engine: a durable queue in SQLite drained by a bounded pool of senders.
 
+pub mod filter;
+pub mod oauth;
+pub mod send;
 pub mod signature;
+pub mod ssrf;
+pub mod xml;
 
 use crate::catalogue::Catalogue;
+use crate::error::ApiError;
+use crate::ids::{new_id, now_ms};
+use crate::store::deliveries::{self, Next, State, StoredDelivery};
+use crate::store::events::{self, StoredEvent};
+use crate::store::webhooks::{self, Key, StoredWebhook};
 use crate::store::Store;
-use std::sync::Arc;
+use rand::Rng;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::{broadcast, Notify, Semaphore};
+use tokio::task::JoinSet;
+
+/// Senders running at once, across all endpoints.
+const WORKERS: usize = 32;
+/// Senders one endpoint may occupy, so a slow endpoint never takes the whole pool.
+const PER_WEBHOOK: usize = 4;
+/// How long a claimed delivery is reserved; longer than any attempt can take.
+const LEASE_MS: i64 = 5 * 60 * 1000;
+/// The longest the dispatcher sleeps without being woken.
+const IDLE_POLL: Duration = Duration::from_millis(500);
 
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -19,42 +42,326 @@ pub struct Engine {
 }
 
 struct Inner {
-    #[allow(dead_code)]
     store: Store,
-    #[allow(dead_code)]
     catalogue: Arc<Catalogue>,
-    #[allow(dead_code)]
     config: EngineConfig,
-    wake: tokio::sync::Notify,
+    client: reqwest::Client,
+    tokens: oauth::TokenCache,
+    wake: Notify,
+    pool: Arc<Semaphore>,
+    in_flight: Mutex<HashMap<String, usize>>,
+    /// Ids of deliveries that just had an attempt, for requests that wait on one.
+    attempted: broadcast::Sender<String>,
 }
 
 impl Engine {
     pub fn new(store: Store, catalogue: Arc<Catalogue>, config: EngineConfig) -> Engine {
+        let client = send::client(config.allow_private_targets);
         Engine {
             inner: Arc::new(Inner {
                 store,
                 catalogue,
+                client,
                 config,
-                wake: tokio::sync::Notify::new(),
+                tokens: oauth::TokenCache::default(),
+                wake: Notify::new(),
+                pool: Arc::new(Semaphore::new(WORKERS)),
+                in_flight: Mutex::new(HashMap::new()),
+                attempted: broadcast::channel(1024).0,
             }),
         }
     }
 
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.inner.catalogue
+    }
+
+    /// Tells the dispatcher that something may be due now.
+    pub fn wake(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    /// Notifications of finished attempts (delivery ids).
+    pub fn attempts(&self) -> broadcast::Receiver<String> {
+        self.inner.attempted.subscribe()
+    }
+
+    /// Starts the dispatcher; it stops (and aborts its senders) when `stop` turns true.
     pub fn start(
         &self,
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) -> tokio::task::JoinHandle<()> {
         let inner = self.inner.clone();
         tokio::spawn(async move {
+            if let Err(e) = inner.store.call(|c| deliveries::clear_leases(c)).await {
+                tracing::error!("cannot reset delivery leases: {e}");
+            }
+            let mut senders = JoinSet::new();
             loop {
+                while senders.try_join_next().is_some() {}
+                let sleep = match inner.dispatch(&mut senders).await {
+                    Ok(d) => d,
+                    Err(e) => {
+                        tracing::error!("delivery dispatcher: {e}");
+                        IDLE_POLL
+                    }
+                };
                 tokio::select! {
                     _ = stop.wait_for(|s| *s) => break,
                     _ = inner.wake.notified() => {}
-                    _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                    _ = tokio::time::sleep(sleep) => {}
+                }
+            }
+            senders.abort_all();
+        })
+    }
+
+    /// Fans an event out to every matching webhook and stores it with its deliveries.
+    pub async fn emit(
+        &self,
+        event_type: String,
+        payload: serde_json::Value,
+    ) -> Result<StoredEvent, ApiError> {
+        let event = self
+            .inner
+            .store
+            .call(move |conn| {
+                let now = now_ms();
+                let tx = conn.transaction()?;
+                let mut event = StoredEvent {
+                    seq: 0,
+                    id: new_id("evt"),
+                    event_type: event_type.clone(),
+                    payload: payload.clone(),
+                    deliveries: Vec::new(),
+                    created_at: now,
+                };
+                for w in webhooks::subscribers(&tx, &event_type)? {
+                    if w.active_from.is_some_and(|t| t > now) {
+                        continue;
+                    }
+                    if let Some(f) = &w.filter {
+                        if !filter::matches(&f.condition, &payload) {
+                            continue;
+                        }
+                    }
+                    let delay = w.delay.map(|d| d.seconds() as i64 * 1000).unwrap_or(0);
+                    let d = new_delivery(
+                        &w,
+                        Some(event.id.clone()),
+                        &event_type,
+                        payload.clone(),
+                        now + delay,
+                        now,
+                    );
+                    deliveries::insert(&tx, &d)?;
+                    event.deliveries.push(d.id);
+                }
+                events::insert(&tx, &event)?;
+                tx.commit()?;
+                Ok(event)
+            })
+            .await?;
+        self.wake();
+        Ok(event)
+    }
+
+    /// Queues one delivery of `payload` to one webhook now, whatever its events, filter and
+    /// delay say (a test send).
+    pub async fn send_now(
+        &self,
+        w: &StoredWebhook,
+        event_type: &str,
+        payload: serde_json::Value,
+    ) -> Result<StoredDelivery, ApiError> {
+        let now = now_ms();
+        let d = new_delivery(w, None, event_type, payload, now, now);
+        let stored = d.clone();
+        self.inner
+            .store
+            .call(move |c| deliveries::insert(c, &d))
+            .await?;
+        self.wake();
+        Ok(stored)
+    }
+
+    /// Waits until the delivery has had an attempt since now, or `limit` passes.
+    pub async fn wait_for_attempt(
+        &self,
+        mut rx: broadcast::Receiver<String>,
+        id: &str,
+        limit: Duration,
+    ) {
+        let _ = tokio::time::timeout(limit, async {
+            loop {
+                match rx.recv().await {
+                    Ok(done) if done == id => return,
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => return,
                 }
             }
         })
+        .await;
     }
+
+    /// Hostware's status/overview query to the webhook's endpoint.
+    pub async fn probe(
+        &self,
+        w: &StoredWebhook,
+        what: &str,
+    ) -> Result<(u16, Option<serde_json::Value>), String> {
+        self.inner.sender().probe(w, what).await
+    }
+}
+
+fn new_delivery(
+    w: &StoredWebhook,
+    event_id: Option<String>,
+    event_type: &str,
+    payload: serde_json::Value,
+    due: i64,
+    now: i64,
+) -> StoredDelivery {
+    StoredDelivery {
+        seq: 0,
+        id: new_id("msg"),
+        webhook_id: w.id.clone(),
+        event_id,
+        event_type: event_type.to_string(),
+        payload,
+        state: State::Queued,
+        attempt_count: 0,
+        retries_left: u32::from(w.retry_count),
+        priority: w.priority,
+        next_attempt_at: Some(due),
+        last_attempt_at: None,
+        response_status: None,
+        created_at: now,
+    }
+}
+
+impl Inner {
+    fn sender(&self) -> send::Sender<'_> {
+        send::Sender {
+            client: &self.client,
+            tokens: &self.tokens,
+            allow_private_targets: self.config.allow_private_targets,
+        }
+    }
+
+    /// Claims what is due and starts a sender for each; returns how long to sleep.
+    async fn dispatch(self: &Arc<Self>, senders: &mut JoinSet<()>) -> Result<Duration, ApiError> {
+        let free = self.pool.available_permits();
+        if free > 0 {
+            let mut room: HashMap<String, usize> = self
+                .in_flight
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            let now = now_ms();
+            let claimed = self
+                .store
+                .call(move |c| {
+                    let mut busy = |webhook: &str| {
+                        let n = room.entry(webhook.to_string()).or_default();
+                        if *n >= PER_WEBHOOK {
+                            return true;
+                        }
+                        *n += 1;
+                        false
+                    };
+                    deliveries::claim_due(c, now, free, LEASE_MS, &mut busy)
+                })
+                .await?;
+            for d in claimed {
+                let Ok(permit) = self.pool.clone().try_acquire_owned() else {
+                    break;
+                };
+                *self
+                    .in_flight
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .entry(d.webhook_id.clone())
+                    .or_default() += 1;
+                let me = self.clone();
+                senders.spawn(async move {
+                    let webhook_id = d.webhook_id.clone();
+                    if let Err(e) = me.deliver(d).await {
+                        tracing::error!("delivery failed to record: {e}");
+                    }
+                    let mut map = me.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+                    if let Some(n) = map.get_mut(&webhook_id) {
+                        *n -= 1;
+                        if *n == 0 {
+                            map.remove(&webhook_id);
+                        }
+                    }
+                    drop(map);
+                    drop(permit);
+                    me.wake.notify_one();
+                });
+            }
+        }
+        let next = self.store.call(|c| deliveries::next_due(c)).await?;
+        Ok(match next {
+            Some(t) => {
+                Duration::from_millis((t - now_ms()).clamp(0, IDLE_POLL.as_millis() as i64) as u64)
+            }
+            None => IDLE_POLL,
+        })
+    }
+
+    /// One attempt of one delivery, and what follows from it.
+    async fn deliver(&self, d: StoredDelivery) -> Result<(), ApiError> {
+        let id = d.webhook_id.clone();
+        let webhook = self
+            .store
+            .call(move |c| webhooks::get(c, Key::Id(&id)))
+            .await?;
+        let Some(w) = webhook else {
+            let seq = d.seq;
+            return self.store.call(move |c| deliveries::abandon(c, seq)).await;
+        };
+        let outcome = self.sender().attempt(&w, &d).await;
+        let record = outcome.record;
+        let status = record.response.as_ref().map(|r| r.status);
+        let gone = status == Some(410);
+        let next = if record.succeeded {
+            Next::Succeeded
+        } else if gone || d.retries_left == 0 {
+            Next::Failed
+        } else {
+            let n = d.attempt_count as usize + 1;
+            let schedule = &self.config.retry_schedule;
+            let base = schedule[n.min(schedule.len() - 1)];
+            let wait = jitter(base).max(outcome.retry_after.unwrap_or_default());
+            Next::RetryAt(record.started_at + record.duration_ms + wait.as_millis() as i64)
+        };
+        let delivery_id = d.id.clone();
+        let webhook_id = w.id.clone();
+        self.store
+            .call(move |c| {
+                deliveries::record_attempt(c, &d, &record, next)?;
+                if gone {
+                    let now = now_ms();
+                    webhooks::deactivate(c, &webhook_id, now)?;
+                    deliveries::cancel_for_webhook(c, &webhook_id)?;
+                }
+                Ok(())
+            })
+            .await?;
+        let _ = self.attempted.send(delivery_id);
+        Ok(())
+    }
+}
+
+/// Up to 10 % more than `base`, so retries of many deliveries do not arrive in lockstep.
+fn jitter(base: Duration) -> Duration {
+    let ms = base.as_millis() as u64;
+    if ms == 0 {
+        return base;
+    }
+    Duration::from_millis(ms + rand::thread_rng().gen_range(0..=ms / 10))
 }
 
 /// `500ms`, `5s`, `5m`, `2h`, `1d` (a bare number is seconds).
@@ -72,4 +379,30 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
         _ => return None,
     };
     Some(Duration::from_millis(ms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("5s"), Some(Duration::from_secs(5)));
+        assert_eq!(parse_duration("5m"), Some(Duration::from_secs(300)));
+        assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("1d"), Some(Duration::from_secs(86400)));
+        assert_eq!(parse_duration("7"), Some(Duration::from_secs(7)));
+        assert_eq!(parse_duration("5x"), None);
+        assert_eq!(parse_duration(""), None);
+    }
+
+    #[test]
+    fn jitter_stays_within_ten_percent() {
+        for _ in 0..100 {
+            let j = jitter(Duration::from_secs(10));
+            assert!(j >= Duration::from_secs(10) && j <= Duration::from_secs(11));
+        }
+        assert_eq!(jitter(Duration::ZERO), Duration::ZERO);
+    }
 }

@@ -1,8 +1,11 @@
 //! The axum application: shared state, router assembly, middleware and body extraction.
 
+pub mod deliveries;
+pub mod events;
 pub mod meta;
 pub mod routes;
 pub mod static_files;
+pub mod webhooks;
 
 use crate::catalogue::Catalogue;
 use crate::engine::Engine;
@@ -178,4 +181,65 @@ pub fn page<T: Serialize>(items: Vec<T>, next_cursor: Option<String>) -> Respons
         },
     })
     .into_response()
+}
+
+/// `cursor` and `limit` of a list request.
+pub fn paging(
+    params: &std::collections::HashMap<String, String>,
+) -> Result<(Option<(i64, i64)>, u32), ApiError> {
+    let limit = match params.get("limit").map(|s| s.trim()) {
+        None | Some("") => switchboard_api::DEFAULT_LIMIT,
+        Some(raw) => match raw.parse::<u32>() {
+            Ok(n) if (1..=switchboard_api::MAX_LIMIT).contains(&n) => n,
+            _ => {
+                return Err(ApiError::BadQuery(format!(
+                    "limit must be an integer from 1 to {}",
+                    switchboard_api::MAX_LIMIT
+                )))
+            }
+        },
+    };
+    let after = match params.get("cursor").map(|s| s.trim()) {
+        None | Some("") => None,
+        Some(raw) => Some(crate::store::cursor::decode(raw)?),
+    };
+    Ok((after, limit))
+}
+
+/// A boolean query parameter: `true`/`false` (also `1`/`0`).
+pub fn bool_param(
+    params: &std::collections::HashMap<String, String>,
+    name: &str,
+) -> Result<Option<bool>, ApiError> {
+    match params.get(name).map(|s| s.trim()) {
+        None | Some("") => Ok(None),
+        Some("true") | Some("1") => Ok(Some(true)),
+        Some("false") | Some("0") => Ok(Some(false)),
+        Some(other) => Err(ApiError::BadQuery(format!(
+            "{name} must be true or false, not {other:?}"
+        ))),
+    }
+}
+
+/// A time query parameter: RFC 3339 or Unix seconds, as milliseconds.
+pub fn time_param(
+    params: &std::collections::HashMap<String, String>,
+    name: &str,
+) -> Result<Option<i64>, ApiError> {
+    match params.get(name).map(|s| s.trim()) {
+        None | Some("") => Ok(None),
+        Some(raw) => switchboard_api::Timestamp::parse(raw)
+            .map(|t| Some(t.unix_millis()))
+            .ok_or_else(|| {
+                ApiError::BadQuery(format!("{name} must be an RFC 3339 time or Unix seconds"))
+            }),
+    }
+}
+
+/// A non-empty string query parameter.
+pub fn str_param(params: &std::collections::HashMap<String, String>, name: &str) -> Option<String> {
+    params
+        .get(name)
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
 }

@@ -1,9 +1,9 @@
 //! The route table: every API route, its method and the capability level it belongs to.
 
-use super::{meta, AppState};
+use super::{deliveries, events, meta, webhooks, AppState};
 use crate::Profile;
 use axum::http::Method;
-use axum::routing::{get, MethodRouter};
+use axum::routing::{delete, get, patch, post, MethodRouter};
 use switchboard_api::Feature;
 
 /// One route below `/api/v1`, as the OpenAPI document must list it.
@@ -22,12 +22,98 @@ pub fn route_table(profile: Profile) -> Vec<RouteSpec> {
 }
 
 pub(crate) fn entries(profile: Profile) -> Vec<(RouteSpec, MethodRouter<AppState>)> {
+    use Feature::*;
     let all: Vec<(
         Method,
         &'static str,
         Option<Feature>,
         MethodRouter<AppState>,
-    )> = vec![(Method::GET, "/capabilities", None, get(meta::capabilities))];
+    )> = vec![
+        (Method::GET, "/capabilities", None, get(meta::capabilities)),
+        (Method::GET, "/webhooks", None, get(webhooks::list)),
+        (Method::POST, "/webhooks", None, post(webhooks::create)),
+        (Method::GET, "/webhooks/{id}", None, get(webhooks::show)),
+        (
+            Method::DELETE,
+            "/webhooks/{id}",
+            None,
+            delete(webhooks::remove),
+        ),
+        (
+            Method::PATCH,
+            "/webhooks/{id}",
+            Some(Update),
+            patch(webhooks::update),
+        ),
+        (
+            Method::GET,
+            "/webhooks/events",
+            None,
+            get(meta::event_types),
+        ),
+        (
+            Method::GET,
+            "/webhooks/events/{name}",
+            Some(Catalogue),
+            get(meta::event_type),
+        ),
+        (
+            Method::POST,
+            "/webhooks/{id}/test",
+            Some(Test),
+            post(webhooks::test_send),
+        ),
+        (
+            Method::POST,
+            "/webhooks/{id}/secret/rotate",
+            Some(Secrets),
+            post(webhooks::rotate_secret),
+        ),
+        (
+            Method::GET,
+            "/deliveries",
+            Some(Deliveries),
+            get(deliveries::list),
+        ),
+        (
+            Method::GET,
+            "/deliveries/{id}",
+            Some(Deliveries),
+            get(deliveries::show),
+        ),
+        (
+            Method::POST,
+            "/deliveries/{id}/retry",
+            Some(Deliveries),
+            post(deliveries::retry),
+        ),
+        (
+            Method::POST,
+            "/webhooks/{id}/recover",
+            Some(Deliveries),
+            post(deliveries::recover),
+        ),
+        (
+            Method::GET,
+            "/webhooks/{id}/stats",
+            Some(Stats),
+            get(webhooks::stats),
+        ),
+        (
+            Method::GET,
+            "/webhooks/{id}/status",
+            Some(Status),
+            get(webhooks::endpoint_status),
+        ),
+        (
+            Method::GET,
+            "/webhooks/{id}/overview",
+            Some(Status),
+            get(webhooks::endpoint_overview),
+        ),
+        (Method::POST, "/events", Some(Events), post(events::emit)),
+        (Method::GET, "/events", Some(Events), get(events::list)),
+    ];
     all.into_iter()
         .filter(|(_, path, feature, _)| match profile {
             Profile::Full => true,

@@ -1,5 +1,9 @@
 //! SQLite storage: the connection, migrations, and the queries of each resource.
 
+pub mod deliveries;
+pub mod events;
+pub mod webhooks;
+
 use crate::error::ApiError;
 use rusqlite::Connection;
 use std::path::Path;
@@ -140,4 +144,40 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+/// Opaque list cursors: base64url of `created_at:seq`, the position of the last item of a
+/// page. Newer inserts sort before it, so they never shift a page already handed out.
+pub mod cursor {
+    use crate::error::ApiError;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+
+    pub fn encode(created_at: i64, seq: i64) -> String {
+        URL_SAFE_NO_PAD.encode(format!("{created_at}:{seq}"))
+    }
+
+    pub fn decode(raw: &str) -> Result<(i64, i64), ApiError> {
+        let bad = || ApiError::BadQuery("cursor is not one this server handed out".into());
+        let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?;
+        let text = String::from_utf8(bytes).map_err(|_| bad())?;
+        let (a, b) = text.split_once(':').ok_or_else(bad)?;
+        Ok((a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?))
+    }
+}
+
+/// JSON in a TEXT column.
+pub fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+pub fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
+    serde_json::from_str(s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// A stored millisecond time as an API timestamp.
+pub fn ts(ms: Option<i64>) -> Option<switchboard_api::Timestamp> {
+    ms.and_then(switchboard_api::Timestamp::from_unix_millis)
 }

@@ -1,0 +1,446 @@
+//! One HTTP attempt: the request as the webhook configures it, signed, sent through the SSRF
+//! guard, and recorded with its secrets redacted.
+
+use super::oauth::TokenCache;
+use super::{signature, ssrf, xml};
+use crate::ids::now_ms;
+use crate::store::deliveries::{AttemptRecord, StoredDelivery};
+use crate::store::webhooks::StoredWebhook;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::Url;
+use std::error::Error as _;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use switchboard_api::{AttemptRequest, AttemptResponse, Auth, Format, MAX_RECORDED_BODY};
+
+pub const USER_AGENT: &str = concat!("Switchboard-Webhooks/", env!("CARGO_PKG_VERSION"));
+const REDACTED: &str = "[redacted]";
+
+/// A resolver that vets every address a name resolves to and hands only vetted ones to the
+/// connector, so the address checked is the address connected to (no DNS rebinding window).
+struct GuardedResolver;
+
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "refused by the SSRF guard: {}", self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            match ssrf::vet_host(&host, 0).await {
+                Ok(addrs) => Ok(Box::new(addrs.into_iter()) as Addrs),
+                Err(ssrf::Refusal::Forbidden(why)) => {
+                    Err(Box::new(Refused(why)) as Box<dyn std::error::Error + Send + Sync>)
+                }
+                Err(ssrf::Refusal::Unresolvable(why)) => Err(why.into()),
+            }
+        })
+    }
+}
+
+/// The shared HTTP client: no redirects (a 3xx is a failure, as Standard Webhooks says), and
+/// the guarded resolver unless private targets are allowed.
+pub fn client(allow_private_targets: bool) -> reqwest::Client {
+    let mut b = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(USER_AGENT)
+        .connect_timeout(Duration::from_secs(10))
+        .pool_idle_timeout(Duration::from_secs(30));
+    if !allow_private_targets {
+        b = b.dns_resolver(Arc::new(GuardedResolver));
+    }
+    b.build().unwrap_or_else(|_| reqwest::Client::new())
+}
+
+/// Literal IP hosts skip the resolver, so they are vetted here.
+pub fn check_literal(url: &Url, allow_private_targets: bool) -> Result<(), String> {
+    if allow_private_targets {
+        return Ok(());
+    }
+    let host = url.host_str().unwrap_or_default();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        if let Some(why) = ssrf::forbidden_reason(ip) {
+            return Err(format!("{ip} is {why}"));
+        }
+    }
+    Ok(())
+}
+
+/// The body as sent, and its content type.
+pub fn body(format: Format, payload: &serde_json::Value) -> (Vec<u8>, &'static str) {
+    match format {
+        Format::Json => (
+            serde_json::to_vec(payload).unwrap_or_default(),
+            "application/json",
+        ),
+        Format::Xml => (xml::to_xml(payload).into_bytes(), "application/xml"),
+    }
+}
+
+/// Header names whose values are credentials whatever the webhook calls them.
+fn looks_secret(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "authorization",
+        "cookie",
+        "token",
+        "secret",
+        "password",
+        "api-key",
+        "apikey",
+        "x-auth",
+    ]
+    .iter()
+    .any(|s| n.contains(s))
+}
+
+pub struct Outcome {
+    pub record: AttemptRecord,
+    /// Seconds the endpoint asked to wait (429/503 with `Retry-After`).
+    pub retry_after: Option<Duration>,
+}
+
+pub struct Sender<'a> {
+    pub client: &'a reqwest::Client,
+    pub tokens: &'a TokenCache,
+    pub allow_private_targets: bool,
+}
+
+impl Sender<'_> {
+    /// The auth header for a webhook, fetching an OAuth token when needed. The second value is
+    /// what the attempt record shows instead.
+    async fn auth_header(
+        &self,
+        auth: &Auth,
+    ) -> Result<Option<(HeaderName, String, String)>, String> {
+        let authorization = reqwest::header::AUTHORIZATION;
+        Ok(match auth {
+            Auth::None => None,
+            Auth::Bearer { token } => Some((
+                authorization,
+                format!("Bearer {}", token.as_deref().unwrap_or_default()),
+                format!("Bearer {REDACTED}"),
+            )),
+            Auth::Basic { username, password } => Some((
+                authorization,
+                format!(
+                    "Basic {}",
+                    STANDARD.encode(format!(
+                        "{username}:{}",
+                        password.as_deref().unwrap_or_default()
+                    ))
+                ),
+                format!("Basic {REDACTED}"),
+            )),
+            Auth::Header { name, value } => Some((
+                HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string())?,
+                value.clone().unwrap_or_default(),
+                REDACTED.to_string(),
+            )),
+            Auth::ClientCredentials {
+                client_id,
+                client_secret,
+                token_url,
+            } => {
+                let token = self
+                    .tokens
+                    .token(
+                        self.client,
+                        token_url,
+                        client_id,
+                        client_secret.as_deref().unwrap_or_default(),
+                        self.allow_private_targets,
+                    )
+                    .await?;
+                Some((
+                    authorization,
+                    format!("Bearer {token}"),
+                    format!("Bearer {REDACTED}"),
+                ))
+            }
+        })
+    }
+
+    /// The endpoint's headers: custom ones, then auth. Returns what is sent and what is shown.
+    async fn endpoint_headers(
+        &self,
+        w: &StoredWebhook,
+    ) -> Result<(HeaderMap, Vec<(String, String)>), String> {
+        let mut sent = HeaderMap::new();
+        let mut shown = Vec::new();
+        for (k, v) in &w.headers {
+            if let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(k.as_bytes()),
+                HeaderValue::from_str(v),
+            ) {
+                shown.push((
+                    name.as_str().to_string(),
+                    if looks_secret(k) {
+                        REDACTED.to_string()
+                    } else {
+                        v.clone()
+                    },
+                ));
+                sent.insert(name, value);
+            }
+        }
+        if let Some((name, value, display)) = self.auth_header(&w.auth).await? {
+            let value = HeaderValue::from_str(&value).map_err(|e| e.to_string())?;
+            shown.retain(|(k, _)| k != name.as_str());
+            shown.push((name.as_str().to_string(), display));
+            sent.insert(name, value);
+        }
+        Ok((sent, shown))
+    }
+
+    /// Sends one delivery attempt and describes what happened.
+    pub async fn attempt(&self, w: &StoredWebhook, d: &StoredDelivery) -> Outcome {
+        let started_at = now_ms();
+        let clock = Instant::now();
+        let (body, content_type) = body(w.format, &d.payload);
+        let timestamp = started_at / 1000;
+        let signature =
+            signature::header_value(&w.signing_secrets(started_at), &d.id, timestamp, &body);
+        let mut shown: Vec<(String, String)> = vec![
+            ("content-type".into(), content_type.into()),
+            ("user-agent".into(), USER_AGENT.into()),
+            ("webhook-id".into(), d.id.clone()),
+            ("webhook-timestamp".into(), timestamp.to_string()),
+            ("webhook-signature".into(), signature.clone()),
+            ("x-switchboard-event-type".into(), d.event_type.clone()),
+        ];
+        let mut request = AttemptRequest {
+            url: w.url.clone(),
+            method: "POST".into(),
+            headers: Vec::new(),
+            body: String::from_utf8_lossy(&body).into_owned(),
+        };
+        let fail = |request: AttemptRequest, error: &str, message: String| Outcome {
+            record: AttemptRecord {
+                started_at,
+                duration_ms: clock.elapsed().as_millis() as i64,
+                succeeded: false,
+                request,
+                response: None,
+                error: Some(error.to_string()),
+                message: Some(message),
+            },
+            retry_after: None,
+        };
+        let url = match Url::parse(&w.url) {
+            Ok(u) => u,
+            Err(e) => {
+                request.headers = shown;
+                return fail(request, "url", e.to_string());
+            }
+        };
+        if let Err(why) = check_literal(&url, self.allow_private_targets) {
+            request.headers = shown;
+            return fail(request, "ssrf", format!("refused by the SSRF guard: {why}"));
+        }
+        let (mut headers, custom_shown) = match self.endpoint_headers(w).await {
+            Ok(h) => h,
+            Err(e) => {
+                request.headers = shown;
+                return fail(request, "auth", e);
+            }
+        };
+        shown.extend(custom_shown);
+        request.headers = shown;
+        for (k, v) in [
+            ("content-type", content_type.to_string()),
+            ("webhook-id", d.id.clone()),
+            ("webhook-timestamp", timestamp.to_string()),
+            ("webhook-signature", signature),
+            ("x-switchboard-event-type", d.event_type.clone()),
+        ] {
+            if let Ok(v) = HeaderValue::from_str(&v) {
+                headers.insert(HeaderName::from_static(k), v);
+            }
+        }
+        let result = self
+            .client
+            .post(url)
+            .headers(headers)
+            .timeout(Duration::from_secs(u64::from(w.timeout_seconds)))
+            .body(body)
+            .send()
+            .await;
+        let res = match result {
+            Ok(r) => r,
+            Err(e) => {
+                let (kind, message) = classify(&e);
+                return fail(request, kind, message);
+            }
+        };
+        let status = res.status();
+        let response_headers: Vec<(String, String)> = res
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let retry_after = res
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after)
+            .filter(|_| matches!(status.as_u16(), 429 | 503));
+        let (bytes, truncated, body_error) = read_capped(res, MAX_RECORDED_BODY).await;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let message = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("message").cloned())
+            .and_then(|m| match m {
+                serde_json::Value::String(s) => Some(s),
+                serde_json::Value::Null => None,
+                other => Some(other.to_string()),
+            });
+        let succeeded = status.is_success();
+        if status == reqwest::StatusCode::UNAUTHORIZED
+            && matches!(w.auth, Auth::ClientCredentials { .. })
+        {
+            // A rejected access token may have been revoked early; fetch a new one next time.
+            self.tokens.forget(&w.auth);
+        }
+        let error = if status.is_redirection() {
+            Some("redirect".to_string())
+        } else if body_error && !succeeded {
+            Some("body".to_string())
+        } else {
+            None
+        };
+        Outcome {
+            record: AttemptRecord {
+                started_at,
+                duration_ms: clock.elapsed().as_millis() as i64,
+                succeeded,
+                request,
+                response: Some(AttemptResponse {
+                    status: status.as_u16(),
+                    headers: response_headers,
+                    body: text,
+                    truncated,
+                }),
+                error,
+                message,
+            },
+            retry_after,
+        }
+    }
+
+    /// A GET to the endpoint with `?query=<what>` (hostware's status and overview queries),
+    /// carrying the webhook's headers and auth. Returns the status and the JSON body, if any.
+    pub async fn probe(
+        &self,
+        w: &StoredWebhook,
+        what: &str,
+    ) -> Result<(u16, Option<serde_json::Value>), String> {
+        let mut url = Url::parse(&w.url).map_err(|e| e.to_string())?;
+        check_literal(&url, self.allow_private_targets).map_err(|why| format!("refused: {why}"))?;
+        url.query_pairs_mut().append_pair("query", what);
+        let (headers, _) = self.endpoint_headers(w).await?;
+        let res = self
+            .client
+            .get(url)
+            .headers(headers)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .timeout(Duration::from_secs(u64::from(w.timeout_seconds.min(10))))
+            .send()
+            .await
+            .map_err(|e| classify(&e).0.to_string())?;
+        let status = res.status().as_u16();
+        let (bytes, _, _) = read_capped(res, MAX_RECORDED_BODY).await;
+        Ok((status, serde_json::from_slice(&bytes).ok()))
+    }
+}
+
+/// Reads at most `cap` bytes of the body: (bytes, whether more was left, whether reading
+/// failed).
+async fn read_capped(mut res: reqwest::Response, cap: usize) -> (Vec<u8>, bool, bool) {
+    let mut buf = Vec::new();
+    loop {
+        match res.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = cap - buf.len();
+                if chunk.len() > room {
+                    buf.extend_from_slice(&chunk[..room]);
+                    return (buf, true, false);
+                }
+                buf.extend_from_slice(&chunk);
+            }
+            Ok(None) => return (buf, false, false),
+            Err(_) => return (buf, false, true),
+        }
+    }
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+pub fn parse_retry_after(v: &str) -> Option<Duration> {
+    if let Ok(secs) = v.trim().parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let format = time::format_description::well_known::Rfc2822;
+    let at = time::OffsetDateTime::parse(v.trim(), &format).ok()?;
+    let secs = (at - time::OffsetDateTime::now_utc()).whole_seconds();
+    Some(Duration::from_secs(secs.max(0) as u64))
+}
+
+/// The error kind an attempt record shows (`timeout`, `connect`, `dns`, `tls`, `ssrf`, …) and
+/// a one-line message.
+pub fn classify(e: &reqwest::Error) -> (&'static str, String) {
+    let mut chain = String::new();
+    let mut source = e.source();
+    let mut refused = None;
+    while let Some(s) = source {
+        if let Some(r) = s.downcast_ref::<Refused>() {
+            refused = Some(r.to_string());
+        }
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    if let Some(r) = refused {
+        return ("ssrf", r);
+    }
+    let lower = chain.to_ascii_lowercase();
+    let kind = if e.is_timeout() {
+        "timeout"
+    } else if lower.contains("dns") || lower.contains("resolve") || lower.contains("lookup") {
+        "dns"
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        "tls"
+    } else if e.is_connect() {
+        "connect"
+    } else if e.is_body() || e.is_decode() {
+        "body"
+    } else if e.is_request() {
+        "request"
+    } else {
+        "network"
+    };
+    let message = match kind {
+        "timeout" => "the endpoint did not answer within the timeout".to_string(),
+        "connect" => format!("could not connect{chain}"),
+        _ => format!("{e}{chain}"),
+    };
+    (kind, message)
+}

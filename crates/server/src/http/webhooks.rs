@@ -1,0 +1,540 @@
+//! `/webhooks` handlers: CRUD, test sends, secret rotation, stats and endpoint probes.
+
+use super::{ok, page, paging, parse_json, reply, str_param, AppState, JsonBody};
+use crate::engine::signature;
+use crate::error::ApiError;
+use crate::ids::{new_id, now_ms};
+use crate::store::deliveries;
+use crate::store::webhooks::{self, Key, ListFilter, StoredWebhook};
+use crate::validate::{self, Rules};
+use crate::Profile;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+use switchboard_api::{
+    Auth, EndpointOverview, EndpointStatus, RotatedSecret, Stats, StatsBucket, TestSend, Timestamp,
+    WebhookInput, WebhookPatch,
+};
+
+/// How long the previous signing secret keeps signing after a rotation.
+const SECRET_GRACE_MS: i64 = 24 * 3600 * 1000;
+
+fn rules(state: &AppState) -> Rules<'_> {
+    Rules {
+        catalogue: &state.catalogue,
+        allow_private_targets: state.config.allow_private_targets,
+        https_only: state.profile() == Profile::Plandocket,
+    }
+}
+
+/// The id the API shows: the sequence number in the plandocket profile, else the string id.
+fn public_id(state: &AppState, w: &StoredWebhook) -> String {
+    match state.profile() {
+        Profile::Plandocket => w.seq.to_string(),
+        _ => w.id.clone(),
+    }
+}
+
+/// A webhook in the profile's shape.
+pub fn render(state: &AppState, w: &StoredWebhook, with_secret: bool) -> Value {
+    if state.profile() != Profile::Plandocket {
+        return serde_json::to_value(w.to_api(public_id(state, w), with_secret))
+            .unwrap_or(Value::Null);
+    }
+    let rfc = |ms: Option<i64>| {
+        crate::store::ts(ms)
+            .map(|t| Value::String(t.to_rfc3339()))
+            .unwrap_or(Value::Null)
+    };
+    let mut v = json!({
+        "id": w.seq,
+        "name": w.name,
+        "url": w.url,
+        "events": w.events,
+        "is_active": w.is_active,
+        "retry_count": w.retry_count,
+        "timeout_seconds": w.timeout_seconds,
+        "last_triggered_at": rfc(w.last_triggered_at),
+        "last_success_at": rfc(w.last_success_at),
+        "last_failure_at": rfc(w.last_failure_at),
+        "failure_count": w.failure_count,
+        "created_at": w.created_at / 1000,
+        "updated_at": w.updated_at / 1000,
+    });
+    if with_secret {
+        v["secret"] = Value::String(w.secret.clone());
+    }
+    v
+}
+
+/// Finds the webhook a path names, or 404.
+pub async fn find(state: &AppState, raw: String) -> Result<StoredWebhook, ApiError> {
+    let plandocket = state.profile() == Profile::Plandocket;
+    let missing = || ApiError::NotFound(format!("No webhook with id {raw:?}."));
+    let seq = if plandocket {
+        Some(raw.parse::<i64>().map_err(|_| missing())?)
+    } else {
+        None
+    };
+    let id = raw.clone();
+    state
+        .store
+        .call(move |c| match seq {
+            Some(s) => webhooks::get(c, Key::Seq(s)),
+            None => webhooks::get(c, Key::Id(&id)),
+        })
+        .await?
+        .ok_or_else(missing)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let (after, limit) = paging(&params)?;
+    let filter = ListFilter {
+        q: str_param(&params, "q"),
+        is_active: super::bool_param(&params, "is_active")?,
+        event: str_param(&params, "event"),
+    };
+    let (rows, next) = state
+        .store
+        .call(move |c| webhooks::list(c, &filter, after, limit))
+        .await?;
+    let items: Vec<Value> = rows.iter().map(|w| render(&state, w, false)).collect();
+    Ok(page(items, next))
+}
+
+/// The plandocket create body: only its documented members, `name` optional.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlandocketInput {
+    url: String,
+    events: Vec<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    is_active: Option<bool>,
+    #[serde(default)]
+    headers: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    retry_count: Option<u8>,
+    #[serde(default)]
+    timeout_seconds: Option<u32>,
+}
+
+impl PlandocketInput {
+    fn into_input(self) -> WebhookInput {
+        let name = self
+            .name
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| {
+                reqwest::Url::parse(&self.url)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_string))
+                    .unwrap_or_else(|| "Webhook".into())
+            });
+        let d = WebhookInput::default();
+        WebhookInput {
+            name,
+            url: self.url,
+            events: self.events,
+            is_active: self.is_active.unwrap_or(true),
+            headers: self.headers.unwrap_or_default(),
+            retry_count: self.retry_count.unwrap_or(d.retry_count),
+            timeout_seconds: self.timeout_seconds.unwrap_or(d.timeout_seconds),
+            ..d
+        }
+    }
+}
+
+async fn check(state: &AppState, input: &WebhookInput) -> Result<(), ApiError> {
+    let r = rules(state);
+    let mut errors = validate::webhook(input, &r);
+    if !errors
+        .iter()
+        .any(|e| e.field == "url" || e.field == "auth.token_url")
+    {
+        errors.extend(validate::targets(input, &r).await);
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let input: WebhookInput = if state.profile() == Profile::Plandocket {
+        parse_json::<PlandocketInput>(&body)?.into_input()
+    } else {
+        parse_json(&body)?
+    };
+    check(&state, &input).await?;
+    let key = headers
+        .get("idempotency-key")
+        .map(|v| v.to_str().map(|s| s.trim().to_string()))
+        .transpose()
+        .map_err(|_| ApiError::field("Idempotency-Key", "must be visible ASCII"))?
+        .filter(|k| !k.is_empty());
+    if key.as_ref().is_some_and(|k| k.len() > 255) {
+        return Err(ApiError::field(
+            "Idempotency-Key",
+            "must be at most 255 characters",
+        ));
+    }
+    // The same body in another member order or spacing is still the same request.
+    let body_hash = {
+        use sha2::{Digest, Sha256};
+        let canonical = serde_json::from_slice::<Value>(&body)
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        format!("{:x}", Sha256::digest(canonical.as_bytes()))
+    };
+    let _guard = match key {
+        Some(_) => Some(state.idempotency.lock().await),
+        None => None,
+    };
+    let now = now_ms();
+    let w = StoredWebhook::from_input(new_id("wh"), input, signature::new_secret(), now, None);
+    let (stored, replay) = state
+        .store
+        .call(move |c| {
+            let tx = c.transaction()?;
+            if let Some(k) = &key {
+                let seen: Option<(String, String)> = tx
+                    .query_row(
+                        "SELECT body_hash, webhook_id FROM idempotency_keys WHERE key = ?1",
+                        [k],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .ok();
+                if let Some((hash, id)) = seen {
+                    if hash != body_hash {
+                        return Err(ApiError::Conflict(
+                            "This Idempotency-Key was used with a different body.".into(),
+                        ));
+                    }
+                    let first = webhooks::get(&tx, Key::Id(&id))?.ok_or_else(|| {
+                        ApiError::Conflict(
+                            "This Idempotency-Key created a webhook that has since been deleted."
+                                .into(),
+                        )
+                    })?;
+                    return Ok((first, true));
+                }
+            }
+            let mut w = w;
+            w.seq = webhooks::insert(&tx, &w)?;
+            if let Some(k) = &key {
+                tx.execute(
+                    "INSERT INTO idempotency_keys (key, body_hash, webhook_id, created_at) \
+                     VALUES (?1, ?2, ?3, ?4)",
+                    rusqlite::params![k, body_hash, w.id, now],
+                )?;
+            }
+            tx.commit()?;
+            Ok((w, false))
+        })
+        .await?;
+    let mut res = reply(StatusCode::CREATED, render(&state, &stored, true));
+    if replay {
+        res.headers_mut().insert(
+            "idempotent-replayed",
+            axum::http::HeaderValue::from_static("true"),
+        );
+    }
+    Ok(res)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let w = find(&state, id).await?;
+    Ok(ok(render(&state, &w, true)))
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let w = find(&state, id).await?;
+    state
+        .store
+        .call(move |c| {
+            let tx = c.transaction()?;
+            deliveries::cancel_for_webhook(&tx, &w.id)?;
+            webhooks::delete(&tx, w.seq)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Applies a PATCH to the stored input. An auth of the same type without its secret member
+/// keeps the stored secret, so a form can change a username without re-typing the password.
+fn merge(mut input: WebhookInput, patch: WebhookPatch) -> WebhookInput {
+    if let Some(v) = patch.name {
+        input.name = v;
+    }
+    if let Some(v) = patch.description {
+        input.description = v;
+    }
+    if let Some(v) = patch.url {
+        input.url = v;
+    }
+    if let Some(v) = patch.events {
+        input.events = v;
+    }
+    if let Some(v) = patch.is_active {
+        input.is_active = v;
+    }
+    if let Some(v) = patch.active_from {
+        input.active_from = v;
+    }
+    if let Some(v) = patch.headers {
+        input.headers = v;
+    }
+    if let Some(new) = patch.auth {
+        input.auth = keep_secret(&input.auth, new);
+    }
+    if let Some(v) = patch.format {
+        input.format = v;
+    }
+    if let Some(v) = patch.delay {
+        input.delay = v;
+    }
+    if let Some(v) = patch.retry_count {
+        input.retry_count = v;
+    }
+    if let Some(v) = patch.timeout_seconds {
+        input.timeout_seconds = v;
+    }
+    if let Some(v) = patch.priority {
+        input.priority = v;
+    }
+    if let Some(v) = patch.filter {
+        input.filter = v;
+    }
+    input
+}
+
+fn keep_secret(old: &Auth, new: Auth) -> Auth {
+    if new.secret().is_some() || old.kind() != new.kind() {
+        return new;
+    }
+    let kept = old.secret().map(str::to_string);
+    match new {
+        Auth::Bearer { .. } => Auth::Bearer { token: kept },
+        Auth::Basic { username, .. } => Auth::Basic {
+            username,
+            password: kept,
+        },
+        Auth::ClientCredentials {
+            client_id,
+            token_url,
+            ..
+        } => Auth::ClientCredentials {
+            client_id,
+            client_secret: kept,
+            token_url,
+        },
+        Auth::Header { name, .. } => Auth::Header { name, value: kept },
+        Auth::None => Auth::None,
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(patch): JsonBody<WebhookPatch>,
+) -> Result<Response, ApiError> {
+    let mut w = find(&state, id).await?;
+    let input = merge(w.to_input(), patch);
+    check(&state, &input).await?;
+    w.apply_input(input);
+    w.updated_at = now_ms().max(w.updated_at);
+    let saved = w.clone();
+    state
+        .store
+        .call(move |c| webhooks::update(c, &saved))
+        .await?;
+    Ok(ok(render(&state, &w, false)))
+}
+
+pub async fn test_send(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<TestSend>,
+) -> Result<Response, ApiError> {
+    let w = find(&state, id).await?;
+    let payload = state
+        .catalogue
+        .example(&req.event_type)
+        .cloned()
+        .ok_or_else(|| ApiError::field("event_type", "is not an event type of the catalogue"))?;
+    let rx = state.engine.attempts();
+    let d = state.engine.send_now(&w, &req.event_type, payload).await?;
+    // Answer with the first attempt's result when it comes within the endpoint's timeout, so
+    // the console can show it at once; otherwise the delivery is still pending.
+    let limit = Duration::from_secs(u64::from(w.timeout_seconds) + 2);
+    state.engine.wait_for_attempt(rx, &d.id, limit).await;
+    let id = d.id.clone();
+    let (d, attempts) = state
+        .store
+        .call(move |c| Ok((deliveries::get(c, &id)?, deliveries::attempts(c, &id)?)))
+        .await?;
+    let d = d.ok_or_else(|| ApiError::internal("test delivery vanished"))?;
+    Ok(reply(StatusCode::CREATED, d.to_api(now_ms(), attempts)))
+}
+
+pub async fn rotate_secret(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let mut w = find(&state, id).await?;
+    let now = now_ms();
+    w.previous_secret = Some(std::mem::replace(&mut w.secret, signature::new_secret()));
+    w.previous_secret_until = Some(now + SECRET_GRACE_MS);
+    w.updated_at = now;
+    let saved = w.clone();
+    state
+        .store
+        .call(move |c| webhooks::update(c, &saved))
+        .await?;
+    Ok(ok(RotatedSecret {
+        secret: w.secret,
+        previous_valid_until: crate::store::ts(w.previous_secret_until),
+    }))
+}
+
+pub async fn stats(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let w = find(&state, id).await?;
+    let window_raw = str_param(&params, "window").unwrap_or_else(|| "24h".into());
+    let bucket_raw = str_param(&params, "bucket").unwrap_or_else(|| "1h".into());
+    let parse = |name: &str, raw: &str| {
+        crate::engine::parse_duration(raw)
+            .filter(|d| d.as_secs() >= 60)
+            .ok_or_else(|| {
+                ApiError::BadQuery(format!(
+                    "{name} must be a duration of at least a minute, like 30m, 1h or 7d"
+                ))
+            })
+    };
+    let window = parse("window", &window_raw)?.as_millis() as i64;
+    let bucket = parse("bucket", &bucket_raw)?.as_millis() as i64;
+    if bucket > window {
+        return Err(ApiError::BadQuery(
+            "bucket must not be longer than window".into(),
+        ));
+    }
+    let count = ((window + bucket - 1) / bucket) as usize;
+    if count > 1000 {
+        return Err(ApiError::BadQuery(
+            "at most 1000 buckets per request".into(),
+        ));
+    }
+    // Buckets sit on multiples of their size, so the same bucket has the same start in every
+    // request and a chart does not jitter between refreshes.
+    let end = (now_ms() / bucket + 1) * bucket;
+    let from = end - count as i64 * bucket;
+    let rows = state
+        .store
+        .call(move |c| deliveries::stats(c, &w.id, from, bucket, count))
+        .await?;
+    Ok(ok(Stats {
+        window: window_raw,
+        bucket: bucket_raw,
+        buckets: rows
+            .into_iter()
+            .map(|(start, succeeded, failed)| StatsBucket {
+                start: Timestamp::from_unix_millis(start).unwrap_or_else(Timestamp::now),
+                succeeded,
+                failed,
+            })
+            .collect(),
+    }))
+}
+
+/// Hostware's status query. An endpoint that does not say otherwise is "Active"/`success`;
+/// one that cannot be reached is reported as such rather than as an API error, because the
+/// answer is about the endpoint, not about this request.
+pub async fn endpoint_status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let w = find(&state, id).await?;
+    let status = match state.engine.probe(&w, "status").await {
+        Err(kind) => EndpointStatus {
+            status_string: "Unreachable".into(),
+            badge_color: "danger".into(),
+            additional: Some(kind),
+        },
+        Ok((code, _)) if !(200..300).contains(&code) => EndpointStatus {
+            status_string: format!("HTTP {code}"),
+            badge_color: "warning".into(),
+            additional: None,
+        },
+        Ok((_, body)) => {
+            let mut s = EndpointStatus::default();
+            if let Some(b) = body {
+                if let Some(t) = b.get("statusString").and_then(Value::as_str) {
+                    s.status_string = t.to_string();
+                }
+                if let Some(c) = b.get("badgeColor").and_then(Value::as_str) {
+                    s.badge_color = c.to_string();
+                }
+                s.additional = match b.get("additional") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::String(a)) => Some(a.clone()),
+                    Some(other) => Some(other.to_string()),
+                };
+            }
+            s
+        }
+    };
+    Ok(ok(status))
+}
+
+/// Hostware's overview query: the endpoint's `html`, passed on untouched (the console
+/// sanitises it).
+pub async fn endpoint_overview(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let w = find(&state, id).await?;
+    match state.engine.probe(&w, "overview").await {
+        Err(kind) => Err(ApiError::BadGateway(format!(
+            "The endpoint could not be reached ({kind})."
+        ))),
+        Ok((code, body)) => {
+            if !(200..300).contains(&code) {
+                return Err(ApiError::BadGateway(format!(
+                    "The endpoint answered HTTP {code}."
+                )));
+            }
+            let html = body
+                .as_ref()
+                .and_then(|b| b.get("html"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            Ok(ok(EndpointOverview { html }))
+        }
+    }
+}

@@ -1,0 +1,439 @@
+//! Delivery and attempt rows: the durable queue the engine drains, and the history the API
+//! reads.
+
+use super::{cursor, from_json, to_json, ts};
+use crate::error::ApiError;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use switchboard_api::{Attempt, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, Id};
+
+/// Where a delivery is in its life. `Queued` shows as `scheduled` while its next attempt is
+/// in the future and as `pending` once it is due or being sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Queued,
+    Succeeded,
+    Failed,
+}
+
+impl State {
+    fn as_str(self) -> &'static str {
+        match self {
+            State::Queued => "queued",
+            State::Succeeded => "succeeded",
+            State::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> State {
+        match s {
+            "succeeded" => State::Succeeded,
+            "failed" => State::Failed,
+            _ => State::Queued,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDelivery {
+    pub seq: i64,
+    pub id: String,
+    pub webhook_id: String,
+    pub event_id: Option<String>,
+    pub event_type: String,
+    pub payload: serde_json::Value,
+    pub state: State,
+    pub attempt_count: u32,
+    /// Automatic retries still allowed after the next attempt fails.
+    pub retries_left: u32,
+    pub priority: i32,
+    pub next_attempt_at: Option<i64>,
+    pub last_attempt_at: Option<i64>,
+    pub response_status: Option<u16>,
+    pub created_at: i64,
+}
+
+impl StoredDelivery {
+    pub fn status(&self, now: i64) -> DeliveryStatus {
+        match self.state {
+            State::Succeeded => DeliveryStatus::Succeeded,
+            State::Failed => DeliveryStatus::Failed,
+            State::Queued if self.next_attempt_at.is_some_and(|t| t > now) => {
+                DeliveryStatus::Scheduled
+            }
+            State::Queued => DeliveryStatus::Pending,
+        }
+    }
+
+    pub fn to_api(&self, now: i64, attempts: Vec<Attempt>) -> Delivery {
+        Delivery {
+            id: Id(self.id.clone()),
+            webhook_id: Id(self.webhook_id.clone()),
+            event_type: self.event_type.clone(),
+            event_id: self.event_id.clone().map(Id),
+            status: self.status(now),
+            attempt_count: self.attempt_count,
+            next_attempt_at: if self.state == State::Queued {
+                ts(self.next_attempt_at)
+            } else {
+                None
+            },
+            last_attempt_at: ts(self.last_attempt_at),
+            response_status: self.response_status,
+            created_at: ts(Some(self.created_at)),
+            payload: self.payload.clone(),
+            attempts,
+        }
+    }
+}
+
+const COLUMNS: &str = "seq, id, webhook_id, event_id, event_type, payload, state, attempt_count, \
+    retries_left, priority, next_attempt_at, last_attempt_at, response_status, created_at";
+
+fn from_row(r: &Row) -> rusqlite::Result<StoredDelivery> {
+    Ok(StoredDelivery {
+        seq: r.get(0)?,
+        id: r.get(1)?,
+        webhook_id: r.get(2)?,
+        event_id: r.get(3)?,
+        event_type: r.get(4)?,
+        payload: from_json(&r.get::<_, String>(5)?)?,
+        state: State::parse(&r.get::<_, String>(6)?),
+        attempt_count: r.get(7)?,
+        retries_left: r.get(8)?,
+        priority: r.get(9)?,
+        next_attempt_at: r.get(10)?,
+        last_attempt_at: r.get(11)?,
+        response_status: r.get(12)?,
+        created_at: r.get(13)?,
+    })
+}
+
+pub fn insert(conn: &Connection, d: &StoredDelivery) -> Result<(), ApiError> {
+    conn.execute(
+        "INSERT INTO deliveries (id, webhook_id, event_id, event_type, payload, state, \
+         attempt_count, retries_left, priority, next_attempt_at, last_attempt_at, \
+         response_status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            d.id,
+            d.webhook_id,
+            d.event_id,
+            d.event_type,
+            to_json(&d.payload),
+            d.state.as_str(),
+            d.attempt_count,
+            d.retries_left,
+            d.priority,
+            d.next_attempt_at,
+            d.last_attempt_at,
+            d.response_status,
+            d.created_at,
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<Option<StoredDelivery>, ApiError> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM deliveries WHERE id = ?1"),
+            [id],
+            from_row,
+        )
+        .optional()?)
+}
+
+pub fn attempts(conn: &Connection, delivery_id: &str) -> Result<Vec<Attempt>, ApiError> {
+    let mut stmt = conn.prepare(
+        "SELECT n, started_at, duration_ms, request, response, error, message FROM attempts \
+         WHERE delivery_id = ?1 ORDER BY n",
+    )?;
+    let rows = stmt
+        .query_map([delivery_id], |r| {
+            let response: Option<String> = r.get(4)?;
+            Ok(Attempt {
+                n: r.get(0)?,
+                started_at: ts(Some(r.get(1)?)).unwrap_or_else(switchboard_api::Timestamp::now),
+                duration_ms: r.get::<_, i64>(2)?.max(0) as u64,
+                request: from_json::<AttemptRequest>(&r.get::<_, String>(3)?)?,
+                response: response
+                    .map(|s| from_json::<AttemptResponse>(&s))
+                    .transpose()?,
+                error: r.get(5)?,
+                message: r.get(6)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    pub webhook_id: Option<String>,
+    pub status: Option<DeliveryStatus>,
+    pub event_type: Option<String>,
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+}
+
+pub fn list(
+    conn: &Connection,
+    filter: &ListFilter,
+    now: i64,
+    after: Option<(i64, i64)>,
+    limit: u32,
+) -> Result<(Vec<StoredDelivery>, Option<String>), ApiError> {
+    let mut sql = format!("SELECT {COLUMNS} FROM deliveries WHERE 1 = 1");
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    let mut push = |sql: &mut String, cond: &str, v: rusqlite::types::Value| {
+        args.push(v);
+        sql.push_str(&cond.replace("?#", &format!("?{}", args.len())));
+    };
+    if let Some(w) = &filter.webhook_id {
+        push(&mut sql, " AND webhook_id = ?#", w.clone().into());
+    }
+    if let Some(t) = &filter.event_type {
+        push(&mut sql, " AND event_type = ?#", t.clone().into());
+    }
+    if let Some(s) = filter.since {
+        push(&mut sql, " AND created_at >= ?#", s.into());
+    }
+    if let Some(u) = filter.until {
+        push(&mut sql, " AND created_at < ?#", u.into());
+    }
+    match filter.status {
+        Some(DeliveryStatus::Succeeded) => sql.push_str(" AND state = 'succeeded'"),
+        Some(DeliveryStatus::Failed) => sql.push_str(" AND state = 'failed'"),
+        Some(DeliveryStatus::Scheduled) => push(
+            &mut sql,
+            " AND state = 'queued' AND next_attempt_at > ?#",
+            now.into(),
+        ),
+        Some(DeliveryStatus::Pending) => push(
+            &mut sql,
+            " AND state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?#)",
+            now.into(),
+        ),
+        Some(DeliveryStatus::Unknown) | None => {}
+    }
+    if let Some((c, s)) = after {
+        push(&mut sql, " AND (created_at, seq) < (?#", c.into());
+        push(&mut sql, ", ?#)", s.into());
+    }
+    push(
+        &mut sql,
+        " ORDER BY created_at DESC, seq DESC LIMIT ?#",
+        i64::from(limit + 1).into(),
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows: Vec<StoredDelivery> = stmt
+        .query_map(rusqlite::params_from_iter(args), from_row)?
+        .collect::<Result<_, _>>()?;
+    let next = if rows.len() > limit as usize {
+        rows.truncate(limit as usize);
+        rows.last().map(|d| cursor::encode(d.created_at, d.seq))
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// Leases up to `limit` due deliveries for `lease_ms`, most urgent first, skipping webhooks
+/// in `busy` (already at their share of the pool).
+pub fn claim_due(
+    conn: &mut Connection,
+    now: i64,
+    limit: usize,
+    lease_ms: i64,
+    busy: &mut dyn FnMut(&str) -> bool,
+) -> Result<Vec<StoredDelivery>, ApiError> {
+    let tx = conn.transaction()?;
+    let candidates: Vec<StoredDelivery> = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {COLUMNS} FROM deliveries WHERE state = 'queued' AND next_attempt_at <= ?1 \
+             AND (lease_until IS NULL OR lease_until < ?1) \
+             ORDER BY next_attempt_at ASC, priority DESC, seq ASC LIMIT ?2"
+        ))?;
+        let rows = stmt
+            .query_map(params![now, (limit * 4) as i64], from_row)?
+            .collect::<Result<_, _>>()?;
+        rows
+    };
+    let mut claimed = Vec::new();
+    for d in candidates {
+        if claimed.len() >= limit {
+            break;
+        }
+        if busy(&d.webhook_id) {
+            continue;
+        }
+        tx.execute(
+            "UPDATE deliveries SET lease_until = ?2 WHERE seq = ?1",
+            params![d.seq, now + lease_ms],
+        )?;
+        claimed.push(d);
+    }
+    tx.commit()?;
+    Ok(claimed)
+}
+
+/// The earliest time a queued delivery becomes due, to sleep until then.
+pub fn next_due(conn: &Connection) -> Result<Option<i64>, ApiError> {
+    Ok(conn.query_row(
+        "SELECT MIN(MAX(next_attempt_at, IFNULL(lease_until, 0))) FROM deliveries \
+         WHERE state = 'queued'",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// At start-up nothing is in flight, so leases left by a crash are void.
+pub fn clear_leases(conn: &Connection) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE deliveries SET lease_until = NULL WHERE lease_until IS NOT NULL",
+        [],
+    )?;
+    Ok(())
+}
+
+/// What an attempt leads to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Next {
+    Succeeded,
+    Failed,
+    RetryAt(i64),
+}
+
+pub struct AttemptRecord {
+    pub started_at: i64,
+    pub duration_ms: i64,
+    pub succeeded: bool,
+    pub request: AttemptRequest,
+    pub response: Option<AttemptResponse>,
+    pub error: Option<String>,
+    pub message: Option<String>,
+}
+
+/// Stores an attempt, moves the delivery on and updates the webhook's counters, atomically.
+/// Returns false when the delivery was cancelled meanwhile (its webhook deleted).
+pub fn record_attempt(
+    conn: &mut Connection,
+    d: &StoredDelivery,
+    a: &AttemptRecord,
+    next: Next,
+) -> Result<bool, ApiError> {
+    let tx = conn.transaction()?;
+    let n: u32 = tx.query_row(
+        "SELECT attempt_count FROM deliveries WHERE seq = ?1",
+        [d.seq],
+        |r| r.get(0),
+    )?;
+    let n = n + 1;
+    tx.execute(
+        "INSERT INTO attempts (delivery_id, n, webhook_id, started_at, duration_ms, succeeded, \
+         request, response, error, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            d.id,
+            n,
+            d.webhook_id,
+            a.started_at,
+            a.duration_ms,
+            a.succeeded,
+            to_json(&a.request),
+            a.response.as_ref().map(to_json),
+            a.error,
+            a.message,
+        ],
+    )?;
+    let (state, next_at, retries_left) = match next {
+        Next::Succeeded => (State::Succeeded, None, d.retries_left),
+        Next::Failed => (State::Failed, None, d.retries_left),
+        Next::RetryAt(t) => (State::Queued, Some(t), d.retries_left.saturating_sub(1)),
+    };
+    let changed = tx.execute(
+        "UPDATE deliveries SET state = ?2, attempt_count = ?3, next_attempt_at = ?4, \
+         lease_until = NULL, last_attempt_at = ?5, response_status = ?6, retries_left = ?7 \
+         WHERE seq = ?1 AND state = 'queued'",
+        params![
+            d.seq,
+            state.as_str(),
+            n,
+            next_at,
+            a.started_at,
+            a.response.as_ref().map(|r| r.status),
+            retries_left,
+        ],
+    )?;
+    super::webhooks::record_outcome(&tx, &d.webhook_id, a.started_at, a.succeeded)?;
+    tx.commit()?;
+    Ok(changed == 1)
+}
+
+/// Ends a delivery without an attempt (its webhook is gone).
+pub fn abandon(conn: &Connection, seq: i64) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, lease_until = NULL \
+         WHERE seq = ?1",
+        [seq],
+    )?;
+    Ok(())
+}
+
+/// Deleting a webhook fails its queued deliveries; their history stays.
+pub fn cancel_for_webhook(conn: &Connection, webhook_id: &str) -> Result<usize, ApiError> {
+    Ok(conn.execute(
+        "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, lease_until = NULL \
+         WHERE webhook_id = ?1 AND state = 'queued'",
+        [webhook_id],
+    )?)
+}
+
+/// Queues one more attempt now; a manual retry does not restart automatic retries.
+pub fn requeue(conn: &Connection, id: &str, now: i64) -> Result<bool, ApiError> {
+    Ok(conn.execute(
+        "UPDATE deliveries SET state = 'queued', next_attempt_at = ?2, retries_left = 0 \
+         WHERE id = ?1 AND (state != 'queued' OR lease_until IS NULL)",
+        params![id, now],
+    )? == 1)
+}
+
+/// Queues every failed delivery of a webhook created since `since` again.
+pub fn recover(conn: &Connection, webhook_id: &str, since: i64, now: i64) -> Result<u32, ApiError> {
+    Ok(conn.execute(
+        "UPDATE deliveries SET state = 'queued', next_attempt_at = ?3, retries_left = 0 \
+         WHERE webhook_id = ?1 AND state = 'failed' AND created_at >= ?2",
+        params![webhook_id, since, now],
+    )? as u32)
+}
+
+/// Attempt outcomes of a webhook per bucket: `(bucket start, succeeded, failed)`.
+pub fn stats(
+    conn: &Connection,
+    webhook_id: &str,
+    from: i64,
+    bucket_ms: i64,
+    buckets: usize,
+) -> Result<Vec<(i64, u32, u32)>, ApiError> {
+    let mut out: Vec<(i64, u32, u32)> = (0..buckets)
+        .map(|i| (from + i as i64 * bucket_ms, 0, 0))
+        .collect();
+    let mut stmt = conn.prepare(
+        "SELECT (started_at - ?2) / ?3 AS b, SUM(succeeded), SUM(1 - succeeded) FROM attempts \
+         WHERE webhook_id = ?1 AND started_at >= ?2 AND started_at < ?4 GROUP BY b",
+    )?;
+    let end = from + bucket_ms * buckets as i64;
+    let rows = stmt.query_map(params![webhook_id, from, bucket_ms, end], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, u32>(1)?,
+            r.get::<_, u32>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (b, s, f) = row?;
+        if let Some(slot) = out.get_mut(b as usize) {
+            slot.1 = s;
+            slot.2 = f;
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,424 @@
+//! Webhook rows: insert, read, list with filters and cursors, update, delete, stats.
+
+use super::{cursor, from_json, to_json, ts};
+use crate::error::ApiError;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use std::collections::BTreeMap;
+use switchboard_api::{Auth, Delay, Filter, Format, Id, Webhook, WebhookInput};
+
+/// A webhook as stored: auth secrets and signing secrets included.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredWebhook {
+    pub seq: i64,
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub url: String,
+    pub events: Vec<String>,
+    pub is_active: bool,
+    pub active_from: Option<i64>,
+    pub headers: BTreeMap<String, String>,
+    pub auth: Auth,
+    pub format: Format,
+    pub delay: Option<Delay>,
+    pub retry_count: u8,
+    pub timeout_seconds: u32,
+    pub priority: i32,
+    pub filter: Option<Filter>,
+    pub secret: String,
+    pub previous_secret: Option<String>,
+    pub previous_secret_until: Option<i64>,
+    pub last_triggered_at: Option<i64>,
+    pub last_success_at: Option<i64>,
+    pub last_failure_at: Option<i64>,
+    pub failure_count: u32,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub created_by: Option<String>,
+    pub updated_by: Option<String>,
+}
+
+impl StoredWebhook {
+    /// A new row from validated input; `seq` is assigned on insert.
+    pub fn from_input(
+        id: String,
+        input: WebhookInput,
+        secret: String,
+        now: i64,
+        by: Option<String>,
+    ) -> Self {
+        StoredWebhook {
+            seq: 0,
+            id,
+            name: input.name.trim().to_string(),
+            description: input.description.filter(|d| !d.trim().is_empty()),
+            url: input.url.trim().to_string(),
+            events: input.events,
+            is_active: input.is_active,
+            active_from: input.active_from.map(|t| t.unix_millis()),
+            headers: input.headers,
+            auth: input.auth,
+            format: input.format,
+            delay: input.delay,
+            retry_count: input.retry_count,
+            timeout_seconds: input.timeout_seconds,
+            priority: input.priority,
+            filter: input.filter,
+            secret,
+            previous_secret: None,
+            previous_secret_until: None,
+            last_triggered_at: None,
+            last_success_at: None,
+            last_failure_at: None,
+            failure_count: 0,
+            created_at: now,
+            updated_at: now,
+            created_by: by.clone(),
+            updated_by: by,
+        }
+    }
+
+    /// The editable part, as a full input (a PATCH is applied to this, then validated whole).
+    pub fn to_input(&self) -> WebhookInput {
+        WebhookInput {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            url: self.url.clone(),
+            events: self.events.clone(),
+            is_active: self.is_active,
+            active_from: ts(self.active_from),
+            headers: self.headers.clone(),
+            auth: self.auth.clone(),
+            format: self.format,
+            delay: self.delay,
+            retry_count: self.retry_count,
+            timeout_seconds: self.timeout_seconds,
+            priority: self.priority,
+            filter: self.filter.clone(),
+        }
+    }
+
+    pub fn apply_input(&mut self, input: WebhookInput) {
+        self.name = input.name.trim().to_string();
+        self.description = input.description.filter(|d| !d.trim().is_empty());
+        self.url = input.url.trim().to_string();
+        self.events = input.events;
+        self.is_active = input.is_active;
+        self.active_from = input.active_from.map(|t| t.unix_millis());
+        self.headers = input.headers;
+        self.auth = input.auth;
+        self.format = input.format;
+        self.delay = input.delay;
+        self.retry_count = input.retry_count;
+        self.timeout_seconds = input.timeout_seconds;
+        self.priority = input.priority;
+        self.filter = input.filter;
+    }
+
+    /// The secrets that sign right now: the current one, and the previous one during its
+    /// grace period.
+    pub fn signing_secrets(&self, now: i64) -> Vec<&str> {
+        let mut v = vec![self.secret.as_str()];
+        if let (Some(prev), Some(until)) = (&self.previous_secret, self.previous_secret_until) {
+            if until > now {
+                v.push(prev);
+            }
+        }
+        v
+    }
+
+    /// The API form: auth secrets always stripped, the signing secret only when asked.
+    pub fn to_api(&self, public_id: String, with_secret: bool) -> Webhook {
+        Webhook {
+            id: Id(public_id),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            url: self.url.clone(),
+            events: self.events.clone(),
+            is_active: self.is_active,
+            active_from: ts(self.active_from),
+            headers: self.headers.clone(),
+            auth: self.auth.redacted(),
+            format: self.format,
+            delay: self.delay,
+            retry_count: self.retry_count,
+            timeout_seconds: self.timeout_seconds,
+            priority: self.priority,
+            filter: self.filter.clone(),
+            secret: with_secret.then(|| self.secret.clone()),
+            last_triggered_at: ts(self.last_triggered_at),
+            last_success_at: ts(self.last_success_at),
+            last_failure_at: ts(self.last_failure_at),
+            failure_count: self.failure_count,
+            created_at: ts(Some(self.created_at)),
+            updated_at: ts(Some(self.updated_at)),
+            created_by: self.created_by.clone(),
+            updated_by: self.updated_by.clone(),
+        }
+    }
+}
+
+const COLUMNS: &str = "seq, id, name, description, url, events, is_active, active_from, headers, \
+    auth, format, delay, retry_count, timeout_seconds, priority, filter, secret, previous_secret, \
+    previous_secret_until, last_triggered_at, last_success_at, last_failure_at, failure_count, \
+    created_at, updated_at, created_by, updated_by";
+
+fn from_row(r: &Row) -> rusqlite::Result<StoredWebhook> {
+    let format: String = r.get(10)?;
+    let delay: Option<String> = r.get(11)?;
+    let filter: Option<String> = r.get(15)?;
+    Ok(StoredWebhook {
+        seq: r.get(0)?,
+        id: r.get(1)?,
+        name: r.get(2)?,
+        description: r.get(3)?,
+        url: r.get(4)?,
+        events: from_json(&r.get::<_, String>(5)?)?,
+        is_active: r.get(6)?,
+        active_from: r.get(7)?,
+        headers: from_json(&r.get::<_, String>(8)?)?,
+        auth: from_json(&r.get::<_, String>(9)?)?,
+        format: if format == "xml" {
+            Format::Xml
+        } else {
+            Format::Json
+        },
+        delay: delay.map(|d| from_json(&d)).transpose()?,
+        retry_count: r.get(12)?,
+        timeout_seconds: r.get(13)?,
+        priority: r.get(14)?,
+        filter: filter.map(|f| from_json(&f)).transpose()?,
+        secret: r.get(16)?,
+        previous_secret: r.get(17)?,
+        previous_secret_until: r.get(18)?,
+        last_triggered_at: r.get(19)?,
+        last_success_at: r.get(20)?,
+        last_failure_at: r.get(21)?,
+        failure_count: r.get(22)?,
+        created_at: r.get(23)?,
+        updated_at: r.get(24)?,
+        created_by: r.get(25)?,
+        updated_by: r.get(26)?,
+    })
+}
+
+pub fn insert(conn: &Connection, w: &StoredWebhook) -> Result<i64, ApiError> {
+    conn.execute(
+        &format!(
+            "INSERT INTO webhooks ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, \
+             ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+            COLUMNS
+        ),
+        params![
+            w.id,
+            w.name,
+            w.description,
+            w.url,
+            to_json(&w.events),
+            w.is_active,
+            w.active_from,
+            to_json(&w.headers),
+            to_json(&w.auth),
+            w.format.as_str(),
+            w.delay.as_ref().map(to_json),
+            w.retry_count,
+            w.timeout_seconds,
+            w.priority,
+            w.filter.as_ref().map(to_json),
+            w.secret,
+            w.previous_secret,
+            w.previous_secret_until,
+            w.last_triggered_at,
+            w.last_success_at,
+            w.last_failure_at,
+            w.failure_count,
+            w.created_at,
+            w.updated_at,
+            w.created_by,
+            w.updated_by,
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Writes every editable and secret column of `w` back.
+pub fn update(conn: &Connection, w: &StoredWebhook) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE webhooks SET name = ?2, description = ?3, url = ?4, events = ?5, is_active = ?6, \
+         active_from = ?7, headers = ?8, auth = ?9, format = ?10, delay = ?11, retry_count = ?12, \
+         timeout_seconds = ?13, priority = ?14, filter = ?15, secret = ?16, previous_secret = ?17, \
+         previous_secret_until = ?18, updated_at = ?19, updated_by = ?20 WHERE seq = ?1",
+        params![
+            w.seq,
+            w.name,
+            w.description,
+            w.url,
+            to_json(&w.events),
+            w.is_active,
+            w.active_from,
+            to_json(&w.headers),
+            to_json(&w.auth),
+            w.format.as_str(),
+            w.delay.as_ref().map(to_json),
+            w.retry_count,
+            w.timeout_seconds,
+            w.priority,
+            w.filter.as_ref().map(to_json),
+            w.secret,
+            w.previous_secret,
+            w.previous_secret_until,
+            w.updated_at,
+            w.updated_by,
+        ],
+    )?;
+    Ok(())
+}
+
+/// How the API names a webhook: by its string id, or by its sequence number (plandocket).
+#[derive(Debug, Clone, Copy)]
+pub enum Key<'a> {
+    Id(&'a str),
+    Seq(i64),
+}
+
+pub fn get(conn: &Connection, key: Key) -> Result<Option<StoredWebhook>, ApiError> {
+    let row = match key {
+        Key::Id(id) => conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM webhooks WHERE id = ?1"),
+                [id],
+                from_row,
+            )
+            .optional()?,
+        Key::Seq(seq) => conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM webhooks WHERE seq = ?1"),
+                [seq],
+                from_row,
+            )
+            .optional()?,
+    };
+    Ok(row)
+}
+
+pub fn delete(conn: &Connection, seq: i64) -> Result<(), ApiError> {
+    conn.execute("DELETE FROM webhooks WHERE seq = ?1", [seq])?;
+    Ok(())
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    pub q: Option<String>,
+    pub is_active: Option<bool>,
+    pub event: Option<String>,
+}
+
+/// One page, newest first, and the cursor of the next page when there is one.
+pub fn list(
+    conn: &Connection,
+    filter: &ListFilter,
+    after: Option<(i64, i64)>,
+    limit: u32,
+) -> Result<(Vec<StoredWebhook>, Option<String>), ApiError> {
+    let mut sql = format!("SELECT {COLUMNS} FROM webhooks WHERE 1 = 1");
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        let pattern = format!(
+            "%{}%",
+            q.trim()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        args.push(pattern.into());
+        let n = args.len();
+        sql.push_str(&format!(
+            " AND (name LIKE ?{n} ESCAPE '\\' OR IFNULL(description, '') LIKE ?{n} ESCAPE '\\' \
+             OR url LIKE ?{n} ESCAPE '\\' OR id = ?{m})",
+            m = n + 1
+        ));
+        args.push(q.trim().to_string().into());
+    }
+    if let Some(active) = filter.is_active {
+        args.push(i64::from(active).into());
+        sql.push_str(&format!(" AND is_active = ?{}", args.len()));
+    }
+    if let Some(event) = &filter.event {
+        args.push(event.clone().into());
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM json_each(webhooks.events) WHERE value = ?{})",
+            args.len()
+        ));
+    }
+    if let Some((c, s)) = after {
+        args.push(c.into());
+        args.push(s.into());
+        sql.push_str(&format!(
+            " AND (created_at, seq) < (?{}, ?{})",
+            args.len() - 1,
+            args.len()
+        ));
+    }
+    args.push(i64::from(limit + 1).into());
+    sql.push_str(&format!(
+        " ORDER BY created_at DESC, seq DESC LIMIT ?{}",
+        args.len()
+    ));
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows: Vec<StoredWebhook> = stmt
+        .query_map(rusqlite::params_from_iter(args), from_row)?
+        .collect::<Result<_, _>>()?;
+    let next = if rows.len() > limit as usize {
+        rows.truncate(limit as usize);
+        rows.last().map(|w| cursor::encode(w.created_at, w.seq))
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// Every active webhook subscribed to `event_type`, highest priority first.
+pub fn subscribers(conn: &Connection, event_type: &str) -> Result<Vec<StoredWebhook>, ApiError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM webhooks WHERE is_active = 1 AND EXISTS \
+         (SELECT 1 FROM json_each(webhooks.events) WHERE value = ?1) \
+         ORDER BY priority DESC, created_at ASC, seq ASC"
+    ))?;
+    let rows = stmt
+        .query_map([event_type], from_row)?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// Records the outcome of one attempt on the webhook's counters.
+pub fn record_outcome(
+    conn: &Connection,
+    webhook_id: &str,
+    at: i64,
+    succeeded: bool,
+) -> Result<(), ApiError> {
+    if succeeded {
+        conn.execute(
+            "UPDATE webhooks SET last_triggered_at = ?2, last_success_at = ?2, failure_count = 0 \
+             WHERE id = ?1",
+            params![webhook_id, at],
+        )?;
+    } else {
+        conn.execute(
+            "UPDATE webhooks SET last_triggered_at = ?2, last_failure_at = ?2, \
+             failure_count = failure_count + 1 WHERE id = ?1",
+            params![webhook_id, at],
+        )?;
+    }
+    Ok(())
+}
+
+/// Turns a webhook off (the endpoint answered 410 Gone).
+pub fn deactivate(conn: &Connection, webhook_id: &str, at: i64) -> Result<(), ApiError> {
+    conn.execute(
+        "UPDATE webhooks SET is_active = 0, updated_at = ?2, updated_by = 'switchboard (410 Gone)' \
+         WHERE id = ?1",
+        params![webhook_id, at],
+    )?;
+    Ok(())
+}
