@@ -5,7 +5,6 @@ pub mod oauth;
 pub mod send;
 pub mod signature;
 pub mod ssrf;
-pub mod xml;
 
 use crate::catalogue::Catalogue;
 use crate::error::ApiError;

@@ -2,7 +2,7 @@
 //! guard, and recorded with its secrets redacted.
 
 use super::oauth::TokenCache;
-use super::{signature, ssrf, xml};
+use super::{signature, ssrf};
 use crate::ids::now_ms;
 use crate::store::deliveries::{AttemptRecord, StoredDelivery};
 use crate::store::webhooks::StoredWebhook;
@@ -86,7 +86,10 @@ pub fn body(format: Format, payload: &serde_json::Value) -> (Vec<u8>, &'static s
             serde_json::to_vec(payload).unwrap_or_default(),
             "application/json",
         ),
-        Format::Xml => (xml::to_xml(payload).into_bytes(), "application/xml"),
+        Format::Xml => (
+            switchboard_api::payload_to_xml(payload).into_bytes(),
+            "application/xml",
+        ),
     }
 }
 

@@ -138,8 +138,29 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." { String::new() } else { path };
-        let message = shape_message(&e.inner().to_string());
+        let path = if path == "." { String::new() } else { path };
+        let raw = shape_message(&e.inner().to_string());
+        // serde names the member in the message, not in the path, for these two.
+        let named = |prefix: &str| {
+            raw.strip_prefix(prefix)
+                .and_then(|rest| rest.split('`').next())
+                .map(|m| {
+                    if path.is_empty() {
+                        m.to_string()
+                    } else {
+                        format!("{path}.{m}")
+                    }
+                })
+        };
+        let (field, message) = if let Some(f) = named("missing field `") {
+            (f, "is required".to_string())
+        } else if let Some(f) = named("unknown field `") {
+            // Here the path already ends with the unknown member.
+            let field = if path.is_empty() { f } else { path };
+            (field, "is not a member of this request".to_string())
+        } else {
+            (path, raw)
+        };
         ApiError::Validation(vec![FieldError::new(field, message)])
     })
 }
