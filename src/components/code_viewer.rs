@@ -16,7 +16,7 @@ pub fn CodeViewer(
     #[prop(into)]
     code: String,
     /// Its content type, used to pick the language.
-    #[prop(optional, into)]
+    #[prop(default = None)]
     content_type: Option<String>,
     /// Forces a language instead of detecting one.
     #[prop(optional, into)]

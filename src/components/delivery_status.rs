@@ -45,7 +45,7 @@ pub fn ResponseBadge(
     #[prop(into)]
     status: Option<u16>,
     /// Why no response was read (`timeout`, `connect`, …).
-    #[prop(optional, into)]
+    #[prop(default = None)]
     error: Option<String>,
 ) -> impl IntoView {
     let (class, text) = match (status, error) {

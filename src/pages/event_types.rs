@@ -1,13 +1,386 @@
-//! Event types: the catalogue and one event type in detail.
+//! Event types: the catalogue grouped and searchable, and one event type with its fields, schema
+//! and example payloads as JSON and as XML.
 
+use crate::api::{encode_component, ApiError, Backend};
+use crate::components::pretty::Lang;
+use crate::components::{CodeViewer, ErrorPanel};
+use crate::state::{use_backend, use_connection};
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
+use std::collections::BTreeMap;
+use switchboard_api::{payload_to_xml, EventType, Feature};
+
+/// Heading for event types without a group.
+const UNGROUPED: &str = "Other";
+
+/// Whether an event type matches a search: every word must appear in its name, group or
+/// description (case-insensitive).
+pub fn matches(e: &EventType, q: &str) -> bool {
+    let hay = format!("{} {} {}", e.name, e.group, e.description).to_lowercase();
+    q.to_lowercase().split_whitespace().all(|w| hay.contains(w))
+}
+
+/// The catalogue filtered by `q`, grouped by `group` (groups and names sorted).
+pub fn grouped(list: &[EventType], q: &str) -> Vec<(String, Vec<EventType>)> {
+    let mut groups: BTreeMap<String, Vec<EventType>> = BTreeMap::new();
+    for e in list.iter().filter(|e| matches(e, q)) {
+        let g = if e.group.trim().is_empty() {
+            UNGROUPED.to_owned()
+        } else {
+            e.group.clone()
+        };
+        groups.entry(g).or_default().push(e.clone());
+    }
+    groups
+        .into_iter()
+        .map(|(g, mut v)| {
+            v.sort_by(|a, b| a.name.cmp(&b.name));
+            (g, v)
+        })
+        .collect()
+}
+
+pub fn event_type_href(name: &str) -> String {
+    format!("/event-types/{}", encode_component(name))
+}
 
 #[component]
 pub fn EventTypesPage() -> impl IntoView {
-    view! { <section class="page"><h1>"Event types"</h1></section> }
+    let backend = use_backend();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
+    let reload = RwSignal::new(0u32);
+    let catalogue = LocalResource::new(move || {
+        reload.track();
+        let backend = backend.clone();
+        async move { backend.list_event_types().await }
+    });
+    let on_search = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        let url = if v.trim().is_empty() {
+            "/event-types".to_owned()
+        } else {
+            format!("/event-types?q={}", encode_component(&v))
+        };
+        navigate(
+            &url,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+
+    let content = move || {
+        match catalogue.get() {
+        None => view! {
+            <div class="card" data-testid="event-types-loading">
+                {(0..5).map(|_| view! { <span class="skeleton skeleton-row"></span> }).collect_view()}
+            </div>
+        }
+        .into_any(),
+        Some(Err(e)) => view! { <ErrorPanel error=e on_retry=Callback::new(move |()| reload.update(|n| *n += 1))/> }.into_any(),
+        Some(Ok(list)) => {
+            let total = list.len();
+            let groups = grouped(&list, &q.get());
+            let shown: usize = groups.iter().map(|(_, v)| v.len()).sum();
+            if groups.is_empty() {
+                return view! {
+                    <div class="card empty-state" data-testid="event-types-empty">
+                        <h2>{if total == 0 { "The catalogue is empty" } else { "No event type matches" }}</h2>
+                        <p>{if total == 0 { "This backend lists no event types." } else { "Try fewer or other words." }}</p>
+                    </div>
+                }
+                .into_any();
+            }
+            view! {
+                <p class="muted" role="status" data-testid="event-types-count">
+                    {if shown == total { format!("{total} event types") } else { format!("{shown} of {total} event types") }}
+                </p>
+                <div class="event-groups">
+                    {groups.into_iter().map(|(group, items)| view! {
+                        <section class="card event-group" data-testid="event-group" data-group=group.clone()>
+                            <h2>{group.clone()} <span class="muted small">{format!(" · {}", items.len())}</span></h2>
+                            <ul class="event-list">
+                                {items.into_iter().map(|e| {
+                                    let href = event_type_href(&e.name);
+                                    let name = e.name.clone();
+                                    view! {
+                                    <li class="event-item" data-testid="event-type" data-name=e.name.clone()>
+                                        <A href=href attr:class="mono event-name">{name}</A>
+                                        {e.deprecated.then(|| view! { <span class="badge badge-warning" data-testid="deprecated">"Deprecated"</span> })}
+                                        <p class="muted small">{e.description.clone()}</p>
+                                    </li>
+                                }}).collect_view()}
+                            </ul>
+                        </section>
+                    }).collect_view()}
+                </div>
+            }
+            .into_any()
+        }
+    }
+    };
+
+    view! {
+        <section class="page event-types-page" data-testid="event-types-page">
+            <header class="page-header">
+                <div>
+                    <h1>"Event types"</h1>
+                    <p>"What a webhook can subscribe to, with the payload each one carries."</p>
+                </div>
+            </header>
+            <div class="field search-field">
+                <label for="event-search" class="sr-only">"Search event types"</label>
+                <input id="event-search" type="search" placeholder="Search by name, group or description"
+                    data-testid="event-search" autocomplete="off"
+                    prop:value=move || q.get() on:input=on_search/>
+            </div>
+            {content}
+        </section>
+    }
 }
 
 #[component]
 pub fn EventTypeDetailPage() -> impl IntoView {
-    view! { <section class="page"><h1>"Event type"</h1></section> }
+    let params = use_params_map();
+    let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
+    let backend = use_backend();
+    let conn = use_connection();
+    let reload = RwSignal::new(0u32);
+    let detail = LocalResource::new(move || {
+        let name = name.get();
+        reload.track();
+        let full = conn.has(Feature::Catalogue);
+        let backend = backend.clone();
+        async move {
+            if full {
+                return backend.get_event_type(&name).await;
+            }
+            // A core-only backend has no single-get: the list entry is all there is.
+            let list = backend.list_event_types().await?;
+            list.into_iter()
+                .find(|e| e.name == name)
+                .ok_or_else(|| ApiError::Http {
+                    status: 404,
+                    problem: switchboard_api::Problem {
+                        title: "Not found".into(),
+                        status: 404,
+                        detail: Some(format!("The catalogue has no event type named {name}")),
+                        ..Default::default()
+                    },
+                    retry_after: None,
+                })
+        }
+    });
+    let content = move || {
+        match detail.get() {
+        None => view! {
+            <div class="card" data-testid="event-type-loading">
+                <span class="skeleton skeleton-title"></span>
+                {(0..4).map(|_| view! { <span class="skeleton skeleton-row"></span> }).collect_view()}
+            </div>
+        }
+        .into_any(),
+        Some(Err(e)) => view! {
+            {e.is_not_found().then(|| view! { <h1>"Event type not found"</h1> })}
+            <ErrorPanel error=e on_retry=Callback::new(move |()| reload.update(|n| *n += 1))/>
+        }
+        .into_any(),
+        Some(Ok(e)) => view! { <EventTypeView event=e/> }.into_any(),
+    }
+    };
+    view! {
+        <section class="page event-type-page" data-testid="event-type-page">
+            <nav class="breadcrumbs" aria-label="Breadcrumb">
+                <A href="/event-types">"Event types"</A>
+                <span aria-hidden="true">" / "</span>
+                <span class="mono">{move || name.get()}</span>
+            </nav>
+            {content}
+        </section>
+    }
+}
+
+#[component]
+fn EventTypeView(
+    /// The event type, with schema and examples when the backend has them.
+    event: EventType,
+) -> impl IntoView {
+    let e = event;
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let location = leptos_router::hooks::use_location();
+    let format = Memo::new(move |_| {
+        if query.with(|q| q.get("format")).as_deref() == Some("xml") {
+            Lang::Xml
+        } else {
+            Lang::Json
+        }
+    });
+    let set_format = move |lang: Lang| {
+        let path = location.pathname.get_untracked();
+        let url = if lang == Lang::Xml {
+            format!("{path}?format=xml")
+        } else {
+            path
+        };
+        navigate(
+            &url,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let set_format = StoredValue::new(set_format);
+    let create_href = format!("/webhooks/new?event={}", encode_component(&e.name));
+    let schema = e
+        .schema
+        .as_ref()
+        .map(|s| serde_json::to_string_pretty(s).unwrap_or_default());
+    let examples = StoredValue::new(e.examples.clone());
+    let examples_view = move || {
+        let lang = format.get();
+        examples
+            .get_value()
+            .into_iter()
+            .enumerate()
+            .map(|(i, ex)| {
+                let code = if lang == Lang::Xml { payload_to_xml(&ex) } else { serde_json::to_string_pretty(&ex).unwrap_or_default() };
+                view! {
+                    <CodeViewer code=code lang=lang label=format!("Example {}", i + 1) testid="example-payload"/>
+                }
+            })
+            .collect_view()
+    };
+    let has_examples = !e.examples.is_empty();
+    let tab = move |lang: Lang| {
+        view! {
+            <button type="button" role="tab" class="tab" data-testid=format!("format-{}", lang.as_str())
+                aria-selected=move || (format.get() == lang).to_string()
+                on:click=move |_| set_format.with_value(|f| f(lang))>
+                {lang.label()}
+            </button>
+        }
+    };
+    view! {
+        <header class="page-header">
+            <div>
+                <h1 class="mono break" data-testid="event-type-name">
+                    {e.name.clone()}
+                    {e.deprecated.then(|| view! { " " <span class="badge badge-warning" data-testid="deprecated">"Deprecated"</span> })}
+                </h1>
+                {(!e.group.is_empty()).then(|| view! { <p>"Group: " {e.group.clone()}</p> })}
+            </div>
+            <div class="page-actions">
+                <A href=create_href attr:class="button primary" attr:data-testid="create-webhook-for-event">
+                    "Create a webhook for this event"
+                </A>
+            </div>
+        </header>
+        {e.deprecated.then(|| view! {
+            <div class="callout" data-testid="deprecated-note">
+                <p>"This event type is deprecated: existing webhooks still receive it, but new integrations should not rely on it."</p>
+            </div>
+        })}
+        <section class="card">
+            <h2>"Description"</h2>
+            <p data-testid="event-type-description">
+                {if e.description.trim().is_empty() { "No description.".to_owned() } else { e.description.clone() }}
+            </p>
+        </section>
+        <section class="card" aria-labelledby="fields-heading">
+            <h2 id="fields-heading">"Fields"</h2>
+            {if e.fields.is_empty() {
+                view! { <p class="muted">"No field documentation."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="table" data-testid="event-fields">
+                            <thead><tr><th scope="col">"Key"</th><th scope="col">"Description"</th></tr></thead>
+                            <tbody>
+                                {e.fields.iter().map(|f| view! {
+                                    <tr><td class="mono">{f.key.clone()}</td><td>{f.description.clone()}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="examples-heading">
+            <div class="section-head">
+                <h2 id="examples-heading">"Example payloads"</h2>
+                {has_examples.then(|| view! {
+                    <div class="tabs" role="tablist" aria-label="Payload format">{tab(Lang::Json)}{tab(Lang::Xml)}</div>
+                })}
+            </div>
+            {if has_examples {
+                view! {
+                    <p class="muted small">{move || if format.get() == Lang::Xml {
+                        "As sent to webhooks whose format is XML."
+                    } else {
+                        "As sent to webhooks whose format is JSON."
+                    }}</p>
+                    <div class="examples" data-testid="examples">{examples_view}</div>
+                }.into_any()
+            } else {
+                view! { <p class="muted">"No example payload."</p> }.into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="schema-heading">
+            <h2 id="schema-heading">"JSON Schema"</h2>
+            {match schema {
+                Some(s) => view! { <CodeViewer code=s lang=Lang::Json label="Payload schema" testid="event-schema"/> }.into_any(),
+                None => view! { <p class="muted">"This backend publishes no schema for this event type."</p> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn et(name: &str, group: &str, description: &str) -> EventType {
+        EventType {
+            name: name.into(),
+            description: description.into(),
+            group: group.into(),
+            schema: None,
+            fields: Vec::new(),
+            examples: Vec::new(),
+            deprecated: false,
+        }
+    }
+
+    #[test]
+    fn search_and_grouping() {
+        let list = vec![
+            et("order_status_change", "Orders", "An order changed status"),
+            et("order_confirm", "Orders", "A new order"),
+            et("create", "Hosting", "A hosting was created"),
+            et("ping", "", "Health"),
+        ];
+        let all = grouped(&list, "");
+        assert_eq!(
+            all.iter().map(|(g, _)| g.as_str()).collect::<Vec<_>>(),
+            ["Hosting", "Orders", "Other"]
+        );
+        assert_eq!(all[1].1[0].name, "order_confirm");
+        let found = grouped(&list, "ORDER new");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].1.len(), 1);
+        assert_eq!(found[0].1[0].name, "order_confirm");
+        assert!(grouped(&list, "hosting created")
+            .iter()
+            .any(|(g, _)| g == "Hosting"));
+        assert!(grouped(&list, "nothing-like-this").is_empty());
+    }
 }

@@ -1,0 +1,169 @@
+//! Delivery history and one delivery with its attempts, plus the filters both keep in the URL.
+
+mod detail;
+mod list;
+mod recover;
+
+pub use detail::DeliveryDetailPage;
+pub use list::DeliveriesPage;
+pub use recover::RecoverDialog;
+
+use crate::api::{encode_component, ApiError, Backend, DeliveryQuery, WebhookQuery};
+use crate::components::TimeRange;
+use switchboard_api::{DeliveryStatus, Webhook};
+
+/// Rows asked for per page: the API's maximum, so 10,000 rows are 50 requests.
+pub const PAGE_SIZE: u32 = switchboard_api::MAX_LIMIT;
+
+/// The filters of the deliveries list, as kept in the URL query.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Filters {
+    pub status: Option<DeliveryStatus>,
+    pub event_type: Option<String>,
+    pub webhook_id: Option<String>,
+    pub range: Option<TimeRange>,
+}
+
+impl Filters {
+    /// Reads the filters from query parameters; unknown values are dropped.
+    pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Filters {
+        let non_empty = |k: &str| get(k).map(str::trim).filter(|v| !v.is_empty());
+        let range =
+            TimeRange::from_query(non_empty("range"), non_empty("since"), non_empty("until"));
+        Filters {
+            status: non_empty("status").and_then(DeliveryStatus::parse),
+            event_type: non_empty("event_type").map(str::to_owned),
+            webhook_id: non_empty("webhook_id").map(str::to_owned),
+            range: (range != TimeRange::All).then_some(range),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+
+    /// The URL query (`?status=failed&range=24h`), or an empty string.
+    pub fn to_query_string(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(s) = self.status {
+            pairs.push(("status", s.as_str().to_owned()));
+        }
+        if let Some(e) = &self.event_type {
+            pairs.push(("event_type", e.clone()));
+        }
+        if let Some(w) = &self.webhook_id {
+            pairs.push(("webhook_id", w.clone()));
+        }
+        if let Some(r) = &self.range {
+            let (range, since, until) = r.to_query();
+            pairs.push(("range", range));
+            pairs.push(("since", since));
+            pairs.push(("until", until));
+        }
+        let parts: Vec<String> = pairs
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", encode_component(&v)))
+            .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+
+    /// The API query for the first page, with relative ranges resolved at `now_ms`.
+    pub fn to_api_query(&self, now_ms: i64) -> DeliveryQuery {
+        let (since, until) = self
+            .range
+            .as_ref()
+            .map(|r| r.bounds(now_ms))
+            .unwrap_or((None, None));
+        DeliveryQuery {
+            webhook_id: self.webhook_id.clone(),
+            status: self.status.map(|s| s.as_str().to_owned()),
+            event_type: self.event_type.clone(),
+            since: since.map(|t| t.to_rfc3339()),
+            until: until.map(|t| t.to_rfc3339()),
+            cursor: None,
+            limit: Some(PAGE_SIZE),
+        }
+    }
+}
+
+/// Every webhook, following cursors; bounded so a runaway backend cannot loop forever.
+pub async fn load_all_webhooks(backend: &impl Backend) -> Result<Vec<Webhook>, ApiError> {
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..25 {
+        let page = backend
+            .list_webhooks(&WebhookQuery {
+                cursor: cursor.clone(),
+                limit: Some(PAGE_SIZE),
+                ..Default::default()
+            })
+            .await?;
+        all.extend(page.items);
+        match page.next_cursor {
+            Some(next) if Some(&next) != cursor.as_ref() => cursor = Some(next),
+            _ => break,
+        }
+    }
+    Ok(all)
+}
+
+/// The path of one delivery's page.
+pub fn delivery_href(id: &str) -> String {
+    format!("/deliveries/{}", encode_component(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+    use switchboard_api::Timestamp;
+
+    fn parse(q: &[(&str, &str)]) -> Filters {
+        let map: HashMap<&str, &str> = q.iter().copied().collect();
+        Filters::from_pairs(|k| map.get(k).copied())
+    }
+
+    #[test]
+    fn filters_round_trip_through_the_url() {
+        let f = parse(&[
+            ("status", "failed"),
+            ("event_type", "order_confirm"),
+            ("webhook_id", "wh 1"),
+            ("range", "24h"),
+        ]);
+        assert_eq!(f.status, Some(DeliveryStatus::Failed));
+        assert_eq!(
+            f.to_query_string(),
+            "?status=failed&event_type=order_confirm&webhook_id=wh%201&range=24h"
+        );
+        assert_eq!(
+            parse(&[("status", "exploded"), ("event_type", " ")]),
+            Filters::default()
+        );
+        assert!(Filters::default().to_query_string().is_empty());
+        let custom = parse(&[("range", "custom"), ("since", "2024-01-15T10:00:00Z")]);
+        assert_eq!(
+            custom.to_query_string(),
+            "?range=custom&since=2024-01-15T10%3A00%3A00Z"
+        );
+    }
+
+    #[test]
+    fn api_query_resolves_presets() {
+        let now = Timestamp::parse("2024-01-15T10:30:00Z")
+            .unwrap()
+            .unix_millis();
+        let q = parse(&[("status", "succeeded"), ("range", "1h")]).to_api_query(now);
+        assert_eq!(q.status.as_deref(), Some("succeeded"));
+        assert_eq!(q.since.as_deref(), Some("2024-01-15T09:30:00Z"));
+        assert_eq!(q.until, None);
+        assert_eq!(q.limit, Some(PAGE_SIZE));
+        let q = Filters::default().to_api_query(now);
+        assert_eq!((q.since, q.status, q.cursor), (None, None, None));
+    }
+}
