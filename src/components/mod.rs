@@ -1,17 +1,45 @@
 //! Reusable widgets. Pages compose these; none of them fetches.
 
+mod code_viewer;
+mod auth_fields;
+pub mod chart;
 mod confirm_dialog;
 mod connection_badge;
+pub mod curl;
+mod delivery_status;
 mod error_panel;
+pub mod event_picker;
 mod gate;
+pub mod header_editor;
+pub mod pretty;
 mod relative_time;
+pub mod sanitize;
+pub mod secret_field;
+pub mod status_badge;
 mod theme_toggle;
+pub mod time_range;
 mod toast_region;
+pub mod unsaved_guard;
+pub mod webhook_form;
+pub mod virtual_table;
 
+pub use code_viewer::CodeViewer;
+pub use auth_fields::AuthFields;
+pub use chart::StatsChart;
 pub use confirm_dialog::ConfirmDialog;
 pub use connection_badge::ConnectionBadge;
+pub use curl::CopyCurlButton;
+pub use delivery_status::{status_label, DeliveryStatusBadge, ResponseBadge};
 pub use error_panel::ErrorPanel;
+pub use event_picker::EventPicker;
 pub use gate::{Gate, IfFeature};
+pub use header_editor::HeaderEditor;
 pub use relative_time::RelativeTime;
+pub use secret_field::SecretField;
+pub use status_badge::{ActiveBadge, EndpointStatusBadge};
 pub use theme_toggle::ThemeToggle;
+pub use time_range::{TimeRange, TimeRangePicker};
 pub use toast_region::ToastRegion;
+pub use unsaved_guard::UnsavedGuard;
+pub use webhook_form::WebhookForm;
+pub use virtual_table::VirtualTable;

@@ -1,0 +1,1043 @@
+//! The webhook form's model: what the user typed, the client-side rules (mirroring the
+//! reference server's), and the conversion into a create body or a minimal PATCH.
+
+use std::collections::{BTreeMap, BTreeSet};
+use switchboard_api::{
+    Auth, Delay, DelayUnit, EventType, FieldError, Filter, Format, Timestamp, Webhook,
+    WebhookInput, WebhookPatch,
+};
+use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset};
+
+pub const MAX_NAME: usize = 120;
+pub const MAX_DESCRIPTION: usize = 2000;
+pub const MAX_URL: usize = 2048;
+pub const MAX_HEADERS: usize = 30;
+pub const MAX_CONDITION: usize = 2000;
+pub const MAX_DELAY: u32 = 1000;
+
+/// Headers the delivery engine sets itself; the server refuses them as custom headers.
+pub const RESERVED_HEADERS: &[&str] = &[
+    "host",
+    "content-length",
+    "content-type",
+    "transfer-encoding",
+    "connection",
+    "upgrade",
+    "te",
+    "trailer",
+    "keep-alive",
+    "proxy-authorization",
+    "webhook-id",
+    "webhook-timestamp",
+    "webhook-signature",
+];
+
+/// One custom header row. `id` keys the row in the list so edits never jump between rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderRow {
+    pub id: u64,
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum AuthKind {
+    #[default]
+    None,
+    Bearer,
+    Basic,
+    Header,
+    ClientCredentials,
+}
+
+impl AuthKind {
+    pub const ALL: [AuthKind; 5] = [
+        AuthKind::None,
+        AuthKind::Bearer,
+        AuthKind::Basic,
+        AuthKind::Header,
+        AuthKind::ClientCredentials,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthKind::None => "none",
+            AuthKind::Bearer => "bearer",
+            AuthKind::Basic => "basic",
+            AuthKind::Header => "header",
+            AuthKind::ClientCredentials => "client_credentials",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthKind::None => "None",
+            AuthKind::Bearer => "Bearer token",
+            AuthKind::Basic => "Basic auth",
+            AuthKind::Header => "Custom header",
+            AuthKind::ClientCredentials => "OAuth2 client credentials",
+        }
+    }
+
+    pub fn parse(s: &str) -> AuthKind {
+        AuthKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .unwrap_or_default()
+    }
+
+    pub fn of(auth: &Auth) -> AuthKind {
+        AuthKind::parse(auth.kind())
+    }
+
+    /// Path of this kind's write-only member in field errors, e.g. `auth.token`.
+    pub fn secret_path(self) -> Option<&'static str> {
+        match self {
+            AuthKind::None => None,
+            AuthKind::Bearer => Some("auth.token"),
+            AuthKind::Basic => Some("auth.password"),
+            AuthKind::Header => Some("auth.value"),
+            AuthKind::ClientCredentials => Some("auth.client_secret"),
+        }
+    }
+}
+
+/// The authentication sub-form. Secret members are write-only: on edit the stored secret is
+/// kept unless the user asks to replace it or switches to another kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuthForm {
+    pub kind: AuthKind,
+    pub token: String,
+    pub username: String,
+    pub password: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub token_url: String,
+    pub header_name: String,
+    pub header_value: String,
+    /// The kind the server holds a secret for (edit only).
+    pub stored_kind: Option<AuthKind>,
+    pub replace_secret: bool,
+}
+
+impl AuthForm {
+    pub fn from_auth(auth: &Auth) -> AuthForm {
+        let kind = AuthKind::of(auth);
+        let mut form = AuthForm {
+            kind,
+            stored_kind: (kind != AuthKind::None).then_some(kind),
+            ..AuthForm::default()
+        };
+        match auth {
+            Auth::None | Auth::Bearer { .. } => {}
+            Auth::Basic { username, .. } => form.username = username.clone(),
+            Auth::ClientCredentials {
+                client_id,
+                token_url,
+                ..
+            } => {
+                form.client_id = client_id.clone();
+                form.token_url = token_url.clone();
+            }
+            Auth::Header { name, .. } => form.header_name = name.clone(),
+        }
+        form
+    }
+
+    /// The stored secret stays: the form shows "set" instead of an input.
+    pub fn keeps_stored_secret(&self) -> bool {
+        self.kind != AuthKind::None && self.stored_kind == Some(self.kind) && !self.replace_secret
+    }
+
+    pub fn secret(&self) -> &str {
+        match self.kind {
+            AuthKind::None => "",
+            AuthKind::Bearer => &self.token,
+            AuthKind::Basic => &self.password,
+            AuthKind::Header => &self.header_value,
+            AuthKind::ClientCredentials => &self.client_secret,
+        }
+    }
+
+    /// The wire form; the secret member is left out when the stored one is kept.
+    pub fn to_auth(&self) -> Auth {
+        let secret = (!self.keeps_stored_secret()).then(|| self.secret().to_owned());
+        match self.kind {
+            AuthKind::None => Auth::None,
+            AuthKind::Bearer => Auth::Bearer { token: secret },
+            AuthKind::Basic => Auth::Basic {
+                username: self.username.trim().to_owned(),
+                password: secret,
+            },
+            AuthKind::Header => Auth::Header {
+                name: self.header_name.trim().to_owned(),
+                value: secret,
+            },
+            AuthKind::ClientCredentials => Auth::ClientCredentials {
+                client_id: self.client_id.trim().to_owned(),
+                client_secret: secret,
+                token_url: self.token_url.trim().to_owned(),
+            },
+        }
+    }
+}
+
+/// Everything the form holds, as typed: numbers stay strings so a half-typed value is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormState {
+    pub name: String,
+    pub description: String,
+    pub url: String,
+    pub events: BTreeSet<String>,
+    pub is_active: bool,
+    /// `YYYY-MM-DDTHH:MM` in the browser's local time, as `<input type=datetime-local>` has it.
+    pub active_from: String,
+    pub format: Format,
+    pub retry_count: String,
+    pub timeout_seconds: String,
+    pub priority: String,
+    pub delay_enabled: bool,
+    pub delay_amount: String,
+    pub delay_unit: DelayUnit,
+    pub auth: AuthForm,
+    pub headers: Vec<HeaderRow>,
+    pub filter_enabled: bool,
+    pub filter_group: String,
+    pub filter_condition: String,
+}
+
+impl Default for FormState {
+    fn default() -> Self {
+        FormState {
+            name: String::new(),
+            description: String::new(),
+            url: String::new(),
+            events: BTreeSet::new(),
+            is_active: true,
+            active_from: String::new(),
+            format: Format::Json,
+            retry_count: "3".into(),
+            timeout_seconds: "30".into(),
+            priority: "0".into(),
+            delay_enabled: false,
+            delay_amount: "1".into(),
+            delay_unit: DelayUnit::Hour,
+            auth: AuthForm::default(),
+            headers: Vec::new(),
+            filter_enabled: false,
+            filter_group: String::new(),
+            filter_condition: String::new(),
+        }
+    }
+}
+
+/// Converts between the UTC instants of the API and the local wall-clock time of the input.
+pub trait LocalClock {
+    /// Minutes east of UTC in effect at this instant.
+    fn offset_minutes(&self, at: &Timestamp) -> i32;
+}
+
+/// UTC everywhere: native tests and a browser set to UTC.
+pub struct Utc;
+
+impl LocalClock for Utc {
+    fn offset_minutes(&self, _: &Timestamp) -> i32 {
+        0
+    }
+}
+
+impl FormState {
+    /// What the edit form starts from; secrets are never in a response, so they start empty.
+    pub fn from_webhook(w: &Webhook, clock: &dyn LocalClock) -> FormState {
+        let mut next_id = 0;
+        let headers = w
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                next_id += 1;
+                HeaderRow {
+                    id: next_id,
+                    name: name.clone(),
+                    value: value.clone(),
+                }
+            })
+            .collect();
+        FormState {
+            name: w.name.clone(),
+            description: w.description.clone().unwrap_or_default(),
+            url: w.url.clone(),
+            events: w.events.iter().cloned().collect(),
+            is_active: w.is_active,
+            active_from: w
+                .active_from
+                .map(|t| to_local_input(&t, clock.offset_minutes(&t)))
+                .unwrap_or_default(),
+            format: w.format,
+            retry_count: w.retry_count.to_string(),
+            timeout_seconds: w.timeout_seconds.to_string(),
+            priority: w.priority.to_string(),
+            delay_enabled: w.delay.is_some(),
+            delay_amount: w
+                .delay
+                .map(|d| d.amount.to_string())
+                .unwrap_or_else(|| "1".into()),
+            delay_unit: w.delay.map(|d| d.unit).unwrap_or(DelayUnit::Hour),
+            auth: AuthForm::from_auth(&w.auth),
+            headers,
+            filter_enabled: w.filter.is_some(),
+            filter_group: w
+                .filter
+                .as_ref()
+                .and_then(|f| f.group.clone())
+                .unwrap_or_default(),
+            filter_condition: w
+                .filter
+                .as_ref()
+                .map(|f| f.condition.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Every rule the server checks without I/O, one error per bad member, in form order.
+    /// `catalogue` (when loaded) flags event names the backend does not know.
+    pub fn validate(
+        &self,
+        catalogue: Option<&[EventType]>,
+        clock: &dyn LocalClock,
+    ) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let mut err = |f: &str, m: String| errors.push(FieldError::new(f, m));
+
+        let name = self.name.trim();
+        if name.is_empty() {
+            err("name", "is required".into());
+        } else if name.chars().count() > MAX_NAME {
+            err("name", format!("must be at most {MAX_NAME} characters"));
+        }
+        if self.description.chars().count() > MAX_DESCRIPTION {
+            err(
+                "description",
+                format!("must be at most {MAX_DESCRIPTION} characters"),
+            );
+        }
+        if let Err(m) = check_url(&self.url) {
+            err("url", m);
+        }
+        if self.events.is_empty() {
+            err("events", "must name at least one event type".into());
+        } else if let Some(cat) = catalogue.filter(|c| !c.is_empty()) {
+            let unknown: Vec<&str> = self
+                .events
+                .iter()
+                .filter(|e| !cat.iter().any(|t| &t.name == *e))
+                .map(String::as_str)
+                .collect();
+            if !unknown.is_empty() {
+                err(
+                    "events",
+                    format!("unknown event type: {}", unknown.join(", ")),
+                );
+            }
+        }
+        if !self.active_from.trim().is_empty()
+            && parse_local_input(&self.active_from, clock).is_none()
+        {
+            err("active_from", "is not a valid date and time".into());
+        }
+        match parse_int::<u8>(&self.retry_count) {
+            Some(n) if n <= 10 => {}
+            _ => err("retry_count", "must be between 0 and 10".into()),
+        }
+        match parse_int::<u32>(&self.timeout_seconds) {
+            Some(n) if (1..=120).contains(&n) => {}
+            _ => err("timeout_seconds", "must be between 1 and 120".into()),
+        }
+        if parse_int::<i32>(&self.priority).is_none() {
+            err("priority", "must be a whole number".into());
+        }
+        if self.delay_enabled {
+            match parse_int::<u32>(&self.delay_amount) {
+                Some(n) if (1..=MAX_DELAY).contains(&n) => {}
+                _ => err("delay.amount", format!("must be between 1 and {MAX_DELAY}")),
+            }
+        }
+        for (f, m) in self.auth_errors() {
+            err(&f, m);
+        }
+        if self.headers.len() > MAX_HEADERS {
+            err("headers", format!("at most {MAX_HEADERS} headers"));
+        }
+        for e in header_row_errors(&self.headers) {
+            err(&e.path(), e.message);
+        }
+        if self.filter_enabled {
+            if self.filter_group.chars().count() > MAX_NAME {
+                err(
+                    "filter.group",
+                    format!("must be at most {MAX_NAME} characters"),
+                );
+            }
+            if let Err(m) = check_condition(&self.filter_condition) {
+                err("filter.condition", m);
+            }
+        }
+        errors
+    }
+
+    fn auth_errors(&self) -> Vec<(String, String)> {
+        let a = &self.auth;
+        let mut errors = Vec::new();
+        let keep = a.keeps_stored_secret();
+        let required =
+            |errors: &mut Vec<(String, String)>, field: &str, value: &str, secret: bool| {
+                if secret && keep {
+                    return;
+                }
+                if value.trim().is_empty() {
+                    errors.push((format!("auth.{field}"), "is required".to_owned()));
+                } else if !is_header_value(value) {
+                    errors.push((
+                        format!("auth.{field}"),
+                        "must be visible ASCII without line breaks".to_owned(),
+                    ));
+                }
+            };
+        match a.kind {
+            AuthKind::None => {}
+            AuthKind::Bearer => required(&mut errors, "token", &a.token, true),
+            AuthKind::Basic => {
+                required(&mut errors, "username", &a.username, false);
+                required(&mut errors, "password", &a.password, true);
+                if a.username.contains(':') {
+                    errors.push(("auth.username".into(), "must not contain ':'".into()));
+                }
+            }
+            AuthKind::ClientCredentials => {
+                required(&mut errors, "client_id", &a.client_id, false);
+                required(&mut errors, "client_secret", &a.client_secret, true);
+                if let Err(m) = check_url(&a.token_url) {
+                    errors.push(("auth.token_url".into(), m));
+                }
+            }
+            AuthKind::Header => {
+                let name = a.header_name.trim();
+                if !is_header_name(name) {
+                    errors.push(("auth.name".into(), "is not a valid header name".into()));
+                } else if is_reserved_header(name) {
+                    errors.push((
+                        "auth.name".into(),
+                        "is set by Switchboard and cannot be used".into(),
+                    ));
+                }
+                required(&mut errors, "value", &a.header_value, true);
+            }
+        }
+        errors
+    }
+
+    /// The create body, or the client-side errors that keep it from being sent.
+    pub fn to_input(
+        &self,
+        catalogue: Option<&[EventType]>,
+        clock: &dyn LocalClock,
+    ) -> Result<WebhookInput, Vec<FieldError>> {
+        let errors = self.validate(catalogue, clock);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(self.build(clock))
+    }
+
+    /// Assumes `validate` passed; unparsable numbers fall back to the API's defaults.
+    fn build(&self, clock: &dyn LocalClock) -> WebhookInput {
+        let defaults = WebhookInput::default();
+        let description = self.description.trim();
+        let headers: BTreeMap<String, String> = self
+            .headers
+            .iter()
+            .filter(|h| !(h.name.trim().is_empty() && h.value.is_empty()))
+            .map(|h| (h.name.trim().to_owned(), h.value.clone()))
+            .collect();
+        WebhookInput {
+            name: self.name.trim().to_owned(),
+            description: (!description.is_empty()).then(|| description.to_owned()),
+            url: self.url.trim().to_owned(),
+            events: self.events.iter().cloned().collect(),
+            is_active: self.is_active,
+            active_from: parse_local_input(&self.active_from, clock),
+            headers,
+            auth: self.auth.to_auth(),
+            format: self.format,
+            delay: self.delay_enabled.then(|| Delay {
+                amount: parse_int(&self.delay_amount).unwrap_or(1),
+                unit: self.delay_unit,
+            }),
+            retry_count: parse_int(&self.retry_count).unwrap_or(defaults.retry_count),
+            timeout_seconds: parse_int(&self.timeout_seconds).unwrap_or(defaults.timeout_seconds),
+            priority: parse_int(&self.priority).unwrap_or(0),
+            filter: self.filter_enabled.then(|| Filter {
+                group: Some(self.filter_group.trim().to_owned()).filter(|g| !g.is_empty()),
+                condition: self.filter_condition.trim().to_owned(),
+            }),
+        }
+    }
+
+    /// The smallest PATCH that turns `original` into this state; empty when nothing changed.
+    pub fn to_patch(
+        &self,
+        original: &FormState,
+        catalogue: Option<&[EventType]>,
+        clock: &dyn LocalClock,
+    ) -> Result<WebhookPatch, Vec<FieldError>> {
+        let errors = self.validate(catalogue, clock);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let new = self.build(clock);
+        let old = original.build(clock);
+        fn changed<T: PartialEq + Clone>(new: &T, old: &T) -> Option<T> {
+            (new != old).then(|| new.clone())
+        }
+        Ok(WebhookPatch {
+            name: changed(&new.name, &old.name),
+            description: changed(&new.description, &old.description),
+            url: changed(&new.url, &old.url),
+            events: changed(&new.events, &old.events),
+            is_active: changed(&new.is_active, &old.is_active),
+            active_from: changed(&new.active_from, &old.active_from),
+            headers: changed(&new.headers, &old.headers),
+            auth: changed(&new.auth, &old.auth),
+            format: changed(&new.format, &old.format),
+            delay: changed(&new.delay, &old.delay),
+            retry_count: changed(&new.retry_count, &old.retry_count),
+            timeout_seconds: changed(&new.timeout_seconds, &old.timeout_seconds),
+            priority: changed(&new.priority, &old.priority),
+            filter: changed(&new.filter, &old.filter),
+        })
+    }
+}
+
+/// Which member of a header row an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderPart {
+    Name,
+    Value,
+}
+
+/// A problem with one header row, found while typing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderRowError {
+    pub row: u64,
+    pub part: HeaderPart,
+    pub message: String,
+}
+
+impl HeaderRowError {
+    /// Internal path naming the row (`headers[3].name`); server errors use the header name.
+    pub fn path(&self) -> String {
+        let part = match self.part {
+            HeaderPart::Name => "name",
+            HeaderPart::Value => "value",
+        };
+        format!("headers[{}].{part}", self.row)
+    }
+}
+
+/// Invalid, reserved and duplicate (case-insensitive) names, and values HTTP cannot carry.
+/// A row left completely empty is ignored: it is dropped on save.
+pub fn header_row_errors(rows: &[HeaderRow]) -> Vec<HeaderRowError> {
+    let mut out = Vec::new();
+    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+    for row in rows {
+        let name = row.name.trim();
+        if name.is_empty() && row.value.is_empty() {
+            continue;
+        }
+        let mut bad = |part, message: &str| {
+            out.push(HeaderRowError {
+                row: row.id,
+                part,
+                message: message.to_owned(),
+            })
+        };
+        if name.is_empty() {
+            bad(HeaderPart::Name, "is required");
+        } else if !is_header_name(name) {
+            bad(HeaderPart::Name, "is not a valid header name");
+        } else if is_reserved_header(name) {
+            bad(
+                HeaderPart::Name,
+                "is set by Switchboard and cannot be overridden",
+            );
+        } else if seen.insert(name.to_ascii_lowercase(), row.id).is_some() {
+            bad(HeaderPart::Name, "is a duplicate of another header");
+        }
+        if !is_header_value(&row.value) {
+            bad(
+                HeaderPart::Value,
+                "must be visible ASCII without line breaks",
+            );
+        }
+    }
+    out
+}
+
+/// RFC 9110 token characters only.
+pub fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+pub fn is_reserved_header(name: &str) -> bool {
+    RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str())
+}
+
+/// Visible ASCII, spaces and tabs: what a header value can carry without surprises.
+pub fn is_header_value(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+}
+
+/// Endpoint URL rules: a valid absolute URL with a host, no credentials, https — plain http
+/// only for loopback and private hosts (the server decides whether it allows those at all).
+pub fn check_url(raw: &str) -> Result<(), String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err("is required".into());
+    }
+    if raw.len() > MAX_URL {
+        return Err(format!("must be at most {MAX_URL} characters"));
+    }
+    if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("is not a valid URL (it contains spaces)".into());
+    }
+    let (scheme, rest) = raw
+        .split_once("://")
+        .ok_or_else(|| "is not a valid URL (it needs https://)".to_owned())?;
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err("must not carry credentials; use authentication instead".into());
+    }
+    let host = host_of(authority).ok_or_else(|| "is not a valid URL (bad port)".to_owned())?;
+    if host.is_empty() {
+        return Err("must name a host".into());
+    }
+    match scheme.as_str() {
+        "https" => Ok(()),
+        "http" if is_non_public_host(&host) => Ok(()),
+        "http" => Err("must use https (plain http only for loopback test targets)".into()),
+        _ => Err("must be an https URL".into()),
+    }
+}
+
+/// The host of `host[:port]` or `[v6][:port]`, lowercased; `None` when the port is not a number.
+fn host_of(authority: &str) -> Option<String> {
+    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+        let (h, after) = rest.split_once(']')?;
+        (h, after.strip_prefix(':'))
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    if let Some(p) = port {
+        if !p.is_empty() && p.parse::<u16>().is_err() {
+            return None;
+        }
+    }
+    Some(host.to_ascii_lowercase())
+}
+
+/// Loopback, private and local names: where plain http is tolerated for test receivers.
+pub fn is_non_public_host(host: &str) -> bool {
+    if host == "localhost"
+        || host.ends_with(".localhost")
+        || host.ends_with(".local")
+        || host == "::1"
+    {
+        return true;
+    }
+    if let Ok(ip) = host.parse::<std::net::Ipv4Addr>() {
+        return ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified();
+    }
+    if let Ok(ip) = host.parse::<std::net::Ipv6Addr>() {
+        return ip.is_loopback() || ip.is_unspecified() || (ip.segments()[0] & 0xfe00) == 0xfc00;
+    }
+    false
+}
+
+/// What can be told about a filter condition without a CEL parser: present, not too long,
+/// brackets and quotes balanced. The server reports anything deeper at the same field.
+pub fn check_condition(condition: &str) -> Result<(), String> {
+    let c = condition.trim();
+    if c.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if c.len() > MAX_CONDITION {
+        return Err(format!("must be at most {MAX_CONDITION} characters"));
+    }
+    let mut stack = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for ch in c.chars() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if ch == '\\' {
+                escaped = true;
+            } else if ch == q {
+                quote = None;
+            }
+            continue;
+        }
+        match ch {
+            '\'' | '"' => quote = Some(ch),
+            '(' | '[' | '{' => stack.push(ch),
+            ')' | ']' | '}' => {
+                let open = match ch {
+                    ')' => '(',
+                    ']' => '[',
+                    _ => '{',
+                };
+                if stack.pop() != Some(open) {
+                    return Err(format!("is not a valid expression: unexpected '{ch}'"));
+                }
+            }
+            _ => {}
+        }
+    }
+    if quote.is_some() {
+        return Err("is not a valid expression: a quote is not closed".into());
+    }
+    if let Some(open) = stack.pop() {
+        return Err(format!("is not a valid expression: '{open}' is not closed"));
+    }
+    Ok(())
+}
+
+fn parse_int<T: std::str::FromStr>(s: &str) -> Option<T> {
+    s.trim().parse().ok()
+}
+
+/// `YYYY-MM-DDTHH:MM[:SS]` local time → the instant.
+pub fn parse_local_input(s: &str, clock: &dyn LocalClock) -> Option<Timestamp> {
+    let s = s.trim();
+    let (date, time_part) = s.split_once('T')?;
+    let mut d = date.splitn(3, '-');
+    let year: i32 = d.next()?.parse().ok()?;
+    let month: u8 = d.next()?.parse().ok()?;
+    let day: u8 = d.next()?.parse().ok()?;
+    let mut t = time_part.splitn(3, ':');
+    let hour: u8 = t.next()?.parse().ok()?;
+    let minute: u8 = t.next()?.parse().ok()?;
+    let second: u8 = match t.next() {
+        Some(sec) => sec.split('.').next()?.parse().ok()?,
+        None => 0,
+    };
+    let date = Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()?;
+    let naive = PrimitiveDateTime::new(date, Time::from_hms(hour, minute, second).ok()?);
+    // The offset depends on the instant (DST); the wall time read as UTC is close enough to pick it.
+    let guess = Timestamp(naive.assume_utc());
+    let offset = UtcOffset::from_whole_seconds(clock.offset_minutes(&guess) * 60).ok()?;
+    Some(Timestamp(naive.assume_offset(offset)))
+}
+
+/// The instant as `<input type=datetime-local>` shows it, in the local offset given.
+pub fn to_local_input(t: &Timestamp, offset_minutes: i32) -> String {
+    let offset = UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap_or(UtcOffset::UTC);
+    let d = t.0.to_offset(offset);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        d.year(),
+        u8::from(d.month()),
+        d.day(),
+        d.hour(),
+        d.minute()
+    )
+}
+
+/// The label a field error is shown after, so a server message like "is required" reads well.
+pub fn field_label(path: &str) -> String {
+    let label = match path {
+        "name" => "Name",
+        "description" => "Description",
+        "url" => "URL",
+        "events" => "Events",
+        "active_from" => "Active from",
+        "retry_count" => "Retry count",
+        "timeout_seconds" => "Timeout",
+        "priority" => "Priority",
+        "delay.amount" | "delay" => "Delay",
+        "delay.unit" => "Delay unit",
+        "format" => "Format",
+        "auth.token" => "Token",
+        "auth.username" => "Username",
+        "auth.password" => "Password",
+        "auth.client_id" => "Client id",
+        "auth.client_secret" => "Client secret",
+        "auth.token_url" => "Token URL",
+        "auth.name" => "Header name",
+        "auth.value" => "Header value",
+        "auth" | "auth.type" => "Authentication",
+        "filter.group" => "Group",
+        "filter.condition" => "Condition",
+        "headers" => "Headers",
+        p if p.starts_with("headers") => "Header",
+        _ => return String::new(),
+    };
+    label.to_owned()
+}
+
+/// `"is required"` at `name` → `"Name is required"`; a message that already reads as a
+/// sentence (capitalised) is left alone.
+pub fn sentence(path: &str, message: &str) -> String {
+    let label = field_label(path);
+    let starts_lower = message.chars().next().is_some_and(|c| c.is_lowercase());
+    if label.is_empty() || !starts_lower {
+        message.to_owned()
+    } else {
+        format!("{label} {message}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> FormState {
+        FormState {
+            name: "Orders".into(),
+            url: "https://example.com/hook".into(),
+            events: ["order_confirm".to_owned()].into_iter().collect(),
+            ..FormState::default()
+        }
+    }
+
+    fn fields(errors: &[FieldError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn a_minimal_form_is_valid_and_builds_defaults() {
+        let input = valid().to_input(None, &Utc).unwrap();
+        assert_eq!(input.name, "Orders");
+        assert_eq!(input.retry_count, 3);
+        assert_eq!(input.timeout_seconds, 30);
+        assert_eq!(input.auth, Auth::None);
+        assert!(input.headers.is_empty());
+        assert_eq!(input.delay, None);
+        assert_eq!(input.filter, None);
+    }
+
+    #[test]
+    fn required_fields_and_ranges() {
+        let f = FormState {
+            retry_count: "11".into(),
+            timeout_seconds: "0".into(),
+            priority: "x".into(),
+            delay_enabled: true,
+            delay_amount: "0".into(),
+            ..FormState::default()
+        };
+        let e = f.validate(None, &Utc);
+        assert_eq!(
+            fields(&e),
+            [
+                "name",
+                "url",
+                "events",
+                "retry_count",
+                "timeout_seconds",
+                "priority",
+                "delay.amount"
+            ]
+        );
+    }
+
+    #[test]
+    fn urls_follow_the_server_rules() {
+        assert!(check_url("https://example.com/x?y=1").is_ok());
+        assert!(check_url("http://127.0.0.1:9000/hook").is_ok());
+        assert!(check_url("http://localhost/hook").is_ok());
+        assert!(check_url("http://[::1]:80/").is_ok());
+        assert!(check_url("http://example.com/hook")
+            .unwrap_err()
+            .contains("https"));
+        assert!(check_url("ftp://example.com").is_err());
+        assert!(check_url("https://user:pw@example.com")
+            .unwrap_err()
+            .contains("credentials"));
+        assert!(check_url("https://exa mple.com").is_err());
+        assert!(check_url("example.com").is_err());
+        assert!(check_url("https://example.com:99999/").is_err());
+        assert!(check_url("https:///path").is_err());
+    }
+
+    #[test]
+    fn header_rows_flag_duplicates_invalid_and_reserved_names() {
+        let rows = vec![
+            HeaderRow {
+                id: 1,
+                name: "X-Tenant".into(),
+                value: "a".into(),
+            },
+            HeaderRow {
+                id: 2,
+                name: "x-tenant".into(),
+                value: "b".into(),
+            },
+            HeaderRow {
+                id: 3,
+                name: "Bad Name".into(),
+                value: "c".into(),
+            },
+            HeaderRow {
+                id: 4,
+                name: "Content-Type".into(),
+                value: "d".into(),
+            },
+            HeaderRow {
+                id: 5,
+                name: "X-Ok".into(),
+                value: "line\nbreak".into(),
+            },
+            HeaderRow {
+                id: 6,
+                name: String::new(),
+                value: String::new(),
+            },
+        ];
+        let e = header_row_errors(&rows);
+        let got: Vec<(u64, HeaderPart)> = e.iter().map(|e| (e.row, e.part)).collect();
+        assert_eq!(
+            got,
+            [
+                (2, HeaderPart::Name),
+                (3, HeaderPart::Name),
+                (4, HeaderPart::Name),
+                (5, HeaderPart::Value)
+            ]
+        );
+        assert!(e[0].message.contains("duplicate"));
+    }
+
+    #[test]
+    fn auth_requires_its_secret_unless_the_stored_one_is_kept() {
+        let mut f = valid();
+        f.auth.kind = AuthKind::Basic;
+        assert_eq!(
+            fields(&f.validate(None, &Utc)),
+            ["auth.username", "auth.password"]
+        );
+        f.auth.stored_kind = Some(AuthKind::Basic);
+        f.auth.username = "u".into();
+        assert!(f.validate(None, &Utc).is_empty());
+        assert_eq!(
+            f.auth.to_auth(),
+            Auth::Basic {
+                username: "u".into(),
+                password: None
+            }
+        );
+        f.auth.replace_secret = true;
+        assert_eq!(fields(&f.validate(None, &Utc)), ["auth.password"]);
+        f.auth.kind = AuthKind::ClientCredentials;
+        f.auth.replace_secret = false;
+        f.auth.token_url = "http://auth.example.com/token".into();
+        assert_eq!(
+            fields(&f.validate(None, &Utc)),
+            ["auth.client_id", "auth.client_secret", "auth.token_url"]
+        );
+    }
+
+    #[test]
+    fn patch_carries_only_changes_and_keeps_secrets() {
+        let w: Webhook = serde_json::from_value(serde_json::json!({
+            "id": "wh_1", "name": "Orders", "url": "https://example.com/h", "events": ["a"],
+            "auth": {"type": "bearer"}, "headers": {"X-A": "1"}, "delay": {"amount": 2, "unit": "hour"}
+        }))
+        .unwrap();
+        let original = FormState::from_webhook(&w, &Utc);
+        assert!(original.auth.keeps_stored_secret());
+        let unchanged = original.to_patch(&original, None, &Utc).unwrap();
+        assert_eq!(unchanged, WebhookPatch::default());
+
+        let mut edited = original.clone();
+        edited.name = "Orders v2".into();
+        edited.delay_enabled = false;
+        edited.description = "new".into();
+        let p = edited.to_patch(&original, None, &Utc).unwrap();
+        assert_eq!(p.name.as_deref(), Some("Orders v2"));
+        assert_eq!(p.delay, Some(None));
+        assert_eq!(p.description, Some(Some("new".into())));
+        assert_eq!(p.auth, None);
+        assert_eq!(p.url, None);
+
+        edited.auth.replace_secret = true;
+        edited.auth.token = "t2".into();
+        let p = edited.to_patch(&original, None, &Utc).unwrap();
+        assert_eq!(
+            p.auth,
+            Some(Auth::Bearer {
+                token: Some("t2".into())
+            })
+        );
+    }
+
+    #[test]
+    fn unknown_events_are_flagged_against_the_catalogue() {
+        let cat: Vec<EventType> = serde_json::from_value(serde_json::json!([
+            {"name": "order_confirm"}
+        ]))
+        .unwrap();
+        let mut f = valid();
+        assert!(f.validate(Some(&cat), &Utc).is_empty());
+        f.events.insert("nope".into());
+        let e = f.validate(Some(&cat), &Utc);
+        assert_eq!(fields(&e), ["events"]);
+        assert!(e[0].message.contains("nope"));
+    }
+
+    #[test]
+    fn filter_conditions_are_checked_for_balance() {
+        assert!(check_condition("data.contract.balance > 0").is_ok());
+        assert!(check_condition("data['contract']['balance'] > 0").is_ok());
+        assert!(check_condition("data['contract'").is_err());
+        assert!(check_condition("event == 'x").is_err());
+        assert!(check_condition("  ").is_err());
+    }
+
+    struct Plus60;
+    impl LocalClock for Plus60 {
+        fn offset_minutes(&self, _: &Timestamp) -> i32 {
+            60
+        }
+    }
+
+    #[test]
+    fn local_times_round_trip() {
+        let t = parse_local_input("2024-03-01T10:30", &Plus60).unwrap();
+        assert_eq!(t.to_rfc3339(), "2024-03-01T09:30:00Z");
+        assert_eq!(to_local_input(&t, 60), "2024-03-01T10:30");
+        assert!(parse_local_input("2024-13-01T10:30", &Utc).is_none());
+        assert!(parse_local_input("yesterday", &Utc).is_none());
+    }
+
+    #[test]
+    fn messages_read_as_sentences() {
+        assert_eq!(sentence("url", "must use https"), "URL must use https");
+        assert_eq!(
+            sentence("headers.X-A", "is not valid"),
+            "Header is not valid"
+        );
+        assert_eq!(
+            sentence("url", "Already a sentence."),
+            "Already a sentence."
+        );
+    }
+}
