@@ -141,6 +141,13 @@ impl Hit {
             .map(str::to_string)
     }
 
+    /// A status or overview query rather than a delivery.
+    pub fn is_probe(&self) -> bool {
+        self.query
+            .as_deref()
+            .is_some_and(|q| q.starts_with("query="))
+    }
+
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or(Value::Null)
     }
@@ -192,7 +199,7 @@ impl Receiver {
                         body: body.to_vec(),
                         at: std::time::Instant::now(),
                     });
-                    v.iter().filter(|x| x.path == path && x.query.is_none()).count()
+                    v.iter().filter(|x| x.path == path && !x.is_probe()).count()
                 };
                 let json = |status: StatusCode, v: Value| {
                     (status, [("content-type", "application/json")], v.to_string()).into_response()
@@ -280,7 +287,7 @@ impl Receiver {
             .lock()
             .unwrap()
             .iter()
-            .filter(|h| h.path == path && h.query.is_none())
+            .filter(|h| h.path == path && !h.is_probe())
             .cloned()
             .collect()
     }
