@@ -1,0 +1,236 @@
+//! Black-box conformance checker for the Switchboard Webhook API: runs checks grouped by
+//! capability level against any base URL and reports what passed and what did not.
+
+pub mod checks;
+pub mod client;
+pub mod receiver;
+pub mod report;
+pub mod signature;
+
+use checks::{outcome, Ctx};
+use client::Http;
+use report::{Group, GroupReport, Outcome, Report};
+use serde_json::Value;
+use switchboard_api::{Capabilities, Feature};
+
+pub use report::Level;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The server's base URL; the API is below `{base_url}/api/v1`.
+    pub base_url: String,
+    pub token: String,
+    pub level: Level,
+    /// Port of the loopback receiver deliveries are sent to; `None` picks a free one.
+    pub receiver_port: Option<u16>,
+    /// Run against a host that is not loopback (the checker creates and deletes webhooks).
+    pub allow_remote: bool,
+}
+
+/// Whether a base URL points at this machine.
+pub fn is_loopback(base_url: &str) -> Result<bool, String> {
+    let url = reqwest::Url::parse(base_url).map_err(|e| format!("--base-url {base_url:?}: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("--base-url {base_url:?}: use an http or https URL"));
+    }
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    Ok(match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => {
+            let host = host.to_ascii_lowercase();
+            host == "localhost" || host.ends_with(".localhost")
+        }
+    })
+}
+
+/// Runs every check of the level against the server. `Err` only when the run cannot start
+/// (a bad URL, or a remote host without permission to write).
+pub async fn run(opts: &Options) -> Result<Report, String> {
+    let loopback = is_loopback(&opts.base_url)?;
+    if !loopback && !opts.allow_remote {
+        return Err(format!(
+            "{} is not a loopback address. The checker creates and deletes webhooks and emits \
+             events there; pass --i-understand-this-writes to run it anyway.",
+            opts.base_url
+        ));
+    }
+    let http = Http::new(&opts.base_url, &opts.token, loopback)?;
+    let (caps_outcome, advertised, features) = capabilities(&http).await;
+    let receiver = receiver::Receiver::start(opts.receiver_port.unwrap_or(0))
+        .await
+        .map_err(|e| e.to_string());
+    let run_tag = {
+        use rand::Rng;
+        let n: u32 = rand::thread_rng().gen();
+        format!("{n:08x}")
+    };
+    let mut ctx = Ctx::new(http, run_tag, features.clone(), receiver);
+
+    let mut groups = Vec::new();
+    let mut core = GroupReport::new(Group::Core, true, true);
+    core.push(
+        "capabilities",
+        "GET /capabilities is {api_version, features} or 404 problem+json (core only)",
+        caps_outcome,
+    );
+    checks::core::run(&mut ctx, &mut core).await;
+    groups.push(core);
+
+    for group in Group::ALL.into_iter().skip(1) {
+        let Some(feature) = group.feature() else {
+            continue;
+        };
+        let advertised = features.contains(&feature);
+        let required = advertised || opts.level == Level::Full;
+        let mut g = GroupReport::new(group, advertised, required);
+        if !advertised {
+            let title = "the group is listed in GET /capabilities";
+            if opts.level == Level::Full {
+                g.push(
+                    "advertised",
+                    title,
+                    Outcome::Fail(report::Failure::new(
+                        format!(
+                            "{:?} in features (every group is required at level full)",
+                            feature.as_str()
+                        ),
+                        "not advertised",
+                    )),
+                );
+            } else {
+                g.push(
+                    "advertised",
+                    title,
+                    Outcome::Skip {
+                        reason: "not advertised; not required at level core".into(),
+                    },
+                );
+            }
+            groups.push(g);
+            continue;
+        }
+        match group {
+            Group::Update => checks::update::run(&mut ctx, &mut g).await,
+            Group::Catalogue => checks::catalogue::run(&mut ctx, &mut g).await,
+            Group::Test => checks::test_send::run(&mut ctx, &mut g).await,
+            Group::Secrets => checks::secrets::run(&mut ctx, &mut g).await,
+            Group::Deliveries => checks::deliveries::run(&mut ctx, &mut g).await,
+            Group::Stats => checks::stats::run(&mut ctx, &mut g).await,
+            Group::Status => checks::status::run(&mut ctx, &mut g).await,
+            Group::Events => checks::events::run(&mut ctx, &mut g).await,
+            Group::Core => {}
+        }
+        groups.push(g);
+    }
+
+    let left_behind = cleanup(&ctx).await;
+    let nothing_left = outcome(checks::core::nothing_left(&ctx).await);
+    groups[0].push(
+        "cleanup",
+        "everything the checker created is deleted again",
+        nothing_left,
+    );
+    let mut notes = Vec::new();
+    if !ctx.emitted.is_empty() {
+        notes.push(format!(
+            "emitted events {} stay in GET /events: the API has no route to delete them",
+            ctx.emitted.join(", ")
+        ));
+    }
+    if let Ok(r) = std::mem::replace(&mut ctx.receiver, Err(String::new())) {
+        r.stop();
+    }
+
+    let mut report = Report {
+        base_url: opts.base_url.clone(),
+        level: opts.level,
+        advertised,
+        groups,
+        left_behind,
+        notes,
+        passed: false,
+    };
+    report.passed = report.compute_passed();
+    Ok(report)
+}
+
+/// Deletes every webhook the run created; returns what could not be deleted.
+async fn cleanup(ctx: &Ctx) -> Vec<String> {
+    let mut left = Vec::new();
+    for id in ctx.created.iter().rev() {
+        match ctx.http.delete(&format!("/webhooks/{id}")).await {
+            Ok(r) if matches!(r.status, 200 | 204 | 404) => {}
+            Ok(r) => left.push(format!("webhook {id}: DELETE answered {}", r.status)),
+            Err(_) => left.push(format!("webhook {id}: DELETE failed to send")),
+        }
+    }
+    left
+}
+
+/// Level detection: `GET /capabilities`, where a 404 means core only.
+async fn capabilities(http: &Http) -> (Outcome, Option<Vec<String>>, Vec<Feature>) {
+    let r = match http.get("/capabilities").await {
+        Ok(r) => r,
+        Err(v) => return (outcome(Err(v)), None, Vec::new()),
+    };
+    if r.status == 404 {
+        return (outcome(r.problem(404).map(|_| ())), None, Vec::new());
+    }
+    let data = match r.envelope(&[200]) {
+        Ok(d) => d.clone(),
+        Err(v) => return (outcome(Err(v)), None, Vec::new()),
+    };
+    match r.parse::<Capabilities>(&data, "$.data", "capabilities {api_version, features: []}") {
+        Ok(c) => {
+            let names = data
+                .get("features")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|f| f.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let known = c
+                .features
+                .into_iter()
+                .filter(|f| *f != Feature::Unknown)
+                .collect();
+            (Outcome::Pass, Some(names), known)
+        }
+        Err(v) => (outcome(Err(v)), None, Vec::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_detection() {
+        assert_eq!(is_loopback("http://127.0.0.1:8080"), Ok(true));
+        assert_eq!(is_loopback("http://localhost:1"), Ok(true));
+        assert_eq!(is_loopback("http://[::1]:1/"), Ok(true));
+        assert_eq!(is_loopback("https://api.example.com"), Ok(false));
+        assert_eq!(is_loopback("http://10.0.0.1"), Ok(false));
+        assert!(is_loopback("ftp://localhost").is_err());
+        assert!(is_loopback("not a url").is_err());
+    }
+
+    #[tokio::test]
+    async fn a_remote_host_needs_permission() {
+        let opts = Options {
+            base_url: "https://api.example.com".into(),
+            token: "t".into(),
+            level: Level::Core,
+            receiver_port: None,
+            allow_remote: false,
+        };
+        let err = run(&opts).await.unwrap_err();
+        assert!(err.contains("--i-understand-this-writes"), "{err}");
+    }
+}
