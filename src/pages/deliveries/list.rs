@@ -220,7 +220,7 @@ fn DeliveryHistory() -> impl IntoView {
     let webhook_options = move || {
         let current = filters.get().webhook_id;
         let mut list: Vec<(String, String)> = names.get().into_iter().collect();
-        list.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+        list.sort_by_key(|a| a.1.to_lowercase());
         if let Some(c) = current.filter(|c| !list.iter().any(|(id, _)| id == c)) {
             list.push((c.clone(), c));
         }
