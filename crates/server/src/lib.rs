@@ -167,7 +167,9 @@ impl ServerHandle {
 
 /// Binds, migrates the database, starts the delivery engine (and the demo), and returns
 /// as soon as the server accepts connections.
-pub async fn spawn(config: Config) -> Result<ServerHandle, ServerError> {
+pub async fn spawn(mut config: Config) -> Result<ServerHandle, ServerError> {
+    // The demo's endpoints live on loopback, so demo mode cannot work without this.
+    config.allow_private_targets |= config.demo;
     if config.token.is_empty() {
         return Err(ServerError::Config(
             "the API token must not be empty".into(),

@@ -322,6 +322,18 @@ pub fn record_attempt(
     next: Next,
 ) -> Result<bool, ApiError> {
     let tx = conn.transaction()?;
+    let changed = record_attempt_in(&tx, d, a, next)?;
+    tx.commit()?;
+    Ok(changed)
+}
+
+/// [`record_attempt`] inside a transaction the caller holds.
+pub fn record_attempt_in(
+    tx: &Connection,
+    d: &StoredDelivery,
+    a: &AttemptRecord,
+    next: Next,
+) -> Result<bool, ApiError> {
     let n: u32 = tx.query_row(
         "SELECT attempt_count FROM deliveries WHERE seq = ?1",
         [d.seq],
@@ -363,8 +375,7 @@ pub fn record_attempt(
             retries_left,
         ],
     )?;
-    super::webhooks::record_outcome(&tx, &d.webhook_id, a.started_at, a.succeeded)?;
-    tx.commit()?;
+    super::webhooks::record_outcome(tx, &d.webhook_id, a.started_at, a.succeeded)?;
     Ok(changed == 1)
 }
 
