@@ -431,7 +431,7 @@ fn seed(
         );
         w.seq = webhooks::insert(&tx, &w)?;
         if w.is_active {
-            history(&tx, &w, &s.path, now)?;
+            history(&tx, &w, s.path, now)?;
         }
     }
     tx.commit()?;
