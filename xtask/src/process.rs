@@ -6,8 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// `program arg arg…` for messages; quoting is not needed for the commands this crate builds.
+/// The program shows by name only: `$CARGO` is a long toolchain path that says nothing useful.
 pub fn describe(cmd: &Command) -> String {
-    let mut line = cmd.get_program().to_string_lossy().into_owned();
+    let program = Path::new(cmd.get_program());
+    let mut line = program
+        .file_name()
+        .unwrap_or(program.as_os_str())
+        .to_string_lossy()
+        .into_owned();
     for arg in cmd.get_args() {
         line.push(' ');
         line.push_str(&arg.to_string_lossy());
@@ -77,7 +83,7 @@ mod tests {
 
     #[test]
     fn describe_joins_program_and_arguments() {
-        let mut cmd = Command::new("cargo");
+        let mut cmd = Command::new("/toolchain/bin/cargo");
         cmd.args(["fmt", "--all", "--", "--check"]);
         assert_eq!(describe(&cmd), "cargo fmt --all -- --check");
     }

@@ -119,10 +119,19 @@ impl Report {
 impl fmt::Display for StepReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let secs = self.duration.as_secs_f64();
-        match &self.outcome {
-            Outcome::Passed => write!(f, "ok      {:>7.1}s  {}", secs, self.title),
-            Outcome::Failed(why) => write!(f, "FAILED  {:>7.1}s  {}: {why}", secs, self.title),
-            Outcome::Skipped(why) => write!(f, "SKIPPED {:>7.1}s  {}: {why}", secs, self.title),
+        let (status, why) = match &self.outcome {
+            Outcome::Passed => ("ok", None),
+            Outcome::Failed(why) => ("FAILED", Some(why)),
+            Outcome::Skipped(why) => ("SKIPPED", Some(why)),
+        };
+        write!(
+            f,
+            "{status:<7} {secs:>7.1}s  {:<12} {}",
+            self.id, self.title
+        )?;
+        match why {
+            Some(why) => write!(f, "\n{:>30}{why}", "-> "),
+            None => Ok(()),
         }
     }
 }
