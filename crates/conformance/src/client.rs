@@ -332,7 +332,13 @@ impl Resp {
 
     /// An RFC 9457 problem with this status; returns the body.
     pub fn problem(&self, status: u16) -> Step<&Value> {
-        self.expect_status(&[status])?;
+        if self.status != status {
+            return self.fail(
+                format!("status {status} with application/problem+json"),
+                None,
+                excerpt(&self.text),
+            );
+        }
         if self.media_type() != switchboard_api::Problem::CONTENT_TYPE {
             return self.fail(
                 "content-type application/problem+json",
@@ -369,6 +375,13 @@ impl Resp {
 
     /// A 422 problem whose `errors[].field` names `field`.
     pub fn field_error(&self, field: &str) -> Step<()> {
+        if self.status != 422 {
+            return self.fail(
+                format!("status 422 problem+json with errors[].field {field:?}"),
+                None,
+                excerpt(&self.text),
+            );
+        }
         let body = self.problem(422)?;
         let Some(errors) = body.get("errors").and_then(Value::as_array) else {
             return self.fail(

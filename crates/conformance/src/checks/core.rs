@@ -2,7 +2,8 @@
 //! paging and filters.
 
 use super::{
-    encode, expect_eq, failure_at, find_leak, id_of, outcome, required_id, Ctx, Hook, UNKNOWN_ID,
+    encode, expect_eq, failure_at, find_leak, find_value, id_of, outcome, required_id, Ctx, Hook,
+    UNKNOWN_ID,
 };
 use crate::client::{describe, excerpt, fail, skip, Cred, Step};
 use crate::report::GroupReport;
@@ -345,7 +346,7 @@ async fn auth_write_only(ctx: &mut Ctx) -> Step<()> {
     if let Some((path, what)) = r
         .json
         .as_ref()
-        .and_then(|b| find_leak(&b["data"]["auth"], &[&token]))
+        .and_then(|b| find_value(&b["data"]["auth"], &[&token]))
     {
         return r.fail(
             "auth without its token in the create response",
@@ -358,7 +359,7 @@ async fn auth_write_only(ctx: &mut Ctx) -> Step<()> {
     if let Some((path, what)) = r
         .json
         .as_ref()
-        .and_then(|b| find_leak(&b["data"]["auth"], &[&token]))
+        .and_then(|b| find_value(&b["data"]["auth"], &[&token]))
     {
         return r.fail(
             "auth without its token",
@@ -371,7 +372,7 @@ async fn auth_write_only(ctx: &mut Ctx) -> Step<()> {
         .get(&format!("/webhooks?q={}", encode(&ctx.name("auth"))))
         .await?;
     r.page()?;
-    if let Some((path, what)) = r.json.as_ref().and_then(|b| find_leak(b, &[&token])) {
+    if let Some((path, what)) = r.json.as_ref().and_then(|b| find_value(b, &[&token])) {
         return r.fail("no auth token in a list", Some(path), what);
     }
     Ok(())

@@ -459,18 +459,32 @@ pub fn encode(s: &str) -> String {
 }
 
 /// Finds a secret in a response body: a non-null `secret` member anywhere, or any string
-/// equal to one of `secrets`. Returns the JSON path and what is there.
+/// containing one of `secrets`. Returns the JSON path and what is there.
 pub fn find_leak(v: &Value, secrets: &[&str]) -> Option<(String, String)> {
-    fn walk(v: &Value, secrets: &[&str], path: &mut Vec<String>) -> Option<(String, String)> {
+    walk(v, secrets, true, &mut Vec::new())
+}
+
+/// Like [`find_leak`], but only looks for the given values.
+pub fn find_value(v: &Value, secrets: &[&str]) -> Option<(String, String)> {
+    walk(v, secrets, false, &mut Vec::new())
+}
+
+fn walk(
+    v: &Value,
+    secrets: &[&str],
+    member: bool,
+    path: &mut Vec<String>,
+) -> Option<(String, String)> {
+    {
         match v {
             Value::Object(m) => {
                 for (k, child) in m {
                     path.push(k.clone());
-                    if k == "secret" && !child.is_null() {
+                    if member && k == "secret" && !child.is_null() {
                         let p = json_path(&path.iter().map(String::as_str).collect::<Vec<_>>());
                         return Some((p, "a secret member".into()));
                     }
-                    if let Some(hit) = walk(child, secrets, path) {
+                    if let Some(hit) = walk(child, secrets, member, path) {
                         return Some(hit);
                     }
                     path.pop();
@@ -480,7 +494,7 @@ pub fn find_leak(v: &Value, secrets: &[&str]) -> Option<(String, String)> {
             Value::Array(a) => {
                 for (i, child) in a.iter().enumerate() {
                     path.push(i.to_string());
-                    if let Some(hit) = walk(child, secrets, path) {
+                    if let Some(hit) = walk(child, secrets, member, path) {
                         return Some(hit);
                     }
                     path.pop();
@@ -494,7 +508,6 @@ pub fn find_leak(v: &Value, secrets: &[&str]) -> Option<(String, String)> {
             _ => None,
         }
     }
-    walk(v, secrets, &mut Vec::new())
 }
 
 /// A `Step` as the report records it.
@@ -549,6 +562,7 @@ mod tests {
             find_leak(&v, &["tok-123"]).unwrap().0,
             "$.data[0].auth.token"
         );
+        assert!(find_value(&json!({"data": [{"secret": "s"}]}), &["tok"]).is_none());
         let v = json!({"data": [{"secret": null, "name": "x"}]});
         assert!(find_leak(&v, &["tok"]).is_none());
     }
