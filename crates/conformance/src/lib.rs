@@ -25,6 +25,66 @@ pub struct Options {
     pub receiver_port: Option<u16>,
     /// Run against a host that is not loopback (the checker creates and deletes webhooks).
     pub allow_remote: bool,
+    /// The tag in the name of everything the run creates; random when `None`. Knowing it lets
+    /// a caller [`sweep`] after an interrupted run.
+    pub run_tag: Option<String>,
+}
+
+/// A fresh random run tag.
+pub fn new_run_tag() -> String {
+    use rand::Rng;
+    let n: u32 = rand::thread_rng().gen();
+    format!("{n:08x}")
+}
+
+/// Deletes every webhook whose name carries the run's tag; returns what could not be deleted.
+/// Catches what a run could not track (a create whose answer had no readable id, or a run
+/// stopped half-way).
+pub async fn sweep(base_url: &str, token: &str, run_tag: &str) -> Result<Vec<String>, String> {
+    let http = Http::new(base_url, token, is_loopback(base_url)?)?;
+    Ok(sweep_with(&http, run_tag).await)
+}
+
+async fn sweep_with(http: &Http, run_tag: &str) -> Vec<String> {
+    let prefix = format!("cf-{run_tag}-");
+    let mut left = Vec::new();
+    // Deleting shifts pages, so list from the start again until a pass deletes nothing.
+    for _ in 0..20 {
+        let Ok(r) = http
+            .get(&format!(
+                "/webhooks?limit=200&q={}",
+                checks::encode(&prefix)
+            ))
+            .await
+        else {
+            left.push("the list of webhooks could not be read to sweep".to_string());
+            return left;
+        };
+        let Ok((items, _)) = r.page() else {
+            return left;
+        };
+        let ours: Vec<String> = items
+            .iter()
+            .filter(|w| {
+                w.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| n.starts_with(&prefix))
+            })
+            .filter_map(|w| w.get("id").and_then(checks::id_of))
+            .filter(|id| !left.iter().any(|l| l.contains(id.as_str())))
+            .collect();
+        if ours.is_empty() {
+            return left;
+        }
+        for id in ours {
+            match http.delete(&format!("/webhooks/{id}")).await {
+                Ok(r) if matches!(r.status, 200 | 204 | 404) => {}
+                Ok(r) => left.push(format!("webhook {id}: DELETE answered {}", r.status)),
+                Err(_) => left.push(format!("webhook {id}: DELETE failed to send")),
+            }
+        }
+    }
+    left
 }
 
 /// Whether a base URL points at this machine.
@@ -63,11 +123,7 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
     let receiver = receiver::Receiver::start(opts.receiver_port.unwrap_or(0))
         .await
         .map_err(|e| e.to_string());
-    let run_tag = {
-        use rand::Rng;
-        let n: u32 = rand::thread_rng().gen();
-        format!("{n:08x}")
-    };
+    let run_tag = opts.run_tag.clone().unwrap_or_else(new_run_tag);
     let mut ctx = Ctx::new(http, run_tag, features.clone(), receiver);
 
     let mut groups = Vec::new();
@@ -168,6 +224,11 @@ async fn cleanup(ctx: &Ctx) -> Vec<String> {
             Err(_) => left.push(format!("webhook {id}: DELETE failed to send")),
         }
     }
+    for l in sweep_with(&ctx.http, &ctx.run).await {
+        if !left.contains(&l) {
+            left.push(l);
+        }
+    }
     left
 }
 
@@ -229,6 +290,7 @@ mod tests {
             level: Level::Core,
             receiver_port: None,
             allow_remote: false,
+            run_tag: None,
         };
         let err = run(&opts).await.unwrap_err();
         assert!(err.contains("--i-understand-this-writes"), "{err}");

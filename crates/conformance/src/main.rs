@@ -3,7 +3,7 @@
 use clap::Parser;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use switchboard_conformance::{run, Level, Options};
+use switchboard_conformance::{new_run_tag, run, sweep, Level, Options};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -41,8 +41,23 @@ async fn main() -> ExitCode {
         level: cli.level,
         receiver_port: cli.receiver_port,
         allow_remote: cli.allow_remote,
+        run_tag: Some(new_run_tag()),
     };
-    let report = match run(&opts).await {
+    let tag = opts.run_tag.clone().unwrap_or_default();
+    let outcome = tokio::select! {
+        r = run(&opts) => r,
+        _ = tokio::signal::ctrl_c() => {
+            // An interrupted run must not leave its webhooks behind either.
+            eprintln!("switchboard-conformance: interrupted; deleting what this run created");
+            match sweep(&opts.base_url, &opts.token, &tag).await {
+                Ok(left) if left.is_empty() => {}
+                Ok(left) => eprintln!("could not clean up: {}", left.join("; ")),
+                Err(e) => eprintln!("could not clean up: {e}"),
+            }
+            return ExitCode::from(130);
+        }
+    };
+    let report = match outcome {
         Ok(r) => r,
         Err(e) => {
             eprintln!("switchboard-conformance: {e}");

@@ -150,6 +150,7 @@ async fn check(base: &str) -> Report {
         level: Level::Core,
         receiver_port: None,
         allow_remote: false,
+        run_tag: None,
     })
     .await
     .expect("the checker runs");
@@ -279,4 +280,33 @@ async fn the_command_line_exits_non_zero_and_writes_json() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--i-understand-this-writes"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sweep_deletes_only_what_carries_the_run_tag() {
+    let (base, fake) = start(Flaw::LeaksSecret).await;
+    let client = reqwest::Client::new();
+    for name in ["cf-feedbeef-a", "cf-feedbeef-b", "someone-elses"] {
+        let r = client
+            .post(format!("{base}/api/v1/webhooks"))
+            .bearer_auth(TOKEN)
+            .json(&json!({"name": name, "url": "https://example.invalid/x", "events": ["lock"]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    }
+    let left = switchboard_conformance::sweep(&base, TOKEN, "feedbeef")
+        .await
+        .unwrap();
+    assert!(left.is_empty(), "{left:?}");
+    let names: Vec<String> = fake
+        .store
+        .lock()
+        .unwrap()
+        .1
+        .iter()
+        .map(|w| w["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["someone-elses"]);
 }

@@ -30,6 +30,7 @@ async fn check(
         level,
         receiver_port: None,
         allow_remote: false,
+        run_tag: None,
     })
     .await
     .expect("the checker runs");

@@ -28,6 +28,11 @@ pub async fn run(ctx: &mut Ctx, g: &mut GroupReport) {
         outcome(unknown_route(ctx).await),
     );
     g.push(
+        "method_not_allowed",
+        "a method a route does not take is 405 (or 404) problem+json",
+        outcome(method_not_allowed(ctx).await),
+    );
+    g.push(
         "catalogue.list",
         "GET /webhooks/events lists event types by name",
         outcome(catalogue(ctx).await),
@@ -177,6 +182,15 @@ async fn unauthorized(ctx: &Ctx, cred: Cred) -> Step<()> {
 async fn unknown_route(ctx: &Ctx) -> Step<()> {
     let r = ctx.http.get("/no-such-route-for-conformance").await?;
     r.problem(404).map(|_| ())
+}
+
+async fn method_not_allowed(ctx: &Ctx) -> Step<()> {
+    let r = ctx
+        .http
+        .send(Method::PUT, "/webhooks", Some(&json!({})), &[], Cred::Token)
+        .await?;
+    let status = if r.status == 404 { 404 } else { 405 };
+    r.problem(status).map(|_| ())
 }
 
 async fn catalogue(ctx: &mut Ctx) -> Step<()> {
