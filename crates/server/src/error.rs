@@ -19,6 +19,8 @@ pub enum ApiError {
     /// A query parameter is unusable.
     BadQuery(String),
     Conflict(String),
+    /// The body is over the size limit.
+    TooLarge,
     /// The endpoint the request is about did not answer usefully.
     BadGateway(String),
     /// Something broke on our side; the detail is logged, never sent.
@@ -42,6 +44,7 @@ impl ApiError {
             ApiError::MalformedJson(_) | ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -79,6 +82,12 @@ impl ApiError {
                 errors.clone(),
             ),
             ApiError::Conflict(d) => ("conflict", "Conflict", Some(d.clone()), Vec::new()),
+            ApiError::TooLarge => (
+                "too-large",
+                "Payload Too Large",
+                Some("The request body is larger than this server accepts.".to_string()),
+                Vec::new(),
+            ),
             ApiError::BadGateway(d) => ("bad-gateway", "Bad Gateway", Some(d.clone()), Vec::new()),
             ApiError::Internal(_) => (
                 "internal",

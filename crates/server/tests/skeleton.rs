@@ -147,3 +147,31 @@ async fn shutdown_closes_the_port() {
     s.stop().await;
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+#[tokio::test]
+async fn framework_rejections_are_problems_too() {
+    let s = TestServer::start().await;
+    let res = s
+        .client
+        .get(format!("{}/api/v1/webhooks?limit=%FF%FE", s.base))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let res = s
+        .client
+        .post(s.url("/events"))
+        .bearer_auth(TOKEN)
+        .header("content-type", "application/json")
+        .body(vec![b' '; 3 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let p: Problem = res.json().await.unwrap();
+    assert_eq!(p.status, 413);
+    assert!(p.request_id.is_some());
+}

@@ -60,7 +60,8 @@ pub fn router(state: AppState) -> Router {
     let api = api
         .fallback(|| async { ApiError::NotFound("No such API route.".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(middleware::from_fn_with_state(state.clone(), require_token));
+        .layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .layer(middleware::from_fn(problems_only));
 
     let mut app = Router::new()
         .nest(switchboard_api::API_PREFIX, api)
@@ -76,6 +77,47 @@ pub fn router(state: AppState) -> Router {
 
 async fn api_not_found() -> ApiError {
     ApiError::NotFound("No such API route.".into())
+}
+
+/// axum's own rejections (a query it cannot decode, a body over the size limit) are plain
+/// text; every API error must be problem+json, so they are rewritten here.
+async fn problems_only(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let detail = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let problem = switchboard_api::Problem {
+        kind: "about:blank".into(),
+        title: parts
+            .status
+            .canonical_reason()
+            .unwrap_or("Error")
+            .to_string(),
+        status: parts.status.as_u16(),
+        detail: (!detail.is_empty()).then_some(detail),
+        request_id: Some(request_id()),
+        errors: Vec::new(),
+    };
+    let mut res = (
+        parts.status,
+        serde_json::to_vec(&problem).unwrap_or_default(),
+    )
+        .into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(switchboard_api::Problem::CONTENT_TYPE),
+    );
+    res
 }
 
 /// Gives every request an id, visible to handlers and in the `x-request-id` header.
@@ -122,9 +164,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::MalformedJson(e.body_text()))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge
+            } else {
+                ApiError::MalformedJson(e.body_text())
+            }
+        })?;
         parse_json(&bytes).map(JsonBody)
     }
 }
