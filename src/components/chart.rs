@@ -66,17 +66,16 @@ pub fn layout(buckets: &[StatsBucket]) -> ChartLayout {
         .max()
         .unwrap_or(0);
     let y_max = nice_max(tallest);
-    let ticks = [0, y_max / 2, y_max]
+    // A middle line only where it falls on a whole number (not at 2.5 of 5).
+    let mut values = vec![0];
+    if y_max % 2 == 0 && y_max >= 2 {
+        values.push(y_max / 2);
+    }
+    values.push(y_max);
+    let ticks = values
         .into_iter()
-        .enumerate()
-        .filter(|(i, v)| *i == 0 || *v > 0)
-        .map(|(_, v)| (v, y_of(f64::from(v), y_max)))
-        .fold(Vec::new(), |mut acc: Vec<(u32, f64)>, t| {
-            if acc.last().map(|l| l.0) != Some(t.0) {
-                acc.push(t);
-            }
-            acc
-        });
+        .map(|v| (v, y_of(f64::from(v), y_max)))
+        .collect();
     let n = buckets.len().max(1) as f64;
     let slot = (WIDTH - PAD_LEFT) / n;
     let gap = (slot * 0.2).min(6.0);
@@ -278,6 +277,9 @@ mod tests {
     fn empty_and_summary() {
         let l = layout(&[]);
         assert_eq!(l.y_max, 1);
+        assert_eq!(l.ticks.iter().map(|t| t.0).collect::<Vec<_>>(), [0, 1]);
+        let l = layout(&[bucket(0, 4, 0)]);
+        assert_eq!(l.ticks.iter().map(|t| t.0).collect::<Vec<_>>(), [0, 5]);
         assert!(l.bars.is_empty());
         assert_eq!(summary(0, 0), "No deliveries");
         assert_eq!(summary(3, 1), "3 succeeded, 1 failed (75% success)");

@@ -91,10 +91,10 @@ pub fn HeaderEditor(
         let value_id = input_id(&row_path(id, HeaderPart::Value));
         let name_err = message_for(id, HeaderPart::Name);
         let value_err = message_for(id, HeaderPart::Value);
-        let name_err2 = name_err.clone();
-        let value_err2 = value_err.clone();
-        let name_err3 = name_err.clone();
-        let value_err3 = value_err.clone();
+        let name_err2 = name_err;
+        let value_err2 = value_err;
+        let name_err3 = name_err;
+        let value_err3 = value_err;
         let field = move |f: fn(&HeaderRow) -> String| {
             move || rows.with(|r| r.iter().find(|h| h.id == id).map(f).unwrap_or_default())
         };

@@ -6,3 +6,4 @@ use wasm_bindgen_test::wasm_bindgen_test_configure;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod shell;
+mod webhooks;

@@ -217,6 +217,7 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
                 <Show when=move || conn.has(Feature::Stats)>
                     <StatsCard id=id_stats.clone()/>
                 </Show>
+                <SettingsCard webhook=webhook.clone()/>
                 <Show when=move || conn.has(Feature::Test)>
                     <TestSendCard id=id_test.clone() events=events.clone()/>
                 </Show>
@@ -226,7 +227,6 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
                 <Show when=move || conn.has(Feature::Status)>
                     <OverviewCard id=id_overview.clone()/>
                 </Show>
-                <SettingsCard webhook=webhook.clone()/>
             </div>
             <aside class="detail-side">
                 <SecretCard id=id.clone() secret=webhook.secret.clone()/>
@@ -380,7 +380,7 @@ fn SecretCard(id: String, secret: Option<String>) -> impl IntoView {
                 None => view! { <p class="muted" data-testid="signing-secret-missing">"This backend does not show the secret."</p> }.into_any(),
             }}
             {move || previous_until.get().map(|t| view! {
-                <p class="hint" data-testid="previous-secret-note">"The previous secret keeps signing until " <RelativeTime at=Some(t)/> "."</p>
+                <p class="muted small" data-testid="previous-secret-note">"The previous secret keeps signing until " <RelativeTime at=Some(t)/> "."</p>
             })}
             <Show when=move || conn.has(Feature::Secrets)>
                 <button type="button" class="button small" data-testid="rotate-secret" on:click=move |_| confirm.set(true)>
@@ -515,7 +515,7 @@ fn OverviewCard(id: String) -> impl IntoView {
                 // Sanitised by the allow-list first: only then is it markup.
                 Some(Ok(o)) => view! {
                     <div class="overview-html" data-testid="overview-html" inner_html=sanitize_html(&o.html)></div>
-                    <p class="hint">"Supplied by the endpoint; scripts, styles, images and forms are removed."</p>
+                    <p class="muted small">"Supplied by the endpoint; scripts, styles, images and forms are removed."</p>
                 }.into_any(),
                 Some(Err(e)) => view! { <p class="muted small" data-testid="overview-error">{format!("No overview: {}", e.message())}</p> }.into_any(),
             }}

@@ -63,9 +63,9 @@ impl Sort {
         match self {
             Sort::Newest => {}
             Sort::Name => items.sort_by_key(|w| w.name.to_lowercase()),
-            Sort::Failures => items.sort_by(|a, b| b.failure_count.cmp(&a.failure_count)),
-            Sort::LastFailure => items.sort_by(|a, b| b.last_failure_at.cmp(&a.last_failure_at)),
-            Sort::LastSuccess => items.sort_by(|a, b| b.last_success_at.cmp(&a.last_success_at)),
+            Sort::Failures => items.sort_by_key(|w| std::cmp::Reverse(w.failure_count)),
+            Sort::LastFailure => items.sort_by_key(|w| std::cmp::Reverse(w.last_failure_at)),
+            Sort::LastSuccess => items.sort_by_key(|w| std::cmp::Reverse(w.last_success_at)),
         }
     }
 }
@@ -465,7 +465,7 @@ pub fn WebhookListPage() -> impl IntoView {
                     <A href=format!("/webhooks/{}", encode_component(&id)) attr:data-testid="webhook-link" attr:class="row-title">{name.clone()}</A>
                     {w.description.clone().filter(|d| !d.is_empty()).map(|d| view! { <div class="muted small">{truncate(&d, 80)}</div> })}
                 </td>
-                <td class="col-url"><span class="mono small break" title=w.url.clone()>{truncate(&w.url, 56)}</span></td>
+                <td class="col-url"><span class="mono small url-cell" title=w.url.clone()>{w.url.clone()}</span></td>
                 <td class="col-events" title=all_events>
                     <span class="event-chips compact">
                         {shown_events.into_iter().map(|e| view! { <span class="chip mono">{e}</span> }).collect_view()}
