@@ -571,3 +571,34 @@ async fn deliveries_list_filters_and_pages() {
     let (status, _) = s.get("/deliveries/msg_missing").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_slow_endpoint_does_not_stall_the_others() {
+    let s = TestServer::start().await;
+    let r = Receiver::start().await;
+    let mut slow = webhook_body("slow", &r.url("/slow"));
+    slow["timeout_seconds"] = json!(10);
+    slow["events"] = json!(["lock"]);
+    s.create(slow).await;
+    for _ in 0..12 {
+        s.emit("lock", json!({"event": "lock"})).await;
+    }
+    eventually(5, "the slow requests to start", || async {
+        (!r.hits("/slow").is_empty()).then_some(())
+    })
+    .await;
+    s.create(webhook_body("fast", &r.url("/ok"))).await;
+    let started = std::time::Instant::now();
+    let id = s.emit("order_confirm", order()).await[0].clone();
+    let d = finished(&s, &id).await;
+    assert_eq!(d.status, DeliveryStatus::Succeeded);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "waited {:?} behind the slow endpoint",
+        started.elapsed()
+    );
+    assert!(
+        r.hits("/slow").len() <= 4,
+        "one endpoint holds at most its share of the pool"
+    );
+}
