@@ -1,5 +1,4 @@
-//! Black-box conformance checker for the Switchboard Webhook API: runs checks grouped by
-//! capability level against any base URL and reports what passed and what did not.
+//! Black-box conformance checker for the Switchboard Webhook API, grouped by capability level.
 
 pub mod checks;
 pub mod client;

@@ -1,5 +1,4 @@
-//! Deliberately broken fake backends make the named checks fail with a useful message, the
-//! checker still cleans up after itself, and the command line reports it in its exit status.
+//! Broken fake backends make the named checks fail with a useful message.
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};

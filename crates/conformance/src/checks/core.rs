@@ -1,5 +1,4 @@
-//! Core-level checks: auth, envelope, problems, create/get/list/delete, validation, idempotency,
-//! paging and filters.
+//! Core-level checks: auth, envelope, problems, CRUD, validation, idempotency, paging, filters.
 
 use super::{
     encode, expect_eq, failure_at, find_leak, find_value, id_of, outcome, required_id, Ctx, Hook,

@@ -1,5 +1,4 @@
-//! `events` checks: emitting fans out, and deliveries arrive signed, authenticated, with the
-//! configured headers, and failures are recorded with the endpoint's status and message.
+//! `events` checks: fan-out, and deliveries that arrive signed, authenticated and recorded.
 
 use super::{hook_token, id_of, outcome, Ctx, Hook};
 use crate::client::{describe, excerpt, fail, skip, Step, Verdict};
