@@ -11,7 +11,20 @@ async fn connect_shows_the_servers_capabilities() {
     e.find("[data-testid=connect-prompt]").await;
     e.click("[data-testid=connect-prompt] a").await;
     e.connect_here(&e.token.clone()).await;
-    e.wait_text("[data-testid=connection-status]", "Connected").await;
+    // `next` brings us back to the page we came from.
+    e.wait_until("back on /webhooks", || async {
+        e.client
+            .current_url()
+            .await
+            .map(|u| u.path() == "/webhooks")
+            .unwrap_or(false)
+    })
+    .await;
+    e.wait_text("[data-testid=connection-badge]", "Connected")
+        .await;
+    e.navigate("/settings").await;
+    e.wait_text("[data-testid=connection-status]", "Connected")
+        .await;
     for feature in ["update", "deliveries", "events", "status"] {
         let on = e
             .find(&format!("[data-testid=cap-{feature}]"))
@@ -21,12 +34,6 @@ async fn connect_shows_the_servers_capabilities() {
             .unwrap();
         assert_eq!(on.as_deref(), Some("true"), "{feature} should be on");
     }
-    // `next` brought us back to the page we came from.
-    e.wait_until("back on /webhooks", || async {
-        e.client.current_url().await.map(|u| u.path() == "/webhooks").unwrap_or(false)
-    })
-    .await;
-    e.wait_text("[data-testid=connection-badge]", "Connected").await;
     e.screenshot("settings-connected").await;
     e.finish().await;
 }
@@ -36,7 +43,9 @@ async fn a_wrong_token_is_called_unauthorised() {
     let e = E2e::start().await;
     e.open("/settings").await;
     e.connect_here("not-the-token").await;
-    let text = e.wait_text("[data-testid=connection-error]", "Unauthorised").await;
+    let text = e
+        .wait_text("[data-testid=connection-error]", "Unauthorised")
+        .await;
     assert!(text.contains("401"), "{text}");
     assert_eq!(e.value("[data-testid=token]").await, "not-the-token");
     e.finish().await;
@@ -51,14 +60,16 @@ async fn a_stopped_server_cannot_be_reached_and_input_stays() {
     e.fill("[data-testid=token]", "typed-token-123").await;
     e.stop_server().await;
     e.click("[data-testid=connect]").await;
-    e.wait_text("[data-testid=connection-error]", "Cannot reach the server").await;
+    e.wait_text("[data-testid=connection-error]", "Cannot reach the server")
+        .await;
     assert_eq!(e.value("[data-testid=base-url]").await, base);
     assert_eq!(e.value("[data-testid=token]").await, "typed-token-123");
     // The page still works: a second try against a restarted server succeeds.
     e.restart_server().await;
     e.fill("[data-testid=token]", &e.token.clone()).await;
     e.click("[data-testid=connect]").await;
-    e.wait_text("[data-testid=connection-status]", "Connected").await;
+    e.wait_text("[data-testid=connection-status]", "Connected")
+        .await;
     e.finish().await;
 }
 
@@ -72,12 +83,18 @@ async fn the_release_build_mounts_under_a_strict_csp() {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+        "{csp}"
+    );
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     let html = resp.text().await.unwrap();
     for tag in html.split("<script").skip(1) {
         let open = tag.split('>').next().unwrap_or_default();
-        assert!(open.contains("src="), "inline script in index.html: <script{open}>");
+        assert!(
+            open.contains("src="),
+            "inline script in index.html: <script{open}>"
+        );
     }
     e.open("/").await;
     e.find(".brand").await;
@@ -97,7 +114,12 @@ async fn a_backend_without_capabilities_is_core_level() {
     e.connect().await;
     let text = e.text("[data-testid=connection-status]").await;
     assert!(text.contains("core level only"), "{text}");
-    let on = e.find("[data-testid=cap-update]").await.attr("data-on").await.unwrap();
+    let on = e
+        .find("[data-testid=cap-update]")
+        .await
+        .attr("data-on")
+        .await
+        .unwrap();
     assert_eq!(on.as_deref(), Some("false"));
     e.finish().await;
 }

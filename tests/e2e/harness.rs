@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -76,7 +77,10 @@ fn free_port() -> u16 {
 }
 
 fn token() -> String {
-    format!("e2e-{:x}", std::process::id() as u64 * 7919 + free_port() as u64)
+    format!(
+        "e2e-{:x}",
+        std::process::id() as u64 * 7919 + free_port() as u64
+    )
 }
 
 impl E2e {
@@ -115,8 +119,8 @@ impl E2e {
         let webdriver = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         let client = loop {
-            match ClientBuilder::rustls()
-                .expect("rustls connector")
+            // Plain HTTP to the local driver: no TLS stack needed.
+            match ClientBuilder::new(HttpConnector::new())
                 .capabilities(caps.clone())
                 .connect(&webdriver)
                 .await
@@ -155,7 +159,8 @@ impl E2e {
     pub async fn connect(&self) {
         self.open("/settings").await;
         self.connect_here(&self.token.clone()).await;
-        self.wait_text("[data-testid=connection-status]", "Connected").await;
+        self.wait_text("[data-testid=connection-status]", "Connected")
+            .await;
     }
 
     /// Fills the token on the already open Settings page and presses Connect.
@@ -222,7 +227,9 @@ impl E2e {
     /// Replaces an input's value as a user would type it.
     pub async fn fill(&self, css: &str, text: &str) {
         let el = self.find(css).await;
-        el.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        el.clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
         el.send_keys(text)
             .await
             .unwrap_or_else(|e| panic!("type into {css}: {e}"));
@@ -292,12 +299,18 @@ impl E2e {
         if let Some(dir) = std::env::var_os("SWITCHBOARD_SCREENSHOTS") {
             let png = self.client.screenshot().await.expect("screenshot");
             let _ = std::fs::create_dir_all(&dir);
-            std::fs::write(PathBuf::from(dir).join(format!("{name}.png")), png).expect("save screenshot");
+            std::fs::write(PathBuf::from(dir).join(format!("{name}.png")), png)
+                .expect("save screenshot");
         }
     }
 
     /// Calls the API directly (test setup and checks), with the right token.
-    pub async fn api(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let mut req = self
             .http
             .request(method, format!("{}/api/v1{}", self.base_url, path))
