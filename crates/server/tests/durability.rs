@@ -101,6 +101,11 @@ async fn send_time_check_refuses_a_target_saved_under_other_rules() {
     let mut hook = webhook_body("loopback", &r.url("/ok"));
     hook["retry_count"] = json!(0);
     s.create(hook).await;
+    // A name goes through the guarded resolver rather than the literal-address check.
+    let mut named = webhook_body("by name", &format!("http://localhost:{}/ok", r.addr.port()));
+    named["retry_count"] = json!(0);
+    named["events"] = json!(["lock"]);
+    s.create(named).await;
     s.stop().await;
 
     let mut strict = c;

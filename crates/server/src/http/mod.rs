@@ -123,7 +123,18 @@ async fn problems_only(req: Request, next: Next) -> Response {
 /// Gives every request an id, visible to handlers and in the `x-request-id` header.
 async fn assign_request_id(req: Request, next: Next) -> Response {
     let id = new_id("req");
+    let method = req.method().clone();
+    // The path only: queries are not secret today, but need not be in a log either.
+    let path = req.uri().path().to_string();
+    let started = std::time::Instant::now();
     let mut res = with_request_id(id.clone(), next.run(req)).await;
+    let status = res.status().as_u16();
+    let ms = started.elapsed().as_millis();
+    if status >= 500 {
+        tracing::warn!(request_id = %id, %method, %path, status, ms, "request failed");
+    } else {
+        tracing::debug!(request_id = %id, %method, %path, status, ms, "request");
+    }
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert("x-request-id", v);
     }
