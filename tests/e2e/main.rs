@@ -5,4 +5,6 @@
 mod harness;
 
 mod connect;
+mod deliveries;
+mod events;
 mod webhooks;
