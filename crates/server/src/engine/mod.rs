@@ -121,6 +121,7 @@ impl Engine {
         event_type: String,
         payload: serde_json::Value,
     ) -> Result<StoredEvent, ApiError> {
+        let first = self.inner.config.retry_schedule[0].as_millis() as i64;
         let event = self
             .inner
             .store
@@ -144,7 +145,7 @@ impl Engine {
                             continue;
                         }
                     }
-                    let delay = w.delay.map(|d| d.seconds() as i64 * 1000).unwrap_or(0);
+                    let delay = w.delay.map(|d| d.seconds() as i64 * 1000).unwrap_or(0) + first;
                     let d = new_delivery(
                         &w,
                         Some(event.id.clone()),

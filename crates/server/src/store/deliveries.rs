@@ -398,11 +398,13 @@ pub fn cancel_for_webhook(conn: &Connection, webhook_id: &str) -> Result<usize, 
     )?)
 }
 
-/// Queues one more attempt now; a manual retry does not restart automatic retries.
+/// Queues one more attempt now. A finished delivery gets that one attempt and no automatic
+/// retries after it; one still waiting for a retry keeps the retries it has left.
 pub fn requeue(conn: &Connection, id: &str, now: i64) -> Result<bool, ApiError> {
     Ok(conn.execute(
-        "UPDATE deliveries SET state = 'queued', next_attempt_at = ?2, retries_left = 0 \
-         WHERE id = ?1 AND (state != 'queued' OR lease_until IS NULL)",
+        "UPDATE deliveries SET next_attempt_at = ?2, \
+         retries_left = CASE WHEN state = 'queued' THEN retries_left ELSE 0 END, \
+         state = 'queued' WHERE id = ?1 AND (state != 'queued' OR lease_until IS NULL)",
         params![id, now],
     )? == 1)
 }
