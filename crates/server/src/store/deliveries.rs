@@ -1,7 +1,7 @@
 //! Delivery and attempt rows: the durable queue the engine drains, and the history the API
 //! reads.
 
-use super::{cursor, from_json, to_json, ts};
+use super::{from_json, to_json, ts};
 use crate::error::ApiError;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use switchboard_api::{Attempt, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, Id};
@@ -225,16 +225,10 @@ pub fn list(
         i64::from(limit + 1).into(),
     );
     let mut stmt = conn.prepare(&sql)?;
-    let mut rows: Vec<StoredDelivery> = stmt
+    let rows: Vec<StoredDelivery> = stmt
         .query_map(rusqlite::params_from_iter(args), from_row)?
         .collect::<Result<_, _>>()?;
-    let next = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|d| cursor::encode(d.created_at, d.seq))
-    } else {
-        None
-    };
-    Ok((rows, next))
+    Ok(super::finish_page(rows, limit, |r| (r.created_at, r.seq)))
 }
 
 /// Leases up to `limit` due deliveries for `lease_ms`, most urgent first, skipping webhooks

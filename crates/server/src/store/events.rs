@@ -1,6 +1,6 @@
 //! Emitted events: what was sent to `POST /events` and the deliveries it fanned out to.
 
-use super::{cursor, from_json, to_json, ts};
+use super::{from_json, to_json, ts};
 use crate::error::ApiError;
 use rusqlite::{params, Connection, Row};
 use switchboard_api::{EmittedEvent, Id};
@@ -65,14 +65,8 @@ pub fn list(
          WHERE (?1 IS NULL OR event_type = ?1) AND (created_at, seq) < (?2, ?3) \
          ORDER BY created_at DESC, seq DESC LIMIT ?4",
     )?;
-    let mut rows: Vec<StoredEvent> = stmt
+    let rows: Vec<StoredEvent> = stmt
         .query_map(params![event_type, c, s, i64::from(limit + 1)], from_row)?
         .collect::<Result<_, _>>()?;
-    let next = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|e| cursor::encode(e.created_at, e.seq))
-    } else {
-        None
-    };
-    Ok((rows, next))
+    Ok(super::finish_page(rows, limit, |r| (r.created_at, r.seq)))
 }

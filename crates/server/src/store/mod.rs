@@ -166,6 +166,24 @@ pub mod cursor {
     }
 }
 
+/// Cuts a page fetched with `LIMIT limit + 1` to `limit` rows; the extra row, when it came,
+/// means there is a next page, which starts after the last row kept.
+pub fn finish_page<T>(
+    mut rows: Vec<T>,
+    limit: u32,
+    position: impl Fn(&T) -> (i64, i64),
+) -> (Vec<T>, Option<String>) {
+    if rows.len() <= limit as usize {
+        return (rows, None);
+    }
+    rows.truncate(limit as usize);
+    let next = rows.last().map(|r| {
+        let (created_at, seq) = position(r);
+        cursor::encode(created_at, seq)
+    });
+    (rows, next)
+}
+
 /// JSON in a TEXT column.
 pub fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())

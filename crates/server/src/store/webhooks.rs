@@ -1,6 +1,6 @@
 //! Webhook rows: insert, read, list with filters and cursors, update, delete, stats.
 
-use super::{cursor, from_json, to_json, ts};
+use super::{from_json, to_json, ts};
 use crate::error::ApiError;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::collections::BTreeMap;
@@ -365,16 +365,10 @@ pub fn list(
         args.len()
     ));
     let mut stmt = conn.prepare(&sql)?;
-    let mut rows: Vec<StoredWebhook> = stmt
+    let rows: Vec<StoredWebhook> = stmt
         .query_map(rusqlite::params_from_iter(args), from_row)?
         .collect::<Result<_, _>>()?;
-    let next = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|w| cursor::encode(w.created_at, w.seq))
-    } else {
-        None
-    };
-    Ok((rows, next))
+    Ok(super::finish_page(rows, limit, |r| (r.created_at, r.seq)))
 }
 
 /// Every active webhook subscribed to `event_type`, highest priority first.
