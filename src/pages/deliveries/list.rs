@@ -100,6 +100,7 @@ fn DeliveryHistory() -> impl IntoView {
                             .unwrap_or_default();
                         if reset {
                             rows.set(fresh);
+                            crate::perf::mark(crate::perf::DELIVERIES_FIRST_PAGE);
                         } else {
                             rows.update(|r| r.extend(fresh));
                         }

@@ -535,6 +535,9 @@ pub fn WebhookListPage() -> impl IntoView {
                 .into_any()
             };
         }
+        if p.cursor.is_empty() {
+            crate::perf::mark(crate::perf::WEBHOOKS_FIRST_PAGE);
+        }
         let go_prev = go.clone();
         let go_next = go.clone();
         let next = page.next_cursor.clone();
