@@ -32,7 +32,9 @@ fn q(root: &web_sys::Element, css: &str) -> Option<web_sys::Element> {
 }
 
 fn input(root: &web_sys::Element, css: &str) -> web_sys::HtmlInputElement {
-    q(root, css).unwrap_or_else(|| panic!("no {css}")).unchecked_into()
+    q(root, css)
+        .unwrap_or_else(|| panic!("no {css}"))
+        .unchecked_into()
 }
 
 /// Types into an input as a user does: value, then an `input` event that bubbles.
@@ -106,14 +108,20 @@ async fn an_empty_submit_flags_fields_and_focuses_the_first() {
     assert!(q(&m.root, "[data-testid=wh-events-error]").is_some());
     let name = input(&m.root, "#wh-name");
     assert_eq!(name.get_attribute("aria-invalid").as_deref(), Some("true"));
-    let active = web_sys::window().unwrap().document().unwrap().active_element().unwrap();
+    let active = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element()
+        .unwrap();
     assert_eq!(active.id(), "wh-name");
 
     // Fixing the fields clears their errors and the submit goes through.
     type_into(&name, "Orders");
     type_into(&input(&m.root, "#wh-url"), "http://example.com/hook");
     tick().await;
-    let url_err = q(&m.root, "[data-testid=wh-url-error]").expect("http is refused for public hosts");
+    let url_err =
+        q(&m.root, "[data-testid=wh-url-error]").expect("http is refused for public hosts");
     assert!(url_err.text_content().unwrap().contains("https"));
     type_into(&input(&m.root, "#wh-url"), "https://example.com/hook");
     click(&m.root, "input[data-event=order_confirm]");
@@ -149,9 +157,17 @@ async fn server_field_errors_show_at_their_field_until_edited() {
     }));
     frame().await;
     let err = q(&m.root, "[data-testid=wh-url-error]").expect("server error at url");
-    assert_eq!(err.text_content().unwrap(), "URL must point at a public address");
+    assert_eq!(
+        err.text_content().unwrap(),
+        "URL must point at a public address"
+    );
     assert!(q(&m.root, "[data-testid=form-error]").is_some());
-    let active = web_sys::window().unwrap().document().unwrap().active_element().unwrap();
+    let active = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element()
+        .unwrap();
     assert_eq!(active.id(), "wh-url", "the first invalid field gets focus");
     // The typed value is still there, and editing the field retires the server's message.
     let url = input(&m.root, "#wh-url");
@@ -174,7 +190,9 @@ async fn header_editor_adds_flags_duplicates_and_removes() {
     click(&root, "[data-testid=header-add]");
     click(&root, "[data-testid=header-add]");
     tick().await;
-    let names = root.query_selector_all("[data-testid=header-name]").unwrap();
+    let names = root
+        .query_selector_all("[data-testid=header-name]")
+        .unwrap();
     assert_eq!(names.length(), 2);
     let first: web_sys::HtmlInputElement = names.item(0).unwrap().unchecked_into();
     let second: web_sys::HtmlInputElement = names.item(1).unwrap().unchecked_into();
@@ -183,29 +201,51 @@ async fn header_editor_adds_flags_duplicates_and_removes() {
     tick().await;
     let err = q(&root, "[data-testid=header-name-error]").expect("duplicate flagged");
     assert!(err.text_content().unwrap().contains("duplicate"));
-    assert_eq!(second.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        second.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
     assert_eq!(first.get_attribute("aria-invalid"), None);
 
     type_into(&second, "Bad Name");
     tick().await;
     let err = q(&root, "[data-testid=header-name-error]").unwrap();
-    assert!(err.text_content().unwrap().contains("not a valid header name"));
+    assert!(err
+        .text_content()
+        .unwrap()
+        .contains("not a valid header name"));
 
     type_into(&second, "Content-Type");
     tick().await;
-    assert!(q(&root, "[data-testid=header-name-error]").unwrap().text_content().unwrap().contains("set by Switchboard"));
+    assert!(q(&root, "[data-testid=header-name-error]")
+        .unwrap()
+        .text_content()
+        .unwrap()
+        .contains("set by Switchboard"));
 
     // A server error naming the header lands on its row.
     type_into(&second, "X-Region");
-    errors.set(vec![FieldError::new("headers.X-Region", "is not allowed by policy")]);
+    errors.set(vec![FieldError::new(
+        "headers.X-Region",
+        "is not allowed by policy",
+    )]);
     tick().await;
     assert_eq!(
-        q(&root, "[data-testid=header-name-error]").unwrap().text_content().unwrap(),
+        q(&root, "[data-testid=header-name-error]")
+            .unwrap()
+            .text_content()
+            .unwrap(),
         "Header is not allowed by policy"
     );
 
-    let removes = root.query_selector_all("[data-testid=header-remove]").unwrap();
-    removes.item(1).unwrap().unchecked_into::<web_sys::HtmlElement>().click();
+    let removes = root
+        .query_selector_all("[data-testid=header-remove]")
+        .unwrap();
+    removes
+        .item(1)
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
     tick().await;
     assert_eq!(rows.get_untracked().len(), 1);
     assert_eq!(rows.get_untracked()[0].name, "X-Tenant");
@@ -252,9 +292,52 @@ const XSS: &[&str] = &[
 ];
 
 const ALLOWED_TAGS: &[&str] = &[
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2",
-    "h3", "h4", "h5", "h6", "hr", "i", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small",
-    "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
 ];
 
 #[wasm_bindgen_test]
@@ -263,8 +346,20 @@ async fn the_sanitiser_defuses_an_xss_corpus() {
     for payload in XSS {
         let clean = sanitize_html(payload);
         let lower = clean.to_lowercase();
-        for bad in ["javascript:", "vbscript:", "data:text", "<script", "<img", "<svg", "<iframe", "<style"] {
-            assert!(!lower.contains(bad), "{payload:?} → {clean:?} contains {bad}");
+        for bad in [
+            "javascript:",
+            "vbscript:",
+            "data:text",
+            "<script",
+            "<img",
+            "<svg",
+            "<iframe",
+            "<style",
+        ] {
+            assert!(
+                !lower.contains(bad),
+                "{payload:?} → {clean:?} contains {bad}"
+            );
         }
         // Insert it for real: nothing runs, and only allow-listed elements and attributes exist.
         let div = doc.create_element("div").unwrap();
@@ -274,17 +369,26 @@ async fn the_sanitiser_defuses_an_xss_corpus() {
         for i in 0..all.length() {
             let el: web_sys::Element = all.item(i).unwrap().unchecked_into();
             let tag = el.local_name();
-            assert!(ALLOWED_TAGS.contains(&tag.as_str()), "{payload:?} kept <{tag}>");
+            assert!(
+                ALLOWED_TAGS.contains(&tag.as_str()),
+                "{payload:?} kept <{tag}>"
+            );
             let names = el.get_attribute_names();
             for n in 0..names.length() {
                 let name = names.get(n).as_string().unwrap();
                 assert!(
-                    ["href", "title", "rel", "target", "colspan", "rowspan", "start", "datetime"].contains(&name.as_str()),
+                    ["href", "title", "rel", "target", "colspan", "rowspan", "start", "datetime"]
+                        .contains(&name.as_str()),
                     "{payload:?} kept attribute {name} on <{tag}>"
                 );
                 if name == "href" {
                     let href = el.get_attribute("href").unwrap().to_lowercase();
-                    assert!(href.starts_with("https://") || href.starts_with("http://") || href.starts_with("mailto:"), "{href}");
+                    assert!(
+                        href.starts_with("https://")
+                            || href.starts_with("http://")
+                            || href.starts_with("mailto:"),
+                        "{href}"
+                    );
                 }
             }
         }
@@ -299,8 +403,15 @@ async fn the_sanitiser_defuses_an_xss_corpus() {
 fn the_sanitiser_cuts_off_deep_nesting() {
     let deep = format!("{}core{}", "<div>".repeat(500), "</div>".repeat(500));
     let clean = sanitize_html(&deep);
-    assert!(clean.matches("<div>").count() < 60, "nesting was not bounded");
-    assert_eq!(clean.matches("<div>").count(), clean.matches("</div>").count(), "balanced output");
+    assert!(
+        clean.matches("<div>").count() < 60,
+        "nesting was not bounded"
+    );
+    assert_eq!(
+        clean.matches("<div>").count(),
+        clean.matches("</div>").count(),
+        "balanced output"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -309,10 +420,22 @@ fn the_sanitiser_keeps_harmless_markup() {
         "<h3>Webhosting</h3><ul><li>3 sites &amp; <b>41%</b></li></ul><a href=\"https://status.test/x?a=1&b=2\">Status</a><custom-el>kept text</custom-el>",
     );
     assert!(clean.contains("<h3>Webhosting</h3>"), "{clean}");
-    assert!(clean.contains("<li>3 sites &amp; <b>41%</b></li>"), "{clean}");
-    assert!(clean.contains("href=\"https://status.test/x?a=1&amp;b=2\""), "{clean}");
-    assert!(clean.contains("rel=\"noopener noreferrer nofollow\""), "{clean}");
-    assert!(clean.contains("kept text") && !clean.contains("custom-el"), "{clean}");
+    assert!(
+        clean.contains("<li>3 sites &amp; <b>41%</b></li>"),
+        "{clean}"
+    );
+    assert!(
+        clean.contains("href=\"https://status.test/x?a=1&amp;b=2\""),
+        "{clean}"
+    );
+    assert!(
+        clean.contains("rel=\"noopener noreferrer nofollow\""),
+        "{clean}"
+    );
+    assert!(
+        clean.contains("kept text") && !clean.contains("custom-el"),
+        "{clean}"
+    );
 }
 
 fn bucket(h: i64, ok: u32, bad: u32) -> StatsBucket {
@@ -340,15 +463,30 @@ async fn the_chart_scales_bars_to_the_tallest_and_describes_itself() {
     let plot = switchboard::components::chart::HEIGHT
         - switchboard::components::chart::PAD_TOP
         - switchboard::components::chart::PAD_BOTTOM;
-    assert!((height(".chart-ok", 0) + height(".chart-bad", 0) - plot).abs() < 0.01, "the tallest bar fills the plot");
+    assert!(
+        (height(".chart-ok", 0) + height(".chart-bad", 0) - plot).abs() < 0.01,
+        "the tallest bar fills the plot"
+    );
     assert!((height(".chart-ok", 0) - plot * 0.6).abs() < 0.01);
     assert_eq!(height(".chart-ok", 1), 0.0);
     assert!((height(".chart-ok", 2) - plot * 0.3).abs() < 0.01);
-    let summary = q(&root, "[data-testid=stats-summary]").unwrap().text_content().unwrap();
-    assert!(summary.contains("9 succeeded, 4 failed (69% success)"), "{summary}");
+    let summary = q(&root, "[data-testid=stats-summary]")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(
+        summary.contains("9 succeeded, 4 failed (69% success)"),
+        "{summary}"
+    );
     let svg = q(&root, "[data-testid=stats-chart-svg]").unwrap();
-    assert!(svg.get_attribute("aria-label").unwrap().contains("9 succeeded"));
-    assert_eq!(root.query_selector_all("table tbody tr").unwrap().length(), 3);
+    assert!(svg
+        .get_attribute("aria-label")
+        .unwrap()
+        .contains("9 succeeded"));
+    assert_eq!(
+        root.query_selector_all("table tbody tr").unwrap().length(),
+        3
+    );
 
     // New data rescales: a bucket of 40 makes the axis 50.
     buckets.set(vec![bucket(0, 40, 0), bucket(1, 5, 5)]);

@@ -373,12 +373,12 @@ fn SecretCard(id: String, secret: Option<String>) -> impl IntoView {
         <section class="card" aria-labelledby="secret-h" data-testid="secret-card">
             <h2 id="secret-h">"Signing secret"</h2>
             <p class="muted small">"Receivers verify the " <code>"webhook-signature"</code> " header with this secret."</p>
-            {move || match current.get() {
-                Some(s) => view! {
-                    <SecretField value=Signal::derive(move || s.clone()) label="Signing secret" testid="signing-secret"/>
-                }.into_any(),
-                None => view! { <p class="muted" data-testid="signing-secret-missing">"This backend does not show the secret."</p> }.into_any(),
-            }}
+            // One field for every value, so "revealed" survives a rotation.
+            <Show when=move || current.with(Option::is_some)
+                fallback=|| view! { <p class="muted" data-testid="signing-secret-missing">"This backend does not show the secret."</p> }>
+                <SecretField value=Signal::derive(move || current.get().unwrap_or_default())
+                    label="Signing secret" testid="signing-secret"/>
+            </Show>
             {move || previous_until.get().map(|t| view! {
                 <p class="muted small" data-testid="previous-secret-note">"The previous secret keeps signing until " <RelativeTime at=Some(t)/> "."</p>
             })}

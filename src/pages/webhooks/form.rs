@@ -72,13 +72,20 @@ fn loaded(c: &Option<Result<Vec<EventType>, ApiError>>) -> Option<Vec<EventType>
 #[component]
 pub fn WebhookNewPage() -> impl IntoView {
     let query = use_query_map();
+    // A new `?event=` (the route stays the same) starts a fresh form with that preselection.
+    let preselect = Memo::new(move |_| query.with(|q| q.get("event")));
+    move || view! { <NewWebhook preselect=preselect.get()/> }
+}
+
+#[component]
+fn NewWebhook(preselect: Option<String>) -> impl IntoView {
     let navigate = use_navigate();
     let toasts = use_toasts();
     let catalogue = catalogue_resource();
     let catalogue_signal = Signal::derive(move || catalogue.get());
 
     let mut initial = FormState::default();
-    if let Some(events) = query.with_untracked(|q| q.get("event")) {
+    if let Some(events) = preselect {
         initial.events.extend(
             events
                 .split(',')
