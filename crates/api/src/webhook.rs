@@ -73,9 +73,11 @@ pub struct WebhookInput {
     pub active_from: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
-    #[serde(default)]
+    // Defaults are left out when writing, so a minimal (core-level) backend that knows only
+    // the basic members still accepts what the console sends.
+    #[serde(default, skip_serializing_if = "Auth::is_none")]
     pub auth: Auth,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Format::is_json")]
     pub format: Format,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<Delay>,
@@ -83,7 +85,7 @@ pub struct WebhookInput {
     pub retry_count: u8,
     #[serde(default = "default_timeout")]
     pub timeout_seconds: u32,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub priority: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<Filter>,
@@ -201,6 +203,10 @@ pub enum Auth {
 }
 
 impl Auth {
+    pub fn is_none(&self) -> bool {
+        matches!(self, Auth::None)
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Auth::None => "none",
@@ -265,6 +271,10 @@ pub enum Format {
 }
 
 impl Format {
+    pub fn is_json(&self) -> bool {
+        matches!(self, Format::Json)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Json => "json",
@@ -359,6 +369,10 @@ pub struct RotatedSecret {
     pub previous_valid_until: Option<Timestamp>,
 }
 
+fn is_zero(n: &i32) -> bool {
+    *n == 0
+}
+
 fn yes() -> bool {
     true
 }
@@ -397,6 +411,24 @@ mod tests {
         let back = serde_json::to_string(&p).unwrap();
         assert_eq!(back, r#"{"description":null}"#);
         assert!(serde_json::from_str::<WebhookPatch>(r#"{"colour": 1}"#).is_err());
+    }
+
+    #[test]
+    fn a_plain_create_sends_only_basic_members() {
+        let input = WebhookInput {
+            name: "n".into(),
+            url: "https://x.test".into(),
+            events: vec!["a".into()],
+            ..WebhookInput::default()
+        };
+        let v = serde_json::to_value(&input).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["events", "is_active", "name", "retry_count", "timeout_seconds", "url"]
+        );
+        let back: WebhookInput = serde_json::from_value(v).unwrap();
+        assert_eq!(back, input);
     }
 
     #[test]
