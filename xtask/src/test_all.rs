@@ -93,7 +93,8 @@ fn plan<'a>(ws: &'a Workspace, tools: &'a OnceCell<ToolEnv>) -> Vec<Step<'a>> {
                 with_tools(&|t| {
                     process::run(
                         cargo_in_root(t)
-                            .args(["test", "--workspace"])
+                            // One run should show every failing test binary, not the first.
+                            .args(["test", "--workspace", "--no-fail-fast"])
                             .env("SWITCHBOARD_DIST", ws.dist()),
                     )
                 })
@@ -112,6 +113,7 @@ fn plan<'a>(ws: &'a Workspace, tools: &'a OnceCell<ToolEnv>) -> Vec<Step<'a>> {
                         "switchboard",
                         "--target",
                         "wasm32-unknown-unknown",
+                        "--no-fail-fast",
                     ]))
                 })
             },
