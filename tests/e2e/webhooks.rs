@@ -616,3 +616,70 @@ async fn a_core_only_backend_hides_every_extra() {
     no_error_toasts(&e).await;
     e.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cursor_paging_goes_forward_and_back_and_survives_a_reload() {
+    let e = E2e::start().await;
+    for i in 0..53 {
+        api_create(&e, &format!("Paged {i:02}"), json!({})).await;
+    }
+    e.connect_and_open("/webhooks").await;
+    e.wait_until("a full first page", || async {
+        e.find_all("[data-testid=webhook-row]").await.len() == 50
+    })
+    .await;
+    assert_eq!(
+        e.find("[data-testid=page-prev]")
+            .await
+            .attr("disabled")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+    e.click("[data-testid=page-next]").await;
+    e.wait_until("the last three", || async {
+        e.find_all("[data-testid=webhook-row]").await.len() == 3
+    })
+    .await;
+    let url = e.client.current_url().await.unwrap();
+    assert!(url.query().unwrap_or_default().contains("cursor="), "{url}");
+    // The oldest are on the last page (newest first).
+    e.wait_text("[data-testid=webhooks-table]", "Paged 00")
+        .await;
+    assert_eq!(
+        e.find("[data-testid=page-next]")
+            .await
+            .attr("disabled")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+
+    // The URL alone reproduces the page, previous included.
+    let path = format!("{}?{}", url.path(), url.query().unwrap_or_default());
+    e.navigate("/webhooks").await;
+    e.wait_until("first page again", || async {
+        e.find_all("[data-testid=webhook-row]").await.len() == 50
+    })
+    .await;
+    e.navigate(&path).await;
+    e.wait_until("last page from its URL", || async {
+        e.find_all("[data-testid=webhook-row]").await.len() == 3
+    })
+    .await;
+    e.click("[data-testid=page-prev]").await;
+    e.wait_until("back to the first page", || async {
+        e.find_all("[data-testid=webhook-row]").await.len() == 50
+    })
+    .await;
+    assert!(!e
+        .client
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("cursor="));
+    e.finish().await;
+}

@@ -494,3 +494,63 @@ async fn the_chart_scales_bars_to_the_tallest_and_describes_itself() {
     assert!((height(".chart-ok", 0) - plot * 0.8).abs() < 0.01);
     assert!((height(".chart-bad", 1) - plot * 0.1).abs() < 0.01);
 }
+
+#[wasm_bindgen_test]
+async fn the_event_picker_searches_groups_and_falls_back_to_typing() {
+    use switchboard::components::EventPicker;
+    let root = container();
+    let selected = RwSignal::new(BTreeSet::<String>::new());
+    let cat = RwSignal::new(Some(Ok::<_, ApiError>(catalogue())));
+    let _h = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <EventPicker catalogue=Signal::derive(move || cat.get()) selected=selected
+                error=Signal::derive(|| None::<String>)/>
+        }
+    });
+    tick().await;
+    assert_eq!(root.query_selector_all(".event-group").unwrap().length(), 2);
+    click(&root, "[data-testid=event-group-toggle-Shop-orders]");
+    tick().await;
+    assert_eq!(
+        selected.get_untracked(),
+        BTreeSet::from(["order_confirm".to_owned(), "order_status_change".to_owned()])
+    );
+    assert_eq!(
+        q(&root, "[data-testid=event-count]")
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "2 selected"
+    );
+    click(&root, "[data-testid=event-group-toggle-Shop-orders]");
+    tick().await;
+    assert!(
+        selected.get_untracked().is_empty(),
+        "the toggle clears a fully selected group"
+    );
+
+    type_into(&input(&root, "[data-testid=event-search]"), "hosting");
+    tick().await;
+    assert_eq!(
+        root.query_selector_all("input[data-event]")
+            .unwrap()
+            .length(),
+        1
+    );
+    assert!(q(&root, "input[data-event=create]").is_some());
+
+    // Without a catalogue, names can be typed.
+    cat.set(Some(Err(ApiError::Network {
+        message: "down".into(),
+    })));
+    tick().await;
+    assert!(q(&root, "[data-testid=catalogue-error]").is_some());
+    let manual = input(&root, "[data-testid=event-manual]");
+    type_into(&manual, "custom.event");
+    click(&root, "[data-testid=event-manual] + button");
+    tick().await;
+    assert_eq!(
+        selected.get_untracked(),
+        BTreeSet::from(["custom.event".to_owned()])
+    );
+}
