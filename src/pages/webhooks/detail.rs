@@ -326,7 +326,7 @@ fn SettingsCard(webhook: Webhook) -> impl IntoView {
 fn AuditCard(webhook: Webhook) -> impl IntoView {
     let w = webhook;
     view! {
-        <section class="card" aria-labelledby="activity-h">
+        <section class="card" aria-labelledby="activity-h" data-testid="activity-card">
             <h2 id="activity-h">"Activity"</h2>
             <dl class="dl compact">
                 <div class="dl-row"><dt>"Last triggered"</dt><dd><RelativeTime at=w.last_triggered_at/></dd></div>
