@@ -5,6 +5,7 @@
 mod harness;
 
 mod connect;
+mod plandocket;
 mod deliveries;
 mod events;
 mod webhooks;
