@@ -1,6 +1,6 @@
 //! The router and the shell around every page: navigation, theme, toasts, connection gate.
 
-use crate::components::{ConnectionBadge, Gate, ThemeToggle, ToastRegion};
+use crate::components::{ConnectionBadge, Gate, RequestProgress, ThemeToggle, ToastRegion};
 use crate::pages::{
     dashboard::DashboardPage,
     deliveries::{DeliveriesPage, DeliveryDetailPage},
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                     </Routes>
                 </main>
             </div>
+            <RequestProgress/>
             <ToastRegion/>
         </Router>
     }

@@ -5,6 +5,46 @@ use switchboard_api::{Envelope, FieldError, Problem};
 
 /// Longest piece of a non-JSON error body kept for the message; bodies are never shown as HTML.
 const SNIPPET_CHARS: usize = 200;
+/// Longest server-written detail kept in a message: a megabyte of "detail" is an attack or a
+/// bug, and either way it must not push the rest of the page out of sight.
+const DETAIL_CHARS: usize = 300;
+
+/// Server text made fit for one line of a message: control characters and bidirectional
+/// overrides (which can make a message read backwards) dropped, whitespace collapsed, cut.
+pub fn plain(text: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max_chars * 4));
+    let mut count = 0;
+    let mut last_space = true;
+    for c in text.chars() {
+        if is_format_control(c) {
+            continue;
+        }
+        if c.is_whitespace() || c.is_control() {
+            if !last_space {
+                out.push(' ');
+                last_space = true;
+                count += 1;
+            }
+        } else {
+            out.push(c);
+            last_space = false;
+            count += 1;
+        }
+        if count >= max_chars {
+            out = out.trim_end().to_owned();
+            out.push('…');
+            return out;
+        }
+    }
+    out.trim_end().to_owned()
+}
+
+/// Invisible characters that change how the text around them reads: bidi embeddings,
+/// overrides and isolates, zero-width joiners and spaces, the byte-order mark.
+fn is_format_control(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -12,6 +52,12 @@ pub enum ApiError {
     Network { message: String },
     /// The request was cancelled by the user or by leaving the page.
     Aborted,
+    /// No answer at all within this many seconds.
+    Timeout { seconds: u32 },
+    /// The answer started but the connection broke off before it was complete.
+    Interrupted { message: String },
+    /// The answer is larger than the console is willing to read.
+    TooLarge { bytes: u64 },
     /// The server answered with a non-2xx status.
     Http {
         status: u16,
@@ -60,8 +106,21 @@ impl ApiError {
                 "Cannot reach the server. Check the base URL and that the server is running.".into()
             }
             ApiError::Aborted => "The request was cancelled.".into(),
+            ApiError::Timeout { seconds } => {
+                format!("The server did not answer within {seconds} s.")
+            }
+            ApiError::Interrupted { .. } => {
+                "The connection broke off before the whole answer arrived.".into()
+            }
+            ApiError::TooLarge { bytes } => format!(
+                "The server's answer is too large to show ({}).",
+                crate::format::bytes(*bytes as usize)
+            ),
             ApiError::Decode { status, message } => {
-                format!("The server's answer ({status}) could not be read: {message}")
+                format!(
+                    "The server's answer ({status}) could not be read: {}",
+                    plain(message, DETAIL_CHARS)
+                )
             }
             ApiError::Http {
                 status,
@@ -77,6 +136,9 @@ impl ApiError {
                     413 => "The request is too large",
                     422 => "Some fields are not valid",
                     429 => "Too many requests",
+                    502 => "Bad gateway: the proxy in front of the server got no valid answer",
+                    503 => "The server is unavailable for now",
+                    504 => "Gateway timeout: the server did not answer the proxy in time",
                     500..=599 => "The server failed",
                     _ => "The request failed",
                 };
@@ -86,9 +148,11 @@ impl ApiError {
                     .as_deref()
                     .filter(|d| !d.trim().is_empty())
                     .or(Some(problem.title.as_str()).filter(|t| !t.trim().is_empty()));
-                if let Some(detail) = detail {
-                    out.push_str(": ");
-                    out.push_str(detail);
+                if let Some(detail) = detail.map(|d| plain(d, DETAIL_CHARS)) {
+                    if !detail.is_empty() {
+                        out.push_str(": ");
+                        out.push_str(&detail);
+                    }
                 }
                 if let Some(secs) = retry_after {
                     out.push_str(&format!(". Retry in {secs} s"));
@@ -135,7 +199,10 @@ pub fn error_from_response(status: u16, body: &str, retry_after: Option<&str>) -
 }
 
 /// Reads a 2xx body as the success envelope.
-pub fn decode_envelope<T: DeserializeOwned>(status: u16, body: &str) -> Result<Envelope<T>, ApiError> {
+pub fn decode_envelope<T: DeserializeOwned>(
+    status: u16,
+    body: &str,
+) -> Result<Envelope<T>, ApiError> {
     if body.trim().is_empty() {
         return Err(ApiError::Decode {
             status,
@@ -210,7 +277,11 @@ mod tests {
         assert_eq!(e.status_code(), Some(422));
         assert_eq!(e.field_errors()[0].field, "url");
         assert_eq!(e.request_id(), Some("req_1"));
-        assert!(e.message().contains("2 fields are invalid"), "{}", e.message());
+        assert!(
+            e.message().contains("2 fields are invalid"),
+            "{}",
+            e.message()
+        );
     }
 
     #[test]
@@ -221,7 +292,8 @@ mod tests {
             None,
         );
         let msg = e.message();
-        assert!(msg.starts_with("The server failed (502)"), "{msg}");
+        assert!(msg.starts_with("Bad gateway"), "{msg}");
+        assert!(msg.contains("(502)"), "{msg}");
         assert!(!msg.contains('<'), "{msg}");
         assert!(msg.contains("Bad Gateway"), "{msg}");
     }
@@ -239,6 +311,51 @@ mod tests {
     }
 
     #[test]
+    fn hostile_details_are_made_plain_and_short() {
+        let detail = format!(
+            "abc\u{202E}gnp.exe\u{200B}\u{0007}\n\n{}",
+            "<script>alert(1)</script>".repeat(1000)
+        );
+        let body = serde_json::json!({"title": "Bad", "status": 400, "detail": detail}).to_string();
+        let msg = error_from_response(400, &body, None).message();
+        assert!(!msg.contains('\u{202E}'), "{msg}");
+        assert!(!msg.contains('\u{200B}'), "{msg}");
+        assert!(!msg.contains('\u{0007}'), "{msg}");
+        assert!(msg.contains("abcgnp.exe <script>"), "{msg}");
+        assert!(msg.chars().count() < 400, "{}", msg.chars().count());
+        assert!(msg.ends_with('…'), "{msg}");
+    }
+
+    #[test]
+    fn transport_failures_say_what_happened() {
+        assert!(ApiError::Timeout { seconds: 30 }.message().contains("30 s"));
+        assert!(ApiError::Interrupted {
+            message: "x".into()
+        }
+        .message()
+        .contains("broke off"));
+        let big = ApiError::TooLarge {
+            bytes: 40 * 1024 * 1024,
+        }
+        .message();
+        assert!(big.contains("too large"), "{big}");
+        assert!(big.contains("MB") || big.contains("MiB"), "{big}");
+        let e = error_from_response(503, "", Some("9"));
+        assert!(
+            e.message().starts_with("The server is unavailable"),
+            "{}",
+            e.message()
+        );
+        let e = error_from_response(
+            403,
+            r#"{"title":"Forbidden","detail":"missing scope webhooks:write"}"#,
+            None,
+        );
+        assert!(e.message().starts_with("Forbidden"), "{}", e.message());
+        assert!(e.message().contains("webhooks:write"), "{}", e.message());
+    }
+
+    #[test]
     fn unauthorised_is_recognised() {
         let e = error_from_response(401, r#"{"title":"Unauthorized","status":401}"#, None);
         assert!(e.is_unauthorised());
@@ -249,11 +366,13 @@ mod tests {
     fn success_bodies_that_break_the_contract() {
         let e = decode_envelope::<Webhook>(200, "").unwrap_err();
         assert!(matches!(e, ApiError::Decode { .. }));
-        let e = decode_envelope::<Webhook>(200, r#"{"data": {"id": 1, "url": "https://a"#).unwrap_err();
+        let e =
+            decode_envelope::<Webhook>(200, r#"{"data": {"id": 1, "url": "https://a"#).unwrap_err();
         assert!(e.message().contains("not valid JSON"), "{}", e.message());
         let e = decode_envelope::<Webhook>(200, r#"{"data": [1, 2]}"#).unwrap_err();
         assert!(e.message().contains("unexpected shape"), "{}", e.message());
-        let ok = decode_envelope::<Webhook>(200, r#"{"data": {"id": 1, "url": "https://a"}}"#).unwrap();
+        let ok =
+            decode_envelope::<Webhook>(200, r#"{"data": {"id": 1, "url": "https://a"}}"#).unwrap();
         assert_eq!(ok.data.id.as_str(), "1");
     }
 }

@@ -1,12 +1,15 @@
 //! `HttpBackend`: the `Backend` over HTTP with gloo-net — bearer header, envelope decoding,
-//! problem+json errors, a request timeout, and never a panic on what comes back.
+//! problem+json errors, timeout, cancellation, `Retry-After`, and never a panic on what comes back.
 
 use super::error::{decode_envelope, error_from_response};
+use super::inflight::Ticket;
 use super::query::{encode, query_string};
 use super::{ApiError, Backend, DeliveryQuery, Page, WebhookQuery};
 use futures::future::{select, Either};
 use gloo_net::http::{Method, RequestBuilder};
 use serde::{de::DeserializeOwned, Serialize};
+use std::cell::RefCell;
+use std::rc::Rc;
 use switchboard_api::{
     Capabilities, Delivery, EmitEvent, EmittedEvent, EndpointOverview, EndpointStatus, Envelope,
     EventType, RecoverRequest, RecoverResult, RotatedSecret, Stats, TestSend, Timestamp, Webhook,
@@ -15,6 +18,66 @@ use switchboard_api::{
 
 /// Past this a request is abandoned as unanswered.
 const REQUEST_TIMEOUT_MS: u32 = 30_000;
+/// A server-imposed wait longer than this is not waited out silently: the user decides.
+const MAX_AUTOMATIC_WAIT_S: u32 = 60;
+/// Answers larger than this are refused: a list page of the contract's largest items (200
+/// deliveries with 64 KiB bodies) stays well below it, and a runaway backend cannot freeze the tab.
+const MAX_BODY_BYTES: u64 = 32 * 1024 * 1024;
+
+thread_local! {
+    static ON_UNAUTHORISED: RefCell<Option<Rc<dyn Fn(&str, &ApiError)>>> = const { RefCell::new(None) };
+}
+
+/// Registers what happens when a request is answered 401: the connection drops the token it
+/// was sent with. The hook gets that token (and the error) so a late answer for an old token changes nothing.
+pub fn on_unauthorised(hook: impl Fn(&str, &ApiError) + 'static) {
+    ON_UNAUTHORISED.with(|h| *h.borrow_mut() = Some(Rc::new(hook)));
+}
+
+fn notify_unauthorised(token: &str, error: &ApiError) {
+    let hook = ON_UNAUTHORISED.with(|h| h.borrow().clone());
+    if let Some(hook) = hook {
+        hook(token, error);
+    }
+}
+
+/// Sleeps `seconds` in short steps; false when the user cancelled meanwhile.
+async fn wait_out(seconds: u32, ticket: &Ticket) -> bool {
+    let deadline = js_sys::Date::now() + f64::from(seconds) * 1000.0;
+    while js_sys::Date::now() < deadline {
+        if ticket.cancelled() {
+            return false;
+        }
+        gloo_timers::future::TimeoutFuture::new(200).await;
+    }
+    !ticket.cancelled()
+}
+
+fn http_date_ms(value: &str) -> Option<f64> {
+    let ms = js_sys::Date::parse(value);
+    ms.is_finite().then_some(ms)
+}
+
+/// `Retry-After` is either whole seconds or an HTTP date; anything else is ignored.
+pub fn retry_after_seconds(
+    value: &str,
+    now_ms: f64,
+    parse_date: impl Fn(&str) -> Option<f64>,
+) -> Option<u32> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u32>() {
+        return Some(seconds);
+    }
+    if value.is_empty() || value.starts_with('-') || value.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let at = parse_date(value)?;
+    Some(
+        ((at - now_ms) / 1000.0)
+            .ceil()
+            .clamp(0.0, f64::from(u32::MAX)) as u32,
+    )
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpBackend {
@@ -40,6 +103,10 @@ impl HttpBackend {
     }
 
     /// Sends one request; `Ok` carries the 2xx status and body text.
+    ///
+    /// While it runs the request is listed in [`inflight`] so the progress notice can show and
+    /// cancel it. A 429 or 503 with `Retry-After` is waited out (the notice says so) and sent
+    /// once more when repeating it is harmless; a 401 tells the connection the token is dead.
     async fn send(
         &self,
         method: Method,
@@ -47,11 +114,68 @@ impl HttpBackend {
         body: Option<String>,
         idempotency_key: Option<&str>,
     ) -> Result<(u16, String), ApiError> {
-        let controller = web_sys::AbortController::new().ok();
+        // The label is shown to the user: the path only, never the query or a header.
+        let label = format!(
+            "{} {}",
+            method.as_str(),
+            path.split('?').next().unwrap_or(path)
+        );
+        let ticket = Ticket::new(label, None);
+        let repeatable = idempotency_key.is_some()
+            || matches!(
+                method,
+                Method::GET | Method::HEAD | Method::PUT | Method::PATCH | Method::DELETE
+            );
+        let mut waited = false;
+        loop {
+            let controller = web_sys::AbortController::new().ok();
+            ticket.resume(controller.clone());
+            let result = self
+                .attempt(
+                    method.clone(),
+                    path,
+                    body.as_deref(),
+                    idempotency_key,
+                    controller.as_ref(),
+                    &ticket,
+                )
+                .await;
+            match result {
+                Err(ApiError::Http {
+                    status: status @ (429 | 503),
+                    retry_after: Some(seconds),
+                    ..
+                }) if repeatable && !waited && seconds <= MAX_AUTOMATIC_WAIT_S => {
+                    waited = true;
+                    ticket.wait(status, seconds);
+                    if !wait_out(seconds, &ticket).await {
+                        return Err(ApiError::Aborted);
+                    }
+                }
+                Err(e) if e.is_unauthorised() => {
+                    notify_unauthorised(&self.token, &e);
+                    return Err(e);
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// One round trip, with the timeout, the size limit and cancellation applied.
+    async fn attempt(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&str>,
+        idempotency_key: Option<&str>,
+        controller: Option<&web_sys::AbortController>,
+        ticket: &Ticket,
+    ) -> Result<(u16, String), ApiError> {
+        let signal = controller.map(|c| c.signal());
         let mut builder = RequestBuilder::new(&self.url(path))
             .method(method)
             .header("Accept", "application/json, application/problem+json")
-            .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
+            .abort_signal(signal.as_ref());
         if !self.token.is_empty() {
             builder = builder.header("Authorization", &format!("Bearer {}", self.token));
         }
@@ -61,7 +185,7 @@ impl HttpBackend {
         let request = match body {
             Some(body) => builder
                 .header("Content-Type", "application/json")
-                .body(body),
+                .body(body.to_owned()),
             None => builder.build(),
         }
         .map_err(|e| ApiError::Network {
@@ -71,27 +195,56 @@ impl HttpBackend {
         let fetch = Box::pin(request.send());
         let timeout = Box::pin(gloo_timers::future::TimeoutFuture::new(REQUEST_TIMEOUT_MS));
         let response = match select(fetch, timeout).await {
-            Either::Left((result, _)) => result.map_err(|e| ApiError::Network {
-                message: e.to_string(),
-            })?,
+            Either::Left((Ok(response), _)) => response,
+            Either::Left((Err(_), _)) if ticket.cancelled() => return Err(ApiError::Aborted),
+            Either::Left((Err(e), _)) => {
+                return Err(ApiError::Network {
+                    message: e.to_string(),
+                })
+            }
             Either::Right(_) => {
-                if let Some(c) = &controller {
+                if let Some(c) = controller {
                     c.abort();
                 }
-                return Err(ApiError::Network {
-                    message: format!("no answer within {} s", REQUEST_TIMEOUT_MS / 1000),
+                return Err(ApiError::Timeout {
+                    seconds: REQUEST_TIMEOUT_MS / 1000,
                 });
             }
         };
         let status = response.status();
-        let retry_after = response.headers().get("retry-after");
-        // A body that breaks off mid-way is a network failure, whatever the status said.
-        let text = response.text().await.map_err(|e| ApiError::Network {
-            message: format!("the response broke off ({e})"),
-        })?;
+        let headers = response.headers();
+        let retry_after = headers
+            .get("retry-after")
+            .and_then(|v| retry_after_seconds(&v, js_sys::Date::now(), http_date_ms));
+        let declared = headers
+            .get("content-length")
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if let Some(bytes) = declared.filter(|b| *b > MAX_BODY_BYTES) {
+            // Stop the download too, not just the reading.
+            if let Some(c) = controller {
+                c.abort();
+            }
+            return Err(ApiError::TooLarge { bytes });
+        }
+        // A body that breaks off mid-way is a failure, whatever the status said.
+        let text = match response.text().await {
+            Ok(text) => text,
+            Err(_) if ticket.cancelled() => return Err(ApiError::Aborted),
+            Err(e) => {
+                return Err(ApiError::Interrupted {
+                    message: e.to_string(),
+                })
+            }
+        };
+        if text.len() as u64 > MAX_BODY_BYTES {
+            return Err(ApiError::TooLarge {
+                bytes: text.len() as u64,
+            });
+        }
         if (200..300).contains(&status) {
             Ok((status, text))
         } else {
+            let retry_after = retry_after.map(|s| s.to_string());
             Err(error_from_response(status, &text, retry_after.as_deref()))
         }
     }
@@ -111,8 +264,15 @@ impl HttpBackend {
         Ok(self.call(Method::GET, path, None, None).await?.data)
     }
 
-    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ApiError> {
-        Ok(self.call(Method::POST, path, Some(json(body)?), None).await?.data)
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        Ok(self
+            .call(Method::POST, path, Some(json(body)?), None)
+            .await?
+            .data)
     }
 
     async fn page<T: DeserializeOwned>(&self, path: &str) -> Result<Page<T>, ApiError> {
@@ -143,31 +303,51 @@ impl Backend for HttpBackend {
     }
 
     async fn list_webhooks(&self, query: &WebhookQuery) -> Result<Page<Webhook>, ApiError> {
-        self.page(&format!("/webhooks{}", query_string(query))).await
+        self.page(&format!("/webhooks{}", query_string(query)))
+            .await
     }
 
     async fn get_webhook(&self, wid: &str) -> Result<Webhook, ApiError> {
         self.get(&format!("/webhooks/{}", id(wid))).await
     }
 
-    async fn create_webhook(&self, input: &WebhookInput, idempotency_key: &str) -> Result<Webhook, ApiError> {
+    async fn create_webhook(
+        &self,
+        input: &WebhookInput,
+        idempotency_key: &str,
+    ) -> Result<Webhook, ApiError> {
         let env = self
-            .call(Method::POST, "/webhooks", Some(json(input)?), Some(idempotency_key))
+            .call(
+                Method::POST,
+                "/webhooks",
+                Some(json(input)?),
+                Some(idempotency_key),
+            )
             .await?;
         Ok(env.data)
     }
 
     async fn update_webhook(&self, wid: &str, patch: &WebhookPatch) -> Result<Webhook, ApiError> {
         let env = self
-            .call(Method::PATCH, &format!("/webhooks/{}", id(wid)), Some(json(patch)?), None)
+            .call(
+                Method::PATCH,
+                &format!("/webhooks/{}", id(wid)),
+                Some(json(patch)?),
+                None,
+            )
             .await?;
         Ok(env.data)
     }
 
     async fn delete_webhook(&self, wid: &str) -> Result<(), ApiError> {
-        self.send(Method::DELETE, &format!("/webhooks/{}", id(wid)), None, None)
-            .await
-            .map(|_| ())
+        self.send(
+            Method::DELETE,
+            &format!("/webhooks/{}", id(wid)),
+            None,
+            None,
+        )
+        .await
+        .map(|_| ())
     }
 
     async fn list_event_types(&self) -> Result<Vec<EventType>, ApiError> {
@@ -197,16 +377,21 @@ impl Backend for HttpBackend {
         let body = TestSend {
             event_type: event_type.to_owned(),
         };
-        self.post(&format!("/webhooks/{}/test", id(wid)), &body).await
-    }
-
-    async fn rotate_secret(&self, wid: &str) -> Result<RotatedSecret, ApiError> {
-        self.post(&format!("/webhooks/{}/secret/rotate", id(wid)), &serde_json::json!({}))
+        self.post(&format!("/webhooks/{}/test", id(wid)), &body)
             .await
     }
 
+    async fn rotate_secret(&self, wid: &str) -> Result<RotatedSecret, ApiError> {
+        self.post(
+            &format!("/webhooks/{}/secret/rotate", id(wid)),
+            &serde_json::json!({}),
+        )
+        .await
+    }
+
     async fn list_deliveries(&self, query: &DeliveryQuery) -> Result<Page<Delivery>, ApiError> {
-        self.page(&format!("/deliveries{}", query_string(query))).await
+        self.page(&format!("/deliveries{}", query_string(query)))
+            .await
     }
 
     async fn get_delivery(&self, did: &str) -> Result<Delivery, ApiError> {
@@ -214,13 +399,19 @@ impl Backend for HttpBackend {
     }
 
     async fn retry_delivery(&self, did: &str) -> Result<Delivery, ApiError> {
-        self.post(&format!("/deliveries/{}/retry", id(did)), &serde_json::json!({}))
-            .await
+        self.post(
+            &format!("/deliveries/{}/retry", id(did)),
+            &serde_json::json!({}),
+        )
+        .await
     }
 
     async fn recover(&self, wid: &str, since: Timestamp) -> Result<RecoverResult, ApiError> {
-        self.post(&format!("/webhooks/{}/recover", id(wid)), &RecoverRequest { since })
-            .await
+        self.post(
+            &format!("/webhooks/{}/recover", id(wid)),
+            &RecoverRequest { since },
+        )
+        .await
     }
 
     async fn stats(&self, wid: &str, window: &str, bucket: &str) -> Result<Stats, ApiError> {
@@ -241,7 +432,11 @@ impl Backend for HttpBackend {
         self.get(&format!("/webhooks/{}/overview", id(wid))).await
     }
 
-    async fn emit_event(&self, event_type: &str, payload: serde_json::Value) -> Result<EmittedEvent, ApiError> {
+    async fn emit_event(
+        &self,
+        event_type: &str,
+        payload: serde_json::Value,
+    ) -> Result<EmittedEvent, ApiError> {
         let body = EmitEvent {
             event_type: event_type.to_owned(),
             payload,
@@ -254,5 +449,35 @@ impl Backend for HttpBackend {
             Some(c) => self.page(&format!("/events?cursor={}", encode(c))).await,
             None => self.page("/events").await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_after_seconds;
+
+    fn no_date(_: &str) -> Option<f64> {
+        None
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        assert_eq!(retry_after_seconds(" 7 ", 0.0, no_date), Some(7));
+        assert_eq!(retry_after_seconds("0", 0.0, no_date), Some(0));
+        assert_eq!(retry_after_seconds("-3", 0.0, |_| Some(0.0)), None);
+        assert_eq!(retry_after_seconds("", 0.0, |_| Some(0.0)), None);
+        assert_eq!(retry_after_seconds("soon", 0.0, no_date), None);
+        // A date 4.2 s ahead is a 5 s wait; a date in the past is no wait at all.
+        let date = |_: &str| Some(10_000.0);
+        assert_eq!(
+            retry_after_seconds("Wed, 21 Oct 2026 07:28:00 GMT", 5_800.0, date),
+            Some(5)
+        );
+        assert_eq!(
+            retry_after_seconds("Wed, 21 Oct 2026 07:28:00 GMT", 50_000.0, date),
+            Some(0)
+        );
+        // Larger than u32: not a number of seconds anyone means.
+        assert_eq!(retry_after_seconds("99999999999", 0.0, no_date), None);
     }
 }

@@ -4,9 +4,10 @@
 mod backend;
 mod error;
 mod http;
+pub mod inflight;
 mod query;
 
 pub use backend::{Backend, Page};
 pub use error::ApiError;
-pub use http::HttpBackend;
+pub use http::{on_unauthorised, HttpBackend};
 pub use query::{encode as encode_component, DeliveryQuery, WebhookQuery};

@@ -1,8 +1,8 @@
 //! Reusable widgets. Pages compose these; none of them fetches.
 
-mod code_viewer;
 mod auth_fields;
 pub mod chart;
+mod code_viewer;
 mod confirm_dialog;
 mod connection_badge;
 pub mod curl;
@@ -13,6 +13,7 @@ mod gate;
 pub mod header_editor;
 pub mod pretty;
 mod relative_time;
+mod request_progress;
 pub mod sanitize;
 pub mod secret_field;
 pub mod status_badge;
@@ -20,12 +21,12 @@ mod theme_toggle;
 pub mod time_range;
 mod toast_region;
 pub mod unsaved_guard;
-pub mod webhook_form;
 pub mod virtual_table;
+pub mod webhook_form;
 
-pub use code_viewer::CodeViewer;
 pub use auth_fields::AuthFields;
 pub use chart::StatsChart;
+pub use code_viewer::CodeViewer;
 pub use confirm_dialog::ConfirmDialog;
 pub use connection_badge::ConnectionBadge;
 pub use curl::CopyCurlButton;
@@ -35,11 +36,12 @@ pub use event_picker::EventPicker;
 pub use gate::{Gate, IfFeature};
 pub use header_editor::HeaderEditor;
 pub use relative_time::RelativeTime;
+pub use request_progress::RequestProgress;
 pub use secret_field::SecretField;
 pub use status_badge::{ActiveBadge, EndpointStatusBadge};
 pub use theme_toggle::ThemeToggle;
 pub use time_range::{TimeRange, TimeRangePicker};
 pub use toast_region::ToastRegion;
 pub use unsaved_guard::UnsavedGuard;
-pub use webhook_form::WebhookForm;
 pub use virtual_table::VirtualTable;
+pub use webhook_form::WebhookForm;

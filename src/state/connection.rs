@@ -80,6 +80,12 @@ impl ConnectionState {
         self.phase.set(Phase::Disconnected);
     }
 
+    /// Whether the token was rejected after it had worked (as opposed to never connecting).
+    pub fn was_rejected(&self) -> bool {
+        self.phase
+            .with(|p| matches!(p, Phase::Failed(e) if e.is_unauthorised()))
+    }
+
     /// The backend rejected the token mid-session: keep the URL, drop the token.
     pub fn token_rejected(&self, error: ApiError) {
         clear_stored();
@@ -98,6 +104,21 @@ pub fn provide_connection() -> ConnectionState {
         phase: RwSignal::new(Phase::Disconnected),
     };
     provide_context(state);
+    crate::api::on_unauthorised(move |token, error| {
+        // Only the live token counts: a late 401 for one already replaced changes nothing.
+        // `try_` because a test may have unmounted this app while a request was in flight.
+        let current = state
+            .connection
+            .try_with_untracked(|c| c.as_ref().map(|c| c.token.clone()))
+            .flatten();
+        let connected = state
+            .phase
+            .try_with_untracked(|p| matches!(p, Phase::Connected(_)))
+            .unwrap_or(false);
+        if connected && current.as_deref() == Some(token) {
+            state.token_rejected(error.clone());
+        }
+    });
     if let Some(conn) = state.connection.get_untracked() {
         leptos::task::spawn_local(async move {
             let _ = state.connect(conn).await;
@@ -113,12 +134,10 @@ pub fn use_connection() -> ConnectionState {
 /// The backend for the current connection. Pages call this when they fetch, never `fetch`.
 pub fn use_backend() -> HttpBackend {
     let state = use_connection();
-    state
-        .connection
-        .with_untracked(|c| match c {
-            Some(c) => HttpBackend::new(&c.base_url, &c.token),
-            None => HttpBackend::new(&default_base_url(), ""),
-        })
+    state.connection.with_untracked(|c| match c {
+        Some(c) => HttpBackend::new(&c.base_url, &c.token),
+        None => HttpBackend::new(&default_base_url(), ""),
+    })
 }
 
 /// This page's own origin: the default backend when the console is served by it.
