@@ -145,7 +145,11 @@ pub fn TimeRangePicker(
     on_change: Callback<TimeRange>,
 ) -> impl IntoView {
     let settings = use_settings();
-    let now = Timestamp::now;
+    // `Timestamp::now` reads the system clock, which wasm32 does not have: ask the browser.
+    let now = || {
+        Timestamp::from_unix_millis(crate::format::now_ms())
+            .unwrap_or(Timestamp(time::OffsetDateTime::UNIX_EPOCH))
+    };
     let offset = move |t: &Timestamp| display_offset(settings.tz.get(), t);
     let custom = move || match value.get() {
         TimeRange::Custom { since, until } => Some((since, until)),
@@ -196,7 +200,7 @@ pub fn TimeRangePicker(
                 <select id="filter-range" data-testid="filter-range"
                     prop:value=move || value.get().key()
                     on:change=on_preset>
-                    {TimeRange::PRESETS.iter().map(|(key, label)| view! { <option value=*key>{*label}</option> }).collect_view()}
+                    {TimeRange::PRESETS.iter().map(|(key, label)| view! { <option value=*key selected=move || value.get().key() == *key>{*label}</option> }).collect_view()}
                 </select>
             </div>
             {move || custom().map(|(since, until)| view! {

@@ -139,6 +139,11 @@ where
             measure();
         }
     });
+    // The box grows with its rows up to a maximum height: measure again once new rows are laid out.
+    Effect::new(move |_| {
+        total.track();
+        request_animation_frame(measure);
+    });
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
 

@@ -101,17 +101,17 @@ pub fn EventTypesPage() -> impl IntoView {
                 <p class="muted" role="status" data-testid="event-types-count">
                     {if shown == total { format!("{total} event types") } else { format!("{shown} of {total} event types") }}
                 </p>
-                <div class="event-groups">
+                <div class="catalogue-groups">
                     {groups.into_iter().map(|(group, items)| view! {
-                        <section class="card event-group" data-testid="event-group" data-group=group.clone()>
+                        <section class="card catalogue-group" data-testid="event-group" data-group=group.clone()>
                             <h2>{group.clone()} <span class="muted small">{format!(" · {}", items.len())}</span></h2>
-                            <ul class="event-list">
+                            <ul class="catalogue-list">
                                 {items.into_iter().map(|e| {
                                     let href = event_type_href(&e.name);
                                     let name = e.name.clone();
                                     view! {
-                                    <li class="event-item" data-testid="event-type" data-name=e.name.clone()>
-                                        <A href=href attr:class="mono event-name">{name}</A>
+                                    <li class="catalogue-item" data-testid="event-type" data-name=e.name.clone()>
+                                        <A href=href attr:class="mono catalogue-name">{name}</A>
                                         {e.deprecated.then(|| view! { <span class="badge badge-warning" data-testid="deprecated">"Deprecated"</span> })}
                                         <p class="muted small">{e.description.clone()}</p>
                                     </li>
@@ -295,25 +295,6 @@ fn EventTypeView(
                 {if e.description.trim().is_empty() { "No description.".to_owned() } else { e.description.clone() }}
             </p>
         </section>
-        <section class="card" aria-labelledby="fields-heading">
-            <h2 id="fields-heading">"Fields"</h2>
-            {if e.fields.is_empty() {
-                view! { <p class="muted">"No field documentation."</p> }.into_any()
-            } else {
-                view! {
-                    <div class="table-wrap">
-                        <table class="table" data-testid="event-fields">
-                            <thead><tr><th scope="col">"Key"</th><th scope="col">"Description"</th></tr></thead>
-                            <tbody>
-                                {e.fields.iter().map(|f| view! {
-                                    <tr><td class="mono">{f.key.clone()}</td><td>{f.description.clone()}</td></tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }.into_any()
-            }}
-        </section>
         <section class="card" aria-labelledby="examples-heading">
             <div class="section-head">
                 <h2 id="examples-heading">"Example payloads"</h2>
@@ -332,6 +313,25 @@ fn EventTypeView(
                 }.into_any()
             } else {
                 view! { <p class="muted">"No example payload."</p> }.into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="fields-heading">
+            <h2 id="fields-heading">"Fields"</h2>
+            {if e.fields.is_empty() {
+                view! { <p class="muted">"No field documentation."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="table" data-testid="event-fields">
+                            <thead><tr><th scope="col">"Key"</th><th scope="col">"Description"</th></tr></thead>
+                            <tbody>
+                                {e.fields.iter().map(|f| view! {
+                                    <tr><td class="mono">{f.key.clone()}</td><td>{f.description.clone()}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
             }}
         </section>
         <section class="card" aria-labelledby="schema-heading">

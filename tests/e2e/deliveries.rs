@@ -161,7 +161,7 @@ async fn a_failing_endpoint_is_explained_and_retry_fixes_it() {
     assert!(row.contains("Billing ERP"), "{row}");
     e.screenshot("deliveries-failed").await;
 
-    e.click("[data-testid=delivery-link]").await;
+    click_centered(&e, "[data-testid=delivery-link]").await;
     e.wait_text("[data-testid=endpoint-message]", "database is down")
         .await;
     let reason = e.text("[data-testid=delivery-reason]").await;
@@ -189,7 +189,7 @@ async fn a_failing_endpoint_is_explained_and_retry_fixes_it() {
     e.screenshot("delivery-failed-detail").await;
 
     rx.set(200, r#"{"message":"thanks"}"#);
-    e.click("[data-testid=retry-delivery]").await;
+    click_centered(&e, "[data-testid=retry-delivery]").await;
     e.wait_text("[data-testid=delivery-summary]", "Succeeded")
         .await;
     let attempts = e.find_all("[data-testid=attempt]").await;
@@ -239,8 +239,7 @@ async fn recover_requeues_every_failure_since_a_time() {
     let since = e.value("[data-testid=recover-since]").await;
     assert!(since.len() >= 16, "a default time is filled in: {since:?}");
     e.click("[data-testid=confirm-ok]").await;
-    e.wait_text("[data-testid=toast]", "Re-queued 3 failed deliveries")
-        .await;
+    wait_toast(&e, "Re-queued 3 failed deliveries").await;
     for id in &ids {
         wait_status(&e, id, "succeeded").await;
     }
@@ -339,6 +338,40 @@ async fn filters_narrow_the_list_and_survive_a_reload() {
     e.wait_text("[data-testid=delivery-count]", "4 deliveries")
         .await;
     e.finish().await;
+}
+
+/// Waits until some toast (not just the first) contains `needle`.
+pub async fn wait_toast(e: &E2e, needle: &str) {
+    let started = Instant::now();
+    loop {
+        let texts = e
+            .js("return Array.from(document.querySelectorAll('[data-testid=toast]')).map(t => t.textContent);")
+            .await;
+        if texts.as_array().is_some_and(|a| {
+            a.iter()
+                .any(|t| t.as_str().is_some_and(|t| t.contains(needle)))
+        }) {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no toast said {needle:?}: {texts}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Clicks after scrolling the element to the middle of the view, clear of the sticky top bar.
+pub async fn click_centered(e: &E2e, css: &str) {
+    e.find(css).await;
+    e.client
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
+            vec![json!(css)],
+        )
+        .await
+        .expect("scroll into view");
+    e.click(css).await;
 }
 
 /// Picks an option of a `<select>` the way a user would, firing `change`.
@@ -526,7 +559,7 @@ async fn the_dashboard_sums_up_and_links_to_failures() {
     assert!(failure.contains("502"), "{failure}");
     e.find("[data-testid=stats-chart]").await;
     e.screenshot("dashboard").await;
-    e.click("[data-testid=dash-failure] a").await;
+    click_centered(&e, "[data-testid=dash-failure] a").await;
     e.wait_text("[data-testid=endpoint-message]", "upstream gone")
         .await;
     e.finish().await;

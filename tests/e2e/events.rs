@@ -1,6 +1,7 @@
 //! The event catalogue: grouped and searchable, one event type with fields, schema and example
 //! payloads as JSON and XML, and the way from an event type to a new webhook for it.
 
+use crate::deliveries::click_centered;
 use crate::harness::E2e;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -50,7 +51,7 @@ async fn the_catalogue_is_grouped_searchable_and_detailed() {
     e.find("[data-testid=event-schema]").await;
     e.screenshot("event-type-json").await;
 
-    e.click("[data-testid=format-xml]").await;
+    click_centered(&e, "[data-testid=format-xml]").await;
     let xml = e
         .wait_text(
             "[data-testid=example-payload] [data-testid=code-body]",
@@ -70,7 +71,7 @@ async fn the_catalogue_is_grouped_searchable_and_detailed() {
         .unwrap()
         .unwrap_or_default();
     assert_eq!(href, "/webhooks/new?event=order_confirm");
-    e.click("[data-testid=create-webhook-for-event]").await;
+    click_centered(&e, "[data-testid=create-webhook-for-event]").await;
     e.wait_until("the form opens with the event", || async {
         e.client
             .current_url()

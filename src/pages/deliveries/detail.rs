@@ -152,6 +152,29 @@ fn DeliveryView(
         .collect_view();
     let next = d.next_attempt_at;
     let retry_id = id.clone();
+    let webhook_name = {
+        let backend = use_backend();
+        let wid = d.webhook_id.0.clone();
+        let fallback = wid.clone();
+        let webhook = LocalResource::new(move || {
+            let backend = backend.clone();
+            let wid = wid.clone();
+            async move { backend.get_webhook(&wid).await.ok() }
+        });
+        move || {
+            webhook
+                .get()
+                .flatten()
+                .map(|w| {
+                    if w.name.trim().is_empty() {
+                        w.url
+                    } else {
+                        w.name
+                    }
+                })
+                .unwrap_or_else(|| fallback.clone())
+        }
+    };
 
     view! {
         <header class="page-header">
@@ -195,7 +218,7 @@ fn DeliveryView(
             <div><dt>"Attempts"</dt><dd data-testid="attempt-count">{d.attempt_count}</dd></div>
             <div><dt>"Event type"</dt><dd><A href=event_href attr:class="mono">{d.event_type.clone()}</A></dd></div>
             <div><dt>"Webhook"</dt><dd>
-                <A href=webhook_href attr:class="mono">{d.webhook_id.0.clone()}</A>
+                <A href=webhook_href attr:data-testid="delivery-webhook">{webhook_name}</A>
                 " · " <A href=history_href>"its deliveries"</A>
             </dd></div>
             <div><dt>"Event id"</dt><dd class="mono break">{d.event_id.map(|e| e.0).unwrap_or_else(|| "—".into())}</dd></div>

@@ -206,6 +206,7 @@ fn DeliveryHistory() -> impl IntoView {
     let webhook_value = move || filters.get().webhook_id.unwrap_or_default();
     let event_options = move || {
         let current = filters.get().event_type;
+        let current_ref = current.clone();
         let mut list: Vec<String> = event_types
             .get()
             .map(|l: Vec<EventType>| l.into_iter().map(|e| e.name).collect())
@@ -214,19 +215,27 @@ fn DeliveryHistory() -> impl IntoView {
         if let Some(c) = current.filter(|c| !list.contains(c)) {
             list.push(c);
         }
+        // `selected` per option: the list arrives after the URL's value was applied.
         list.into_iter()
-            .map(|name| view! { <option value=name.clone()>{name.clone()}</option> })
+            .map(|name| {
+                let selected = current_ref.as_deref() == Some(name.as_str());
+                view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+            })
             .collect_view()
     };
     let webhook_options = move || {
         let current = filters.get().webhook_id;
+        let current_ref = current.clone();
         let mut list: Vec<(String, String)> = names.get().into_iter().collect();
         list.sort_by_key(|a| a.1.to_lowercase());
         if let Some(c) = current.filter(|c| !list.iter().any(|(id, _)| id == c)) {
             list.push((c.clone(), c));
         }
         list.into_iter()
-            .map(|(id, name)| view! { <option value=id>{name}</option> })
+            .map(|(id, name)| {
+                let selected = current_ref.as_deref() == Some(id.as_str());
+                view! { <option value=id selected=selected>{name}</option> }
+            })
             .collect_view()
     };
 
@@ -294,7 +303,9 @@ fn DeliveryHistory() -> impl IntoView {
                     <select id="filter-status" data-testid="filter-status" prop:value=status_value on:change=on_status>
                         <option value="">"Any status"</option>
                         {DeliveryStatus::ALL.into_iter().map(|s| view! {
-                            <option value=s.as_str()>{crate::components::status_label(s)}</option>
+                            <option value=s.as_str() selected=move || filters.get().status == Some(s)>
+                                {crate::components::status_label(s)}
+                            </option>
                         }).collect_view()}
                     </select>
                 </div>

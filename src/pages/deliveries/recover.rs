@@ -31,7 +31,7 @@ pub fn RecoverDialog(
     Effect::new(move |_| {
         if open.get() {
             let t = Timestamp::from_unix_millis(now_ms() - DEFAULT_LOOKBACK_MS)
-                .unwrap_or_else(Timestamp::now);
+                .unwrap_or(Timestamp(time::OffsetDateTime::UNIX_EPOCH));
             let offset = display_offset(settings.tz.get_untracked(), &t);
             since_text.set(format_datetime_local(&t, offset));
             invalid.set(false);
@@ -62,7 +62,9 @@ pub fn RecoverDialog(
         }
     });
     let confirm = Callback::new(move |()| {
-        let now = Timestamp::now();
+        // The browser's clock: `Timestamp::now` has no system clock to read on wasm32.
+        let now = Timestamp::from_unix_millis(now_ms())
+            .unwrap_or(Timestamp(time::OffsetDateTime::UNIX_EPOCH));
         let offset = display_offset(settings.tz.get_untracked(), &now);
         match parse_datetime_local(&since_text.get_untracked(), offset) {
             Some(since) => {
