@@ -76,7 +76,12 @@ async fn api_create(e: &E2e, name: &str, extra: Value) -> String {
     }
     let (status, v) = e.api(Method::POST, "/webhooks", Some(body)).await;
     assert_eq!(status, 201, "create webhook: {v}");
-    v["data"]["id"].as_str().expect("webhook id").to_owned()
+    // The plandocket shape sends integer ids.
+    match &v["data"]["id"] {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        other => panic!("webhook id: {other}"),
+    }
 }
 
 async fn api_webhooks(e: &E2e) -> Vec<Value> {
@@ -681,5 +686,35 @@ async fn cursor_paging_goes_forward_and_back_and_survives_a_reload() {
         .unwrap()
         .as_str()
         .contains("cursor="));
+    e.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plandocket_shaped_backend_reads_and_its_https_rule_lands_at_the_url() {
+    let e = E2e::start_with(Options {
+        profile: Profile::Plandocket,
+        ..Options::default()
+    })
+    .await;
+    api_create(&e, "Integer id hook", json!({})).await;
+    e.connect_and_open("/webhooks").await;
+    e.click("[data-testid=webhook-link]").await;
+    e.wait_text("[data-testid=webhook-name]", "Integer id hook")
+        .await;
+    assert!(!e.exists("[data-testid=detail-edit]").await);
+    // Unix-second times still read as times.
+    e.wait_text("[data-testid=secret-card] ~ section", "ago")
+        .await;
+
+    e.navigate("/webhooks/new").await;
+    fill_basics(&e, "Plain http", "http://127.0.0.1:9/hook", "order_confirm").await;
+    click(&e, "[data-testid=wh-submit]").await;
+    let msg = e.wait_text("[data-testid=wh-url-error]", "URL").await;
+    assert!(msg.contains("https"), "{msg}");
+    assert_eq!(
+        e.value("[data-testid=wh-url]").await,
+        "http://127.0.0.1:9/hook"
+    );
+    no_error_toasts(&e).await;
     e.finish().await;
 }

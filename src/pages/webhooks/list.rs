@@ -489,8 +489,10 @@ pub fn WebhookListPage() -> impl IntoView {
                         view! { <ActiveBadge active=active/> }.into_any()
                     }}
                 </td>
-                <td class="col-time"><RelativeTime at=success placeholder="—"/></td>
-                <td class="col-time"><RelativeTime at=failure placeholder="—"/></td>
+                <td class="col-time">
+                    <span class="time-line" data-testid="last-success"><span class="time-tag ok">"Success"</span> <RelativeTime at=success placeholder="—"/></span>
+                    <span class="time-line" data-testid="last-failure"><span class="time-tag bad">"Failure"</span> <RelativeTime at=failure placeholder="—"/></span>
+                </td>
                 <td class="col-num">
                     {if failures > 0 {
                         view! { <span class="badge badge-danger" data-testid="failure-count" title="Consecutive failures">{failures.to_string()}</span> }.into_any()
@@ -561,8 +563,7 @@ pub fn WebhookListPage() -> impl IntoView {
                             <th scope="col">"URL"</th>
                             <th scope="col">"Events"</th>
                             <th scope="col">"Status"</th>
-                            <th scope="col">"Last success"</th>
-                            <th scope="col">"Last failure"</th>
+                            <th scope="col">"Last delivery"</th>
                             <th scope="col" class="col-num">"Failures"</th>
                         </tr>
                     </thead>
