@@ -8,6 +8,51 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::SystemTime;
+
+/// Everything the bundle is built from, relative to the root.
+const BUNDLE_INPUTS: &[&str] = &[
+    "src",
+    "style",
+    "crates/api",
+    "index.html",
+    "Trunk.toml",
+    "Cargo.toml",
+    "Cargo.lock",
+    "xtask/web",
+];
+
+/// Like [`build`], but keeps `dist/` when it is newer than every input. trunk itself always
+/// re-runs wasm-bindgen and wasm-opt (minutes on node), which a repeated demo should not pay.
+pub fn build_if_stale(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
+    let built = fs::metadata(ws.dist().join("index.html")).and_then(|m| m.modified());
+    let newest_input = BUNDLE_INPUTS
+        .iter()
+        .filter_map(|p| newest_mtime(&ws.root.join(p)))
+        .max();
+    match (built, newest_input) {
+        (Ok(built), Some(input)) if built > input => {
+            println!("xtask: dist/ is newer than every source of the console; not rebuilding");
+            Ok(())
+        }
+        _ => build(ws, tools),
+    }
+}
+
+/// The latest modification time of `path` or anything below it.
+fn newest_mtime(path: &Path) -> Option<SystemTime> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    let own = meta.modified().ok();
+    if !meta.is_dir() {
+        return own;
+    }
+    fs::read_dir(path)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|entry| newest_mtime(&entry.path()))
+        .chain(own)
+        .max()
+}
 
 /// `trunk build --release` into `dist/`, then the CSP check and a size table.
 pub fn build(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
@@ -175,6 +220,22 @@ mod tests {
     fn words_starting_with_on_are_not_handlers() {
         assert!(!has_inline_handler("<p> only one</p><a data-x=\"1\">"));
         assert!(has_inline_handler("<img src=x onerror=alert(1)>"));
+    }
+
+    #[test]
+    fn newest_mtime_looks_inside_directories() {
+        let dir = std::env::temp_dir().join(format!("xtask-mtime-{}", std::process::id()));
+        fs::create_dir_all(dir.join("inner")).unwrap();
+        let old = dir.join("old.rs");
+        fs::write(&old, "a").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let new = dir.join("inner/new.rs");
+        fs::write(&new, "b").unwrap();
+        let newest = newest_mtime(&dir).unwrap();
+        let new_time = fs::metadata(&new).unwrap().modified().unwrap();
+        fs::remove_dir_all(&dir).unwrap();
+        assert!(newest >= new_time);
+        assert_eq!(newest_mtime(&dir), None);
     }
 
     #[test]

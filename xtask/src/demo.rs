@@ -30,7 +30,7 @@ impl Default for Options {
 /// Runs until the server exits (Ctrl-C stops both: they share the terminal's process group).
 pub fn run(ws: &Workspace, options: &Options) -> Result<(), String> {
     let tools = tools::ensure(ws, Purpose::Build)?;
-    bundle::build(ws, &tools)?;
+    bundle::build_if_stale(ws, &tools)?;
 
     let db_dir = ws.target.join("demo");
     fs::create_dir_all(&db_dir).map_err(|e| format!("cannot create {}: {e}", db_dir.display()))?;
