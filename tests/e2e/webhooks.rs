@@ -703,7 +703,7 @@ async fn a_plandocket_shaped_backend_reads_and_its_https_rule_lands_at_the_url()
         .await;
     assert!(!e.exists("[data-testid=detail-edit]").await);
     // Unix-second times still read as times.
-    e.wait_text("[data-testid=secret-card] ~ section", "ago")
+    e.wait_text("[data-testid=secret-card] ~ section", "just now")
         .await;
 
     e.navigate("/webhooks/new").await;
