@@ -159,7 +159,7 @@ async fn a_failing_endpoint_is_explained_and_retry_fixes_it() {
         .await;
     assert!(row.contains("500"), "{row}");
     assert!(row.contains("Billing ERP"), "{row}");
-    e.screenshot("deliveries-failed").await;
+    both_themes(&e, "deliveries-failed").await;
 
     click_centered(&e, "[data-testid=delivery-link]").await;
     e.wait_text("[data-testid=endpoint-message]", "database is down")
@@ -186,7 +186,7 @@ async fn a_failing_endpoint_is_explained_and_retry_fixes_it() {
         "{\"message\"",
     )
     .await;
-    e.screenshot("delivery-failed-detail").await;
+    both_themes(&e, "delivery-failed-detail").await;
 
     rx.set(200, r#"{"message":"thanks"}"#);
     click_centered(&e, "[data-testid=retry-delivery]").await;
@@ -338,6 +338,24 @@ async fn filters_narrow_the_list_and_survive_a_reload() {
     e.wait_text("[data-testid=delivery-count]", "4 deliveries")
         .await;
     e.finish().await;
+}
+
+/// Screenshots the page in the light and the dark theme (when screenshots are asked for).
+pub async fn both_themes(e: &E2e, name: &str) {
+    if std::env::var_os("SWITCHBOARD_SCREENSHOTS").is_none() {
+        return;
+    }
+    let set = move |theme: &'static str| {
+        e.client.execute(
+            "document.documentElement.setAttribute('data-theme', arguments[0]);",
+            vec![json!(theme)],
+        )
+    };
+    set("light").await.expect("light theme");
+    e.screenshot(&format!("{name}-light")).await;
+    set("dark").await.expect("dark theme");
+    e.screenshot(&format!("{name}-dark")).await;
+    set("system").await.expect("system theme");
 }
 
 /// Waits until some toast (not just the first) contains `needle`.
@@ -503,7 +521,7 @@ async fn ten_thousand_deliveries_load_and_scroll() {
         .as_u64()
         .unwrap();
     assert!(rows < 100, "{rows} table rows in the DOM");
-    e.screenshot("deliveries-10k").await;
+    both_themes(&e, "deliveries-10k").await;
     let _ = webhooks;
     e.finish().await;
 }
@@ -558,7 +576,7 @@ async fn the_dashboard_sums_up_and_links_to_failures() {
         .await;
     assert!(failure.contains("502"), "{failure}");
     e.find("[data-testid=stats-chart]").await;
-    e.screenshot("dashboard").await;
+    both_themes(&e, "dashboard").await;
     click_centered(&e, "[data-testid=dash-failure] a").await;
     e.wait_text("[data-testid=endpoint-message]", "upstream gone")
         .await;

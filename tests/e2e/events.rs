@@ -1,7 +1,7 @@
 //! The event catalogue: grouped and searchable, one event type with fields, schema and example
 //! payloads as JSON and XML, and the way from an event type to a new webhook for it.
 
-use crate::deliveries::click_centered;
+use crate::deliveries::{both_themes, click_centered};
 use crate::harness::E2e;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -17,7 +17,7 @@ async fn the_catalogue_is_grouped_searchable_and_detailed() {
     );
     let all = e.find_all("[data-testid=event-type]").await.len();
     assert!(all >= 10, "only {all} event types");
-    e.screenshot("event-types").await;
+    both_themes(&e, "event-types").await;
 
     e.fill("[data-testid=event-search]", "newsletter").await;
     e.wait_until("the search narrows the list", || async {
@@ -49,7 +49,7 @@ async fn the_catalogue_is_grouped_searchable_and_detailed() {
         "{json}"
     );
     e.find("[data-testid=event-schema]").await;
-    e.screenshot("event-type-json").await;
+    both_themes(&e, "event-type-json").await;
 
     click_centered(&e, "[data-testid=format-xml]").await;
     let xml = e
@@ -61,7 +61,7 @@ async fn the_catalogue_is_grouped_searchable_and_detailed() {
     assert!(xml.contains("<innerId>"), "{xml}");
     let url = e.client.current_url().await.unwrap();
     assert_eq!(url.query(), Some("format=xml"));
-    e.screenshot("event-type-xml").await;
+    both_themes(&e, "event-type-xml").await;
 
     let href = e
         .find("[data-testid=create-webhook-for-event]")
