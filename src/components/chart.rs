@@ -278,9 +278,9 @@ mod tests {
         let l = layout(&[]);
         assert_eq!(l.y_max, 1);
         assert_eq!(l.ticks.iter().map(|t| t.0).collect::<Vec<_>>(), [0, 1]);
+        assert!(l.bars.is_empty());
         let l = layout(&[bucket(0, 4, 0)]);
         assert_eq!(l.ticks.iter().map(|t| t.0).collect::<Vec<_>>(), [0, 5]);
-        assert!(l.bars.is_empty());
         assert_eq!(summary(0, 0), "No deliveries");
         assert_eq!(summary(3, 1), "3 succeeded, 1 failed (75% success)");
     }
