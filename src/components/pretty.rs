@@ -309,6 +309,19 @@ pub fn pretty_xml(input: &str) -> Result<String, PrettyError> {
                         continue;
                     }
                 }
+                // `<a></a>` too.
+                if let Some(XmlPiece::Close {
+                    name: close,
+                    raw: close_raw,
+                }) = pieces.get(i + 1)
+                {
+                    if close == name {
+                        out.push_str(raw);
+                        out.push_str(close_raw);
+                        i += 2;
+                        continue;
+                    }
+                }
                 out.push_str(raw);
                 stack.push(name);
                 if stack.len() > MAX_DEPTH {
@@ -555,12 +568,12 @@ mod tests {
     #[test]
     fn xml_is_reindented() {
         let out = pretty_xml(
-            r#"<?xml version="1.0"?><orders><order id="a>b"><name>Tulips &amp; co</name><empty/><!-- c --></order></orders>"#,
+            r#"<?xml version="1.0"?><orders><order id="a>b"><name>Tulips &amp; co</name><empty/><none></none><!-- c --></order></orders>"#,
         )
         .unwrap();
         assert_eq!(
             out,
-            "<?xml version=\"1.0\"?>\n<orders>\n  <order id=\"a>b\">\n    <name>Tulips &amp; co</name>\n    <empty/>\n    <!-- c -->\n  </order>\n</orders>"
+            "<?xml version=\"1.0\"?>\n<orders>\n  <order id=\"a>b\">\n    <name>Tulips &amp; co</name>\n    <empty/>\n    <none></none>\n    <!-- c -->\n  </order>\n</orders>"
         );
     }
 

@@ -426,7 +426,7 @@ fn DashboardBody(
                                         <span class="grow">
                                             <A href=format!("/webhooks/{}", encode_component(&w.id.0))>{name}</A>
                                         </span>
-                                        <span class="badge badge-failed">{format!("{} consecutive failures", w.failure_count)}</span>
+                                        <span class="badge badge-failed">{if w.failure_count == 1 { "1 consecutive failure".to_owned() } else { format!("{} consecutive failures", w.failure_count) }}</span>
                                         <RelativeTime at=w.last_failure_at placeholder="—"/>
                                     </li>
                                 }

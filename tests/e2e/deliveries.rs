@@ -469,7 +469,7 @@ async fn ten_thousand_deliveries_load_and_scroll() {
         );
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
-    e.wait_text("[data-testid=delivery-count]", "10000 deliveries")
+    e.wait_text("[data-testid=delivery-count]", "10,000 deliveries")
         .await;
     eprintln!("10,000 rows loaded in {:?}", load_started.elapsed());
 

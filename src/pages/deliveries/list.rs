@@ -244,8 +244,8 @@ fn DeliveryHistory() -> impl IntoView {
         let more = next_cursor.with(Option::is_some);
         match (n, more) {
             (1, false) => "1 delivery".to_owned(),
-            (n, false) => format!("{n} deliveries"),
-            (n, true) => format!("{n} deliveries loaded, more available"),
+            (n, false) => format!("{} deliveries", super::thousands(n)),
+            (n, true) => format!("{} deliveries loaded, more available", super::thousands(n)),
         }
     };
 

@@ -112,6 +112,19 @@ pub async fn load_all_webhooks(backend: &impl Backend) -> Result<Vec<Webhook>, A
     Ok(all)
 }
 
+/// `12,345`: counts in the thousands read better grouped.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The path of one delivery's page.
 pub fn delivery_href(id: &str) -> String {
     format!("/deliveries/{}", encode_component(id))
@@ -151,6 +164,15 @@ mod tests {
             custom.to_query_string(),
             "?range=custom&since=2024-01-15T10%3A00%3A00Z"
         );
+    }
+
+    #[test]
+    fn counts_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     #[test]
