@@ -2,10 +2,14 @@
 //! reference server (in-process, real HTTP on loopback, a real SQLite file).
 #![cfg(not(target_arch = "wasm32"))]
 
+mod fault_proxy;
 mod harness;
 
+mod a11y;
 mod connect;
-mod plandocket;
 mod deliveries;
 mod events;
+mod faults;
+mod hostile;
+mod plandocket;
 mod webhooks;
