@@ -219,46 +219,44 @@ pub fn decode_envelope<T: DeserializeOwned>(
     })
 }
 
-/// A plain-text excerpt of a body: tags dropped, whitespace collapsed, cut to a sane length.
+/// A plain-text excerpt of a body: tags dropped (and what is inside `script` and `style`,
+/// which is code, not words), whitespace collapsed, cut to a sane length.
 fn snippet(body: &str) -> Option<String> {
     let mut text = String::with_capacity(body.len().min(4 * SNIPPET_CHARS));
-    let mut in_tag = false;
-    let mut last_space = true;
-    for c in body.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                if !last_space {
-                    text.push(' ');
-                    last_space = true;
-                }
-            }
-            _ if in_tag => {}
-            c if c.is_whitespace() || c.is_control() => {
-                if !last_space {
-                    text.push(' ');
-                    last_space = true;
-                }
-            }
-            c => {
-                text.push(c);
-                last_space = false;
-            }
+    let mut rest = body;
+    // A bound on tags keeps a body made of nothing but tags from costing more than a glance.
+    let mut tags = 0;
+    while let Some(open) = rest.find('<') {
+        tags += 1;
+        if tags > 500 {
+            rest = "";
+            break;
         }
-        if text.chars().count() > SNIPPET_CHARS {
+        text.push_str(&rest[..open]);
+        text.push(' ');
+        let tag = &rest[open..];
+        let lower: String = tag.chars().take(8).collect::<String>().to_ascii_lowercase();
+        let skip_to = ["script", "style"].iter().find_map(|name| {
+            lower
+                .starts_with(&format!("<{name}"))
+                .then(|| format!("</{name}"))
+        });
+        rest = match skip_to {
+            Some(close) => match tag.to_ascii_lowercase().find(&close) {
+                Some(end) => tag[end..].split_once('>').map_or("", |(_, r)| r),
+                None => "",
+            },
+            None => tag.split_once('>').map_or("", |(_, r)| r),
+        };
+        if text.len() > 8 * SNIPPET_CHARS {
             break;
         }
     }
-    let text = text.trim();
-    if text.is_empty() {
-        return None;
+    if text.len() <= 8 * SNIPPET_CHARS {
+        text.push_str(rest);
     }
-    let mut out: String = text.chars().take(SNIPPET_CHARS).collect();
-    if text.chars().count() > SNIPPET_CHARS {
-        out.push('…');
-    }
-    Some(out)
+    let out = plain(&text, SNIPPET_CHARS);
+    (!out.is_empty()).then_some(out)
 }
 
 #[cfg(test)]
@@ -296,6 +294,7 @@ mod tests {
         assert!(msg.contains("(502)"), "{msg}");
         assert!(!msg.contains('<'), "{msg}");
         assert!(msg.contains("Bad Gateway"), "{msg}");
+        assert!(!msg.contains("alert"), "script content is not words: {msg}");
     }
 
     #[test]

@@ -69,7 +69,8 @@ pub fn RequestProgress() -> impl IntoView {
     let version = inflight::version();
     let notice = Memo::new(move |_| {
         version.track();
-        inflight::notice(&inflight::snapshot(), now.get())
+        // The ticker may not have ticked since the request started: never count from the past.
+        inflight::notice(&inflight::snapshot(), now.get().max(js_sys::Date::now()))
     });
     let kind = move || match notice.get() {
         Notice::Quiet => "quiet",

@@ -97,6 +97,19 @@ if (document.body.getAttribute('data-xss')) bad.push('marker set');
 return bad;
 "#;
 
+/// The outermost elements that stick out to the right, to name what breaks the layout.
+const WIDE: &str = r#"
+const w = window.innerWidth, out = [];
+for (const el of document.querySelectorAll('body *')) {
+  if (el.getBoundingClientRect().right <= w + 1) continue;
+  const p = el.parentElement;
+  if (p && p !== document.body && p.getBoundingClientRect().right > w + 1) continue;
+  out.push((el.getAttribute('data-testid') || '') + ' <' + el.tagName.toLowerCase() + ' class="' + el.className + '">'
+    + ' in ' + (p ? (p.getAttribute('data-testid') || p.className || p.tagName) : ''));
+}
+return out.slice(0, 8);
+"#;
+
 async fn no_dialog(e: &E2e, where_: &str) {
     if let Ok(text) = e.client.get_alert_text().await {
         let _ = e.client.dismiss_alert().await;
@@ -104,7 +117,9 @@ async fn no_dialog(e: &E2e, where_: &str) {
     }
 }
 
-async fn scan(e: &E2e, where_: &str) {
+/// Checks one page: security failures stop the test at once; a broken layout is returned so
+/// that one run names every page it happens on.
+async fn scan(e: &E2e, where_: &str) -> Option<String> {
     // Give handlers that would fire on load or error a moment to do so.
     tokio::time::sleep(Duration::from_millis(400)).await;
     no_dialog(e, where_).await;
@@ -115,9 +130,16 @@ async fn scan(e: &E2e, where_: &str) {
         .await
         .as_i64()
         .unwrap_or(i64::MAX);
-    assert!(overflow <= 0, "{where_} scrolls sideways by {overflow}px");
     e.assert_no_panic().await;
+    if overflow > 0 {
+        let culprits = e.js(WIDE).await;
+        println!("hostile {where_}: nothing ran, but the page is {overflow}px too wide");
+        return Some(format!(
+            "{where_} scrolls sideways by {overflow}px; too wide: {culprits}"
+        ));
+    }
     println!("hostile {where_}: nothing ran, layout holds");
+    None
 }
 
 async fn api(e: &E2e, method: reqwest::Method, path: &str, body: Value) -> Value {
@@ -246,15 +268,16 @@ async fn the_xss_corpus_never_runs_anywhere() {
     );
 
     e.connect().await;
-    scan(&e, "settings").await;
+    let mut layout = Vec::new();
+    layout.extend(scan(&e, "settings").await);
     e.navigate("/").await;
     e.find("[data-testid=dashboard]").await;
     tokio::time::sleep(Duration::from_millis(800)).await;
-    scan(&e, "dashboard").await;
+    layout.extend(scan(&e, "dashboard").await);
 
     e.navigate("/webhooks?limit=200").await;
     e.find("[data-testid=webhook-row]").await;
-    scan(&e, "webhook list").await;
+    layout.extend(scan(&e, "webhook list").await);
 
     e.navigate(&format!("/webhooks/{main_id}")).await;
     e.find("[data-testid=webhook-name]").await;
@@ -277,11 +300,11 @@ async fn the_xss_corpus_never_runs_anywhere() {
     );
     let overview = e.text("[data-testid=overview-html]").await;
     assert!(overview.contains("ok link"), "{overview}");
-    scan(&e, "webhook detail (overview, status, headers, auth)").await;
+    layout.extend(scan(&e, "webhook detail (overview, status, headers, auth)").await);
     for id in ids.iter().take(3) {
         e.navigate(&format!("/webhooks/{id}")).await;
         e.find("[data-testid=webhook-name]").await;
-        scan(&e, &format!("webhook detail {id}")).await;
+        layout.extend(scan(&e, &format!("webhook detail {id}")).await);
     }
     e.navigate(&format!("/webhooks/{main_id}/edit")).await;
     e.find("[data-testid=wh-name]").await;
@@ -289,22 +312,22 @@ async fn the_xss_corpus_never_runs_anywhere() {
         e.value("[data-testid=wh-name]").await,
         "<img src=x onerror=alert('main')>"
     );
-    scan(&e, "webhook edit form").await;
+    layout.extend(scan(&e, "webhook edit form").await);
 
     e.navigate("/deliveries").await;
     e.find("[data-testid=delivery-link]").await;
-    scan(&e, "delivery list").await;
+    layout.extend(scan(&e, "delivery list").await);
     e.navigate(&format!("/deliveries/{delivery}")).await;
     e.find("[data-testid=attempt]").await;
-    scan(&e, "delivery detail (payload, request, response)").await;
+    layout.extend(scan(&e, "delivery detail (payload, request, response)").await);
 
     e.navigate("/event-types").await;
     e.find("[data-testid=event-type]").await;
-    scan(&e, "event types").await;
+    layout.extend(scan(&e, "event types").await);
     e.navigate("/event-types/order_confirm").await;
     e.find("[data-testid=event-type-page]").await;
     e.find("[data-testid=examples]").await;
-    scan(&e, "event type detail").await;
+    layout.extend(scan(&e, "event type detail").await);
 
     // problem+json from a hostile backend: a list error and a form error with field messages.
     let hostile_problem = json!({
@@ -320,7 +343,7 @@ async fn the_xss_corpus_never_runs_anywhere() {
     );
     e.navigate("/webhooks").await;
     e.find("[data-testid=error-panel]").await;
-    scan(&e, "problem+json on a list").await;
+    layout.extend(scan(&e, "problem+json on a list").await);
     e.navigate("/webhooks/new").await;
     e.fill("[data-testid=wh-name]", "Will fail").await;
     e.fill("[data-testid=wh-url]", "https://example.com/x")
@@ -341,10 +364,15 @@ async fn the_xss_corpus_never_runs_anywhere() {
     e.js("document.querySelector('[data-testid=wh-submit]').click(); return true;")
         .await;
     e.find("[data-testid=form-error]").await;
-    scan(&e, "problem+json on a form").await;
+    layout.extend(scan(&e, "problem+json on a form").await);
 
     let hits = beacon.hits();
     assert!(hits.is_empty(), "the beacon was called: {hits:?}");
+    assert!(
+        layout.is_empty(),
+        "hostile text broke the layout:\n{}",
+        layout.join("\n")
+    );
     println!("hostile corpus: {} entries, beacon silent", corpus.len());
 
     // The detector works: markup that does run is seen by the beacon (the CSP is off here).
