@@ -10,6 +10,8 @@ use std::path::PathBuf;
 use std::process::Command;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// axe-core major version from the npm registry, for the accessibility journeys.
+const AXE_CORE: &str = "4";
 /// Where Debian's chromium-driver puts the driver.
 const DEBIAN_CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -28,6 +30,8 @@ pub struct ToolEnv {
     /// The wasm-bindgen version from Cargo.lock, handed to trunk so it never uses another.
     pub wasm_bindgen: String,
     pub chromedriver: Option<PathBuf>,
+    /// axe-core's `axe.min.js`, handed to the browser tests as `SWITCHBOARD_AXE`.
+    pub axe: Option<PathBuf>,
 }
 
 impl ToolEnv {
@@ -40,6 +44,9 @@ impl ToolEnv {
             .env("TRUNK_SKIP_VERSION_CHECK", "true");
         if let Some(driver) = &self.chromedriver {
             cmd.env("CHROMEDRIVER", driver);
+        }
+        if let Some(axe) = &self.axe {
+            cmd.env("SWITCHBOARD_AXE", axe);
         }
     }
 
@@ -62,6 +69,7 @@ pub fn ensure(ws: &Workspace, purpose: Purpose) -> Result<ToolEnv, String> {
         path,
         wasm_bindgen,
         chromedriver: None,
+        axe: None,
     };
 
     ensure_one("rust target", WASM_TARGET, wasm_target_present, || {
@@ -128,6 +136,25 @@ pub fn ensure(ws: &Workspace, purpose: Purpose) -> Result<ToolEnv, String> {
             || install_chromium(&tools),
         )?;
         tools.chromedriver = find_chromedriver(&tools);
+
+        let axe_prefix = ws.tools().join("axe");
+        let axe_js = axe_prefix.join("node_modules/axe-core/axe.min.js");
+        ensure_one(
+            "axe-core (npm)",
+            AXE_CORE,
+            || axe_js.is_file(),
+            || {
+                process::run(
+                    tools
+                        .command("npm")
+                        .arg("install")
+                        .arg("--prefix")
+                        .arg(&axe_prefix)
+                        .args(["--no-audit", "--no-fund", &format!("axe-core@{AXE_CORE}")]),
+                )
+            },
+        )?;
+        tools.axe = Some(axe_js);
     }
 
     Ok(tools)
@@ -309,6 +336,7 @@ mod tests {
             path: OsString::from("/x"),
             wasm_bindgen: "0.2.130".into(),
             chromedriver: Some(PathBuf::from("/d/chromedriver")),
+            axe: Some(PathBuf::from("/t/axe.min.js")),
         };
         let cmd = tools.command("trunk");
         let envs: Vec<(String, String)> = cmd
@@ -325,5 +353,6 @@ mod tests {
         assert_eq!(get("TRUNK_TOOLS_WASM_OPT"), Some("version_132"));
         assert_eq!(get("PATH"), Some("/x"));
         assert_eq!(get("CHROMEDRIVER"), Some("/d/chromedriver"));
+        assert_eq!(get("SWITCHBOARD_AXE"), Some("/t/axe.min.js"));
     }
 }
