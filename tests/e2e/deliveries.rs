@@ -334,6 +334,22 @@ async fn filters_narrow_the_list_and_survive_a_reload() {
 
     select(&e, "[data-testid=filter-webhook]", &w_good).await;
     e.find("[data-testid=deliveries-empty]").await;
+    // A custom range starts a day back and lands in the URL as an absolute time.
+    select(&e, "[data-testid=filter-range]", "custom").await;
+    let since = e.value("[data-testid=filter-since]").await;
+    assert_eq!(since.len(), 16, "datetime-local value: {since:?}");
+    let query = e
+        .client
+        .current_url()
+        .await
+        .unwrap()
+        .query()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        query.contains("range=custom") && query.contains("since="),
+        "{query}"
+    );
     e.click("[data-testid=clear-filters]").await;
     e.wait_text("[data-testid=delivery-count]", "4 deliveries")
         .await;
