@@ -26,24 +26,43 @@ pub fn ConfirmDialog(
     children: ChildrenFn,
 ) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
+    // What had the focus before the dialog opened gets it back when it closes.
+    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    let give_focus_back = move || {
+        if let Some(el) = opener.try_update_value(|o| o.take()).flatten() {
+            if el.is_connected() {
+                let _ = el.focus();
+            }
+        }
+    };
     Effect::new(move |_| {
         let Some(d) = dialog.get() else { return };
         if open.get() {
             if !d.open() {
+                opener.set_value(focused_element());
                 let _ = d.show_modal();
             }
         } else if d.open() {
             d.close();
+            give_focus_back();
         }
     });
-    let confirm_class = if danger { "button danger" } else { "button primary" };
+    let confirm_class = if danger {
+        "button danger"
+    } else {
+        "button primary"
+    };
     view! {
         <dialog
             node_ref=dialog
             class="dialog"
             data-testid="confirm-dialog"
             aria-labelledby="confirm-dialog-title"
-            on:close=move |_| open.set(false)
+            on:close=move |_| {
+                open.set(false);
+                give_focus_back();
+            }
+            on:keydown=move |ev| keep_tab_inside(&ev)
         >
             <h2 id="confirm-dialog-title">{move || title.get()}</h2>
             <div class="dialog-body">{children()}</div>
@@ -59,5 +78,55 @@ pub fn ConfirmDialog(
                 </button>
             </div>
         </dialog>
+    }
+}
+
+fn focused_element() -> Option<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    web_sys::window()?
+        .document()?
+        .active_element()?
+        .dyn_into::<web_sys::HtmlElement>()
+        .ok()
+}
+
+/// A modal `<dialog>` makes the page inert, but Tab still walks out of it into the browser's
+/// own controls and lands on the page body; this wraps Tab and Shift+Tab around inside it.
+fn keep_tab_inside(ev: &web_sys::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    if ev.key() != "Tab" {
+        return;
+    }
+    let Some(dialog) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let Ok(nodes) = dialog.query_selector_all(
+        "button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), \
+         textarea:not([disabled]), [tabindex]:not([tabindex='-1'])",
+    ) else {
+        return;
+    };
+    let focusable: Vec<web_sys::HtmlElement> = (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    let (Some(first), Some(last)) = (focusable.first(), focusable.last()) else {
+        ev.prevent_default();
+        return;
+    };
+    let active = focused_element();
+    let inside = active
+        .as_ref()
+        .is_some_and(|a| dialog.contains(Some(a.as_ref())));
+    let at = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el);
+    if ev.shift_key() && (at(first) || !inside) {
+        ev.prevent_default();
+        let _ = last.focus();
+    } else if !ev.shift_key() && (at(last) || !inside) {
+        ev.prevent_default();
+        let _ = first.focus();
     }
 }
