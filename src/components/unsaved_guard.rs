@@ -3,6 +3,7 @@
 //! so link clicks are caught in the capture phase, before its own handler sees them.
 
 use crate::components::ConfirmDialog;
+use crate::state::{use_connection, Phase};
 use leptos::ev;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -68,8 +69,15 @@ pub fn UnsavedGuard(
         }
     });
 
+    let conn = use_connection();
     let on_click = Closure::<dyn FnMut(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
-        if !when.get_untracked() {
+        // While the connection is down the form is hidden behind the reconnect prompt, whose
+        // way out must work; the form keeps its input as a draft when it is left that way.
+        let connected = conn
+            .phase
+            .try_with_untracked(|p| matches!(p, Phase::Connected(_)))
+            .unwrap_or(false);
+        if !when.get_untracked() || !connected {
             return;
         }
         if let Some(to) = clicked_link(&e) {

@@ -718,3 +718,59 @@ async fn a_plandocket_shaped_backend_reads_and_its_https_rule_lands_at_the_url()
     no_error_toasts(&e).await;
     e.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn input_survives_a_revoked_token_and_a_trip_through_settings() {
+    let (e, proxy) = crate::faults::behind_proxy().await;
+    e.navigate("/webhooks/new").await;
+    fill_basics(
+        &e,
+        "Draft survivor",
+        "https://example.com/draft",
+        "order_confirm",
+    )
+    .await;
+    e.fill(
+        "[data-testid=wh-description]",
+        "typed before the token was revoked",
+    )
+    .await;
+    proxy.revoke(&e.token, "replacement-token");
+    click(&e, "[data-testid=wh-submit]").await;
+    e.find("[data-testid=reconnect-prompt]").await;
+    // Leaving for Settings is not blocked by the unsaved-changes guard, and comes back.
+    e.click("[data-testid=reconnect-settings]").await;
+    e.connect_here("replacement-token").await;
+    e.wait_until("back on the form", || async {
+        e.client
+            .current_url()
+            .await
+            .map(|u| u.path() == "/webhooks/new")
+            .unwrap_or(false)
+    })
+    .await;
+    e.find("[data-testid=draft-restored]").await;
+    assert_eq!(e.value("[data-testid=wh-name]").await, "Draft survivor");
+    assert_eq!(
+        e.value("[data-testid=wh-url]").await,
+        "https://example.com/draft"
+    );
+    assert_eq!(
+        e.value("[data-testid=wh-description]").await,
+        "typed before the token was revoked"
+    );
+    let ticked = e.find("input[data-event=\"order_confirm\"]").await;
+    assert_eq!(
+        ticked.prop("checked").await.unwrap().as_deref(),
+        Some("true")
+    );
+    click(&e, "[data-testid=wh-submit]").await;
+    e.wait_text("[data-testid=webhook-name]", "Draft survivor")
+        .await;
+    // Saved: the draft is gone, a new form starts empty.
+    e.navigate("/webhooks/new").await;
+    e.find("[data-testid=webhook-form]").await;
+    assert!(!e.exists("[data-testid=draft-restored]").await);
+    assert_eq!(e.value("[data-testid=wh-name]").await, "");
+    e.finish().await;
+}

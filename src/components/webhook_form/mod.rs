@@ -23,6 +23,29 @@ impl LocalClock for BrowserClock {
     }
 }
 
+// Unsaved input kept in memory while the form is away because the connection dropped (a
+// rejected token sends the user to Connect); the form takes it back when it returns.
+thread_local! {
+    static DRAFTS: std::cell::RefCell<std::collections::HashMap<String, FormState>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn take_draft(key: &str) -> Option<FormState> {
+    DRAFTS.with(|d| d.borrow_mut().remove(key))
+}
+
+fn put_draft(key: &str, state: FormState) {
+    DRAFTS.with(|d| {
+        d.borrow_mut().insert(key.to_owned(), state);
+    });
+}
+
+fn drop_draft(key: &str) {
+    DRAFTS.with(|d| {
+        d.borrow_mut().remove(key);
+    });
+}
+
 /// Which errors to show: the server's (until their field is edited), then the client's for
 /// fields the user has left or once a submit was attempted.
 pub fn shown_errors(
@@ -95,11 +118,17 @@ pub fn WebhookForm(
     /// Where "Cancel" leads.
     #[prop(into)]
     cancel_href: String,
+    /// Names this form's unsaved input (`new`, `edit:<id>`) so it survives a dropped connection.
+    #[prop(optional, into)]
+    draft_key: Option<String>,
 ) -> impl IntoView {
-    let base = RwSignal::new(initial.clone());
-    let events = RwSignal::new(initial.events.clone());
-    let auth = RwSignal::new(initial.auth.clone());
-    let headers = RwSignal::new(initial.headers.clone());
+    let restored = draft_key.as_deref().and_then(take_draft);
+    let was_restored = restored.is_some();
+    let start = restored.unwrap_or_else(|| initial.clone());
+    let base = RwSignal::new(start.clone());
+    let events = RwSignal::new(start.events.clone());
+    let auth = RwSignal::new(start.auth.clone());
+    let headers = RwSignal::new(start.headers.clone());
     let snapshot = move || FormState {
         events: events.get(),
         auth: auth.get(),
@@ -107,7 +136,27 @@ pub fn WebhookForm(
         ..base.get()
     };
     let initial_copy = initial.clone();
-    Effect::new(move |_| dirty.set(snapshot() != initial_copy));
+    let latest = StoredValue::new(None::<FormState>);
+    Effect::new(move |_| {
+        let now = snapshot();
+        let changed = now != initial_copy;
+        latest.set_value(changed.then_some(now));
+        dirty.set(changed);
+    });
+    if let Some(key) = draft_key {
+        let conn = crate::state::use_connection();
+        on_cleanup(move || {
+            // Still connected: the user left on purpose (saved, cancelled, confirmed leaving).
+            let connected = conn
+                .phase
+                .try_with_untracked(|p| matches!(p, crate::state::Phase::Connected(_)))
+                .unwrap_or(false);
+            match latest.try_get_value().flatten() {
+                Some(state) if !connected => put_draft(&key, state),
+                _ => drop_draft(&key),
+            }
+        });
+    }
 
     let touched = RwSignal::new(HashSet::<String>::new());
     let edited = RwSignal::new(HashSet::<String>::new());
@@ -232,6 +281,11 @@ pub fn WebhookForm(
     view! {
         <form class="webhook-form" node_ref=form_ref novalidate data-testid="webhook-form"
             on:submit=submit on:focusout=on_focusout on:input=on_input on:change=on_input>
+            {was_restored.then(|| view! {
+                <p class="info-note" role="status" data-testid="draft-restored">
+                    "Your unsaved input from before the connection dropped is back. Review it and save."
+                </p>
+            })}
             {banner}
 
             <section class="form-section card" aria-labelledby="sec-basics">

@@ -145,7 +145,7 @@ fn NewWebhook(preselect: Option<String>) -> impl IntoView {
             <WebhookForm initial=initial catalogue=catalogue_signal on_submit=on_submit
                 pending=Signal::derive(move || create.pending().get())
                 server_error=Signal::derive(move || server_error.get())
-                dirty=dirty cancel_href="/webhooks"/>
+                dirty=dirty cancel_href="/webhooks" draft_key="new"/>
             <UnsavedGuard when=Signal::derive(move || dirty.get() && !saved.get())/>
         </section>
     }
@@ -194,6 +194,7 @@ fn EditForm(webhook: Webhook) -> impl IntoView {
     let catalogue = catalogue_resource();
     let catalogue_signal = Signal::derive(move || catalogue.get());
     let id = webhook.id.as_str().to_owned();
+    let draft_id = id.clone();
     let detail_href = format!("/webhooks/{}", encode_component(&id));
     let original = FormState::from_webhook(&webhook, &BrowserClock);
     let original_copy = original.clone();
@@ -253,7 +254,7 @@ fn EditForm(webhook: Webhook) -> impl IntoView {
         <WebhookForm initial=original editing=true catalogue=catalogue_signal on_submit=on_submit
             pending=Signal::derive(move || update.pending().get())
             server_error=Signal::derive(move || server_error.get())
-            dirty=dirty cancel_href=detail_href/>
+            dirty=dirty cancel_href=detail_href draft_key=format!("edit:{draft_id}")/>
         <UnsavedGuard when=Signal::derive(move || dirty.get() && !saved.get())/>
     }
 }
