@@ -113,7 +113,7 @@ pub fn EventTypesPage() -> impl IntoView {
                                     <li class="catalogue-item" data-testid="event-type" data-name=e.name.clone()>
                                         <A href=href attr:class="mono catalogue-name">{name}</A>
                                         {e.deprecated.then(|| view! { <span class="badge badge-warning" data-testid="deprecated">"Deprecated"</span> })}
-                                        <p class="muted small">{e.description.clone()}</p>
+                                        <p class="muted small">{crate::format::truncate(&e.description, 240)}</p>
                                     </li>
                                 }}).collect_view()}
                             </ul>

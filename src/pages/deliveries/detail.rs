@@ -12,6 +12,9 @@ use leptos_router::hooks::use_params_map;
 use std::time::Duration;
 use switchboard_api::{Attempt, Delivery, DeliveryStatus};
 
+/// The summary quotes this much of the endpoint's message; the attempt below has all of it.
+const MESSAGE_PREVIEW_CHARS: usize = 300;
+
 /// While a delivery is still in flight the page looks again this often.
 const POLL_MS: u64 = 1_500;
 
@@ -207,7 +210,7 @@ fn DeliveryView(
                     }}
                 </p>
                 {message.clone().map(|m| view! {
-                    <p>"Endpoint message: " <q class="endpoint-message" data-testid="endpoint-message">{m}</q></p>
+                    <p>"Endpoint message: " <q class="endpoint-message" data-testid="endpoint-message">{crate::format::truncate(&m, MESSAGE_PREVIEW_CHARS)}</q></p>
                 })}
             </div>
         })}
