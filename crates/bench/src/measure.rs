@@ -53,22 +53,35 @@ return new Promise((resolve) => {
 });
 "#;
 
-/// What the page load fetched and when it first painted.
+/// What the page load fetched, when it first painted, and when its wasm and first API call
+/// finished (where the time to the mark went). Paint entries arrive a little after the frame
+/// they describe, so the script waits briefly for the first contentful paint.
 const LOAD_INFO: &str = r#"
-const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+const paint = () => performance.getEntriesByName("first-contentful-paint")[0];
+const t0 = performance.now();
+while (!paint() && performance.now() - t0 < 2000) {
+  await new Promise((r) => setTimeout(r, 20));
+}
+const fcp = paint();
 const nav = performance.getEntriesByType("navigation")[0];
-const resources = performance.getEntriesByType("resource")
-  .filter((r) => new URL(r.name).origin === location.origin)
-  .map((r) => ({ path: new URL(r.name).pathname, transfer: r.transferSize }));
+const all = performance.getEntriesByType("resource")
+  .filter((r) => new URL(r.name).origin === location.origin);
+const resources = all.map((r) => ({ path: new URL(r.name).pathname, transfer: r.transferSize }));
+const wasm = all.find((r) => new URL(r.name).pathname.endsWith(".wasm"));
+const api = all.filter((r) => new URL(r.name).pathname.startsWith("/api/"));
 return {
   fcp: fcp ? fcp.startTime : null,
   document: { path: new URL(nav.name).pathname, transfer: nav.transferSize },
   resources,
+  wasm_loaded: wasm ? wasm.responseEnd : null,
+  first_api_start: api.length ? Math.min(...api.map((r) => r.startTime)) : null,
+  last_api_end: api.length ? Math.max(...api.map((r) => r.responseEnd)) : null,
   rows: document.querySelectorAll("[data-testid=webhook-row]").length,
 };
 "#;
 
-/// Does something that should lead to `mark`, and resolves to the ms from the action to it.
+/// Does something that should lead to `mark`, and resolves to the ms from the action to it,
+/// with when the deliveries request went out and came back.
 const ACT_THEN_MARK: &str = r#"
 const [name, timeout, action, arg] = arguments;
 performance.clearMarks(name);
@@ -83,8 +96,17 @@ if (action === "nav") {
 return new Promise((resolve) => {
   const check = () => {
     const e = performance.getEntriesByName(name, "mark");
-    if (e.length) return resolve(e[0].startTime - t0);
-    if (performance.now() - t0 > timeout) return resolve(null);
+    if (e.length) {
+      // The deliveries request this action caused: when it left and when its answer was in.
+      const req = performance.getEntriesByType("resource")
+        .filter((r) => r.startTime >= t0 && new URL(r.name).pathname === "/api/v1/deliveries");
+      return resolve({
+        ms: e[0].startTime - t0,
+        request_sent: req.length ? req[0].startTime - t0 : null,
+        response_in: req.length ? req[0].responseEnd - t0 : null,
+      });
+    }
+    if (performance.now() - t0 > timeout) return resolve({ ms: null });
     setTimeout(check, 4);
   };
   check();
@@ -168,6 +190,15 @@ fn push(samples: &mut Samples, id: &'static str, v: f64) {
     samples.entry(id).or_default().push(v);
 }
 
+fn push_request(samples: &mut Samples, detail: &Value, sent: &'static str, received: &'static str) {
+    if let Some(v) = detail["request_sent"].as_f64() {
+        push(samples, sent, v);
+    }
+    if let Some(v) = detail["response_in"].as_f64() {
+        push(samples, received, v);
+    }
+}
+
 impl Bench<'_> {
     async fn wait_mark(&self, name: &str) -> Result<f64, String> {
         let v = self
@@ -177,7 +208,13 @@ impl Bench<'_> {
         num(&v, &format!("waiting for the {name} mark"))
     }
 
-    async fn act_then_mark(&self, name: &str, action: &str, arg: &str) -> Result<f64, String> {
+    /// The ms from `action` to the mark, and the deliveries request's send and receive times.
+    async fn act_then_mark(
+        &self,
+        name: &str,
+        action: &str,
+        arg: &str,
+    ) -> Result<(f64, Value), String> {
         let v = self
             .browser
             .js(
@@ -190,7 +227,8 @@ impl Bench<'_> {
                 ],
             )
             .await?;
-        num(&v, &format!("{action} {arg} until the {name} mark"))
+        let ms = num(&v["ms"], &format!("{action} {arg} until the {name} mark"))?;
+        Ok((ms, v))
     }
 
     /// Navigates with an empty HTTP cache and waits for `mark`; returns the load info.
@@ -265,8 +303,15 @@ return false;
             return Err(format!("the console painted {rows} webhook rows, not 50"));
         }
         push(samples, "render_ms", render);
-        if let Some(fcp) = info["fcp"].as_f64() {
-            push(samples, "fcp_ms", fcp);
+        for (key, id) in [
+            ("fcp", "fcp_ms"),
+            ("wasm_loaded", "wasm_loaded_ms"),
+            ("first_api_start", "first_api_start_ms"),
+            ("last_api_end", "last_api_end_ms"),
+        ] {
+            if let Some(v) = info[key].as_f64() {
+                push(samples, id, v);
+            }
         }
         self.console_files = files(&info);
         let sizes = self
@@ -310,10 +355,16 @@ return false;
             .goto(&format!("{}/webhooks", self.console_url))
             .await?;
         self.wait_mark(WEBHOOKS_MARK).await?;
-        let first = self
+        let (first, detail) = self
             .act_then_mark(DELIVERIES_MARK, "nav", "[data-testid=nav-deliveries]")
             .await?;
         push(samples, "deliveries_first_page_ms", first);
+        push_request(
+            samples,
+            &detail,
+            "deliveries_request_sent_ms",
+            "deliveries_response_in_ms",
+        );
         let limit = format!("limit={PAGE_SIZE}");
         push(
             samples,
@@ -378,11 +429,15 @@ return false;
         );
 
         // 4: a filter change to the new first page, beside the API alone.
-        push(
+        let (filter, detail) = self
+            .act_then_mark(DELIVERIES_MARK, "status", "failed")
+            .await?;
+        push(samples, "filter_ms", filter);
+        push_request(
             samples,
-            "filter_ms",
-            self.act_then_mark(DELIVERIES_MARK, "status", "failed")
-                .await?,
+            &detail,
+            "filter_request_sent_ms",
+            "filter_response_in_ms",
         );
         push(
             samples,
