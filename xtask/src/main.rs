@@ -1,5 +1,6 @@
 //! `cargo xtask`: the repository's two README commands (`demo`, `test`) and their helpers.
 
+mod bench;
 mod bundle;
 mod demo;
 mod process;
@@ -27,6 +28,9 @@ commands:
         wasm-opt, Chromium and chromedriver)
   bundle
         install what is missing and build the release bundle into dist/
+  bench [-- BENCH_ARGS…]
+        build the console (release) if stale and run the console benchmarks: bundle size,
+        first render, delivery history at scale and memory, each beside its baseline
 ";
 
 #[derive(Debug, PartialEq, Eq)]
@@ -35,6 +39,7 @@ enum Cli {
     Test(test_all::Options),
     Install,
     Bundle,
+    Bench(Vec<String>),
     Help,
 }
 
@@ -83,6 +88,13 @@ fn parse(args: &[String]) -> Result<Cli, String> {
         }
         "install" if rest.is_empty() => Ok(Cli::Install),
         "bundle" if rest.is_empty() => Ok(Cli::Bundle),
+        // Everything after `bench` (and an optional `--`) goes to the benchmark binary.
+        "bench" => Ok(Cli::Bench(
+            rest.iter()
+                .skip(usize::from(rest.first().is_some_and(|a| a == "--")))
+                .cloned()
+                .collect(),
+        )),
         "help" | "--help" | "-h" => Ok(Cli::Help),
         other => Err(format!("unknown command or argument: {other}")),
     }
@@ -109,6 +121,7 @@ fn main() -> ExitCode {
         Cli::Bundle => tools::ensure(&ws, tools::Purpose::Build)
             .and_then(|t| bundle::build(&ws, &t))
             .map(|()| true),
+        Cli::Bench(args) => bench::run(&ws, &args).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -164,6 +177,19 @@ mod tests {
             })
         );
         assert!(parse(&args(&["test", "--fast"])).is_err());
+    }
+
+    #[test]
+    fn bench_passes_its_arguments_on() {
+        assert_eq!(parse(&args(&["bench"])).unwrap(), Cli::Bench(vec![]));
+        assert_eq!(
+            parse(&args(&["bench", "--", "--runs", "3"])).unwrap(),
+            Cli::Bench(args(&["--runs", "3"]))
+        );
+        assert_eq!(
+            parse(&args(&["bench", "--rows", "500"])).unwrap(),
+            Cli::Bench(args(&["--rows", "500"]))
+        );
     }
 
     #[test]

@@ -1,0 +1,26 @@
+//! `cargo xtask bench`: the console benchmarks (crates/bench) against an up-to-date release
+//! bundle; not part of `cargo xtask test`, since its figures are measurements, not checks.
+
+use crate::bundle;
+use crate::process;
+use crate::tools::{self, Purpose};
+use crate::workspace::Workspace;
+use std::env;
+
+/// Builds what is stale, then runs the benchmark binary with `args` passed on.
+pub fn run(ws: &Workspace, args: &[String]) -> Result<(), String> {
+    let tools = tools::ensure(ws, Purpose::BuildAndBrowse)?;
+    bundle::build_if_stale(ws, &tools)?;
+    let mut cmd = tools.command(&env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(&ws.root)
+        .args(["run", "--release", "-p", "switchboard-bench-console", "--"])
+        .arg("--dist")
+        .arg(ws.dist())
+        .args(args)
+        // As for the demo: the release profile is tuned for the wasm; the native bench and the
+        // server inside it only need optimised code, not fat LTO on one codegen unit.
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env("CARGO_PROFILE_RELEASE_PANIC", "unwind");
+    process::run(&mut cmd)
+}
