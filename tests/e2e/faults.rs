@@ -34,6 +34,33 @@ async fn create_webhook(e: &E2e, name: &str) -> String {
     body["data"]["id"].as_str().expect("id").to_owned()
 }
 
+/// Screenshots in both themes (saved only when SWITCHBOARD_SCREENSHOTS names a folder).
+async fn shoot(e: &E2e, name: &str) {
+    if std::env::var_os("SWITCHBOARD_SCREENSHOTS").is_none() {
+        return;
+    }
+    let theme = e
+        .js("return document.documentElement.getAttribute('data-theme');")
+        .await;
+    for t in ["light", "dark"] {
+        e.client
+            .execute(
+                "document.documentElement.setAttribute('data-theme', arguments[0]); return true;",
+                vec![json!(t)],
+            )
+            .await
+            .unwrap();
+        e.screenshot(&format!("{name}-{t}")).await;
+    }
+    e.client
+        .execute(
+            "document.documentElement.setAttribute('data-theme', arguments[0] || 'system'); return true;",
+            vec![theme],
+        )
+        .await
+        .unwrap();
+}
+
 /// Leaves the list and comes back, so it is fetched again.
 async fn reload_list(e: &E2e) {
     e.navigate("/event-types").await;
@@ -140,6 +167,7 @@ async fn every_fault_on_a_read_is_named_and_the_page_recovers() {
         let text = error_panel(&e, needle).await;
         println!("fault {what}: {text:?}");
         if what.starts_with("500") {
+            shoot(&e, "fault-500").await;
             assert!(text.contains("upstream exploded"), "{text}");
             assert!(!text.contains('<'), "{text}");
             let title = e.client.title().await.unwrap();
@@ -231,6 +259,7 @@ async fn rate_limits_are_waited_out_and_said() {
         .wait_text("[data-testid=request-progress-text]", "429")
         .await;
     println!("fault 429 Retry-After 2 (once): {text:?}");
+    shoot(&e, "fault-429").await;
     e.wait_text("[data-testid=webhooks-table]", "Throttled")
         .await;
     assert_eq!(proxy.count("GET", LIST), 2, "{:?}", proxy.seen());
@@ -367,6 +396,9 @@ async fn a_form_keeps_its_input_through_every_fault() {
         }
         let text = e.wait_text("[data-testid=form-error]", needle).await;
         println!("form fault {what}: {text:?} ({:?})", proxy.seen().last());
+        if what.starts_with("connection reset") {
+            shoot(&e, "fault-form-reset").await;
+        }
         assert!(text.contains("input is kept"), "{text}");
         e.assert_no_panic().await;
         assert_form_kept(&e, name, url, description).await;
@@ -403,6 +435,7 @@ async fn a_revoked_token_asks_to_reconnect_in_place() {
         )
         .await;
     println!("fault 401 after revocation: {prompt:?}");
+    shoot(&e, "fault-revoked").await;
     assert!(prompt.contains("401"), "{prompt}");
     e.assert_no_panic().await;
     // The way back through Settings names this page.

@@ -131,6 +131,11 @@ async fn scan(e: &E2e, where_: &str) -> Option<String> {
         .as_i64()
         .unwrap_or(i64::MAX);
     e.assert_no_panic().await;
+    let shot: String = where_
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    e.screenshot(&format!("hostile-{shot}")).await;
     if overflow > 0 {
         let culprits = e.js(WIDE).await;
         println!("hostile {where_}: nothing ran, but the page is {overflow}px too wide");
