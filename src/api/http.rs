@@ -24,8 +24,10 @@ const MAX_AUTOMATIC_WAIT_S: u32 = 60;
 /// deliveries with 64 KiB bodies) stays well below it, and a runaway backend cannot freeze the tab.
 const MAX_BODY_BYTES: u64 = 32 * 1024 * 1024;
 
+type UnauthorisedHook = Rc<dyn Fn(&str, &ApiError)>;
+
 thread_local! {
-    static ON_UNAUTHORISED: RefCell<Option<Rc<dyn Fn(&str, &ApiError)>>> = const { RefCell::new(None) };
+    static ON_UNAUTHORISED: RefCell<Option<UnauthorisedHook>> = const { RefCell::new(None) };
 }
 
 /// Registers what happens when a request is answered 401: the connection drops the token it

@@ -233,6 +233,7 @@ async fn slow_answers_show_progress_and_can_be_cancelled() {
     );
     e.wait_text("[data-testid=request-progress-text]", "2 s so far")
         .await;
+    shoot(&e, "fault-slow").await;
     e.click("[data-testid=cancel-request]").await;
     let text = error_panel(&e, "cancelled").await;
     assert!(
