@@ -1,5 +1,4 @@
-//! `cargo xtask bench`: the console benchmarks (crates/bench) against an up-to-date release
-//! bundle; not part of `cargo xtask test`, since its figures are measurements, not checks.
+//! `cargo xtask bench`: the console benchmarks (crates/bench) against a fresh release bundle.
 
 use crate::bundle;
 use crate::process;
@@ -7,10 +6,12 @@ use crate::tools::{self, Purpose};
 use crate::workspace::Workspace;
 use std::env;
 
-/// Builds what is stale, then runs the benchmark binary with `args` passed on.
+/// Builds the bundle, then runs the benchmark binary with `args` passed on. Not part of
+/// `cargo xtask test`: its figures are measurements, not checks.
 pub fn run(ws: &Workspace, args: &[String]) -> Result<(), String> {
     let tools = tools::ensure(ws, Purpose::BuildAndBrowse)?;
-    bundle::build_if_stale(ws, &tools)?;
+    // Always rebuilt: a bundle newer than its sources can still predate a change of flags.
+    bundle::build(ws, &tools)?;
     let mut cmd = tools.command(&env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(&ws.root)
         .args(["run", "--release", "-p", "switchboard-bench-console", "--"])

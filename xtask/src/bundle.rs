@@ -62,6 +62,7 @@ pub fn build(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
         tools
             .command("trunk")
             .args(["build", "--release"])
+            .env("RUSTFLAGS", wasm_rustflags())
             .current_dir(&ws.root),
     )?;
     let html_path = ws.dist().join("index.html");
@@ -70,6 +71,20 @@ pub fn build(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
     check_csp_ready(&html)?;
     print!("{}", size_table(&ws.dist()));
     Ok(())
+}
+
+/// Extra rustc flags of the release bundle. `erase_components` makes Leptos type-erase every
+/// component and reactive closure, so views stop being monomorphised per call site: a fifth
+/// less wasm (see `cargo xtask bench`). Only the bundle gets it: debug builds, clippy and the
+/// wasm component tests keep their usual flags (and their build cache).
+pub const WASM_RUSTFLAGS: &str = "--cfg erase_components";
+
+/// `WASM_RUSTFLAGS` after any the caller set (a `RUSTFLAGS` variable replaces config flags).
+pub fn wasm_rustflags() -> String {
+    match std::env::var("RUSTFLAGS") {
+        Ok(own) if !own.trim().is_empty() => format!("{own} {WASM_RUSTFLAGS}"),
+        _ => WASM_RUSTFLAGS.to_string(),
+    }
 }
 
 fn cargo() -> String {

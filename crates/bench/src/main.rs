@@ -103,6 +103,10 @@ fn run_tool(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
+/// The console bundle's extra rustc flags (`WASM_RUSTFLAGS` in xtask/src/bundle.rs): the
+/// baseline is built the same way, and sharing the flags shares the compiled dependencies.
+const BUNDLE_RUSTFLAGS: &str = "--cfg erase_components";
+
 /// Builds the baseline page with trunk, with the console's profile and tools (the xtask puts
 /// the pinned wasm-bindgen and wasm-opt on PATH), into the shared target directory.
 fn build_baseline(root: &Path) -> Result<PathBuf, String> {
@@ -122,6 +126,7 @@ fn build_baseline(root: &Path) -> Result<PathBuf, String> {
             .arg(&dist)
             .current_dir(&dir)
             .env("CARGO_TARGET_DIR", &target)
+            .env("RUSTFLAGS", BUNDLE_RUSTFLAGS)
             .env("TRUNK_SKIP_VERSION_CHECK", "true"),
     )?;
     Ok(dist)
@@ -250,6 +255,7 @@ async fn bench(o: &Options, root: &Path) -> Result<(), String> {
         leptos_sizes: sizes::SizeCache::new(&baseline_dist),
         console_files: Vec::new(),
         leptos_files: Vec::new(),
+        console_timeline: json!(null),
     };
     let result = async {
         b.connect().await?;
@@ -283,6 +289,7 @@ async fn bench(o: &Options, root: &Path) -> Result<(), String> {
         mut leptos_sizes,
         console_files,
         leptos_files,
+        console_timeline,
         ..
     } = b;
     browser.close().await;
@@ -310,6 +317,7 @@ async fn bench(o: &Options, root: &Path) -> Result<(), String> {
         "slow_frame_ms": measure::SLOW_FRAME_MS,
         "console_files": file_sizes(&mut console_sizes, &console_files),
         "baseline_files": file_sizes(&mut leptos_sizes, &leptos_files),
+        "console_timeline": console_timeline,
     });
     let record = report::record(&samples, context);
     println!(

@@ -36,6 +36,9 @@ pub struct Bench<'a> {
     /// Files the last console / Leptos-baseline load fetched (URL paths).
     pub console_files: Vec<String>,
     pub leptos_files: Vec<String>,
+    /// Every request of the last cold console load with its start and end (ms since
+    /// navigation start) and the mark: the timeline of where the first render's time went.
+    pub console_timeline: Value,
 }
 
 /// Resolves to the mark's time (ms since navigation start), or null after `timeout` ms.
@@ -63,16 +66,40 @@ while (!paint() && performance.now() - t0 < 2000) {
   await new Promise((r) => setTimeout(r, 20));
 }
 const fcp = paint();
+// Long animation frames of the load (buffered, so they can be read after the fact): how much
+// of the time to the mark the main thread spent in script, style and layout.
+const frames = await new Promise((resolve) => {
+  try {
+    new PerformanceObserver((list, obs) => {
+      obs.disconnect();
+      resolve(list.getEntries().map((f) => ({
+        start: f.startTime,
+        duration: f.duration,
+        render_start: f.renderStart,
+        style_layout_start: f.styleAndLayoutStart,
+      })));
+    }).observe({ type: "long-animation-frame", buffered: true });
+    setTimeout(() => resolve([]), 200);
+  } catch (e) {
+    resolve([]);
+  }
+});
 const nav = performance.getEntriesByType("navigation")[0];
 const all = performance.getEntriesByType("resource")
   .filter((r) => new URL(r.name).origin === location.origin);
-const resources = all.map((r) => ({ path: new URL(r.name).pathname, transfer: r.transferSize }));
+const resources = all.map((r) => ({
+  path: new URL(r.name).pathname + new URL(r.name).search,
+  transfer: r.transferSize,
+  start: r.startTime,
+  end: r.responseEnd,
+}));
 const wasm = all.find((r) => new URL(r.name).pathname.endsWith(".wasm"));
 const api = all.filter((r) => new URL(r.name).pathname.startsWith("/api/"));
 return {
   fcp: fcp ? fcp.startTime : null,
   document: { path: new URL(nav.name).pathname, transfer: nav.transferSize },
   resources,
+  long_frames: frames,
   wasm_loaded: wasm ? wasm.responseEnd : null,
   first_api_start: api.length ? Math.min(...api.map((r) => r.startTime)) : null,
   last_api_end: api.length ? Math.max(...api.map((r) => r.responseEnd)) : null,
@@ -314,6 +341,12 @@ return false;
             }
         }
         self.console_files = files(&info);
+        self.console_timeline = json!({
+            "mark": render,
+            "first_contentful_paint": info["fcp"],
+            "requests": info["resources"],
+            "long_animation_frames": info["long_frames"],
+        });
         let sizes = self
             .console_sizes
             .total(self.console_files.iter().map(String::as_str))
@@ -453,7 +486,7 @@ return false;
 fn files(info: &Value) -> Vec<String> {
     let mut out = vec![info["document"]["path"].as_str().unwrap_or("/").to_owned()];
     for r in info["resources"].as_array().into_iter().flatten() {
-        if let Some(p) = r["path"].as_str() {
+        if let Some(p) = r["path"].as_str().and_then(|p| p.split('?').next()) {
             if !p.starts_with("/api/") && !out.iter().any(|o| o == p) {
                 out.push(p.to_owned());
             }
@@ -485,8 +518,8 @@ mod tests {
             "document": {"path": "/webhooks", "transfer": 900},
             "resources": [
                 {"path": "/app.js", "transfer": 100},
-                {"path": "/api/v1/webhooks", "transfer": 5000},
-                {"path": "/app.js", "transfer": 0},
+                {"path": "/api/v1/webhooks?limit=50", "transfer": 5000},
+                {"path": "/app.js?again", "transfer": 0},
                 {"path": "/app_bg.wasm", "transfer": 2000},
             ],
         });
