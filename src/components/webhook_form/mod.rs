@@ -251,6 +251,10 @@ pub fn WebhookForm(
                 ApiError::Network { .. } => {
                     "The server could not be reached, so nothing was saved. Your input is kept: try again when it is back.".to_owned()
                 }
+                // The request may have arrived: only the answer is missing or unreadable.
+                ApiError::Interrupted { .. } | ApiError::Decode { .. } | ApiError::Timeout { .. } | ApiError::Aborted => {
+                    "The server may have saved it before the answer was lost; submitting again is safe (it cannot save twice). Your input is kept.".to_owned()
+                }
                 _ if fields > 0 => format!(
                     "The server did not accept {} field{}: see the messages below. Your input is kept.",
                     fields,
