@@ -482,12 +482,13 @@ return false;
     }
 }
 
-/// The same-origin, non-API files a load fetched, the document first.
+/// The same-origin, non-API files a load fetched, the document first. The favicon is left
+/// out: the browser asks for it on its own, and this server answers with the app shell.
 fn files(info: &Value) -> Vec<String> {
     let mut out = vec![info["document"]["path"].as_str().unwrap_or("/").to_owned()];
     for r in info["resources"].as_array().into_iter().flatten() {
         if let Some(p) = r["path"].as_str().and_then(|p| p.split('?').next()) {
-            if !p.starts_with("/api/") && !out.iter().any(|o| o == p) {
+            if !p.starts_with("/api/") && p != "/favicon.ico" && !out.iter().any(|o| o == p) {
                 out.push(p.to_owned());
             }
         }
@@ -521,6 +522,7 @@ mod tests {
                 {"path": "/api/v1/webhooks?limit=50", "transfer": 5000},
                 {"path": "/app.js?again", "transfer": 0},
                 {"path": "/app_bg.wasm", "transfer": 2000},
+                {"path": "/favicon.ico", "transfer": 0},
             ],
         });
         assert_eq!(files(&info), ["/webhooks", "/app.js", "/app_bg.wasm"]);
