@@ -20,6 +20,9 @@ const BUNDLE_INPUTS: &[&str] = &[
     "Cargo.toml",
     "Cargo.lock",
     "xtask/web",
+    // The bundle's rustc flags live here and in the cargo config.
+    "xtask/src/bundle.rs",
+    ".cargo/config.toml",
 ];
 
 /// Like [`build`], but keeps `dist/` when it is newer than every input. trunk itself always
@@ -56,6 +59,7 @@ fn newest_mtime(path: &Path) -> Option<SystemTime> {
 
 /// `trunk build --release` into `dist/`, then the CSP check and a size table.
 pub fn build(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
+    let _lock = lock_bundle(ws)?;
     // trunk runs cargo with --offline (Trunk.toml), so the crates must be downloaded first.
     process::run(tools.command(&cargo()).arg("fetch").current_dir(&ws.root))?;
     process::run(
@@ -71,6 +75,31 @@ pub fn build(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
     check_csp_ready(&html)?;
     print!("{}", size_table(&ws.dist()));
     Ok(())
+}
+
+/// Two trunk builds at once (a demo and a bench, say) share `dist/.stage` and trunk's wasm-opt
+/// output file and break each other, so bundle builds take turns. The OS drops the lock when
+/// the holder exits, even on a crash.
+fn lock_bundle(ws: &Workspace) -> Result<fs::File, String> {
+    fs::create_dir_all(&ws.target)
+        .map_err(|e| format!("cannot create {}: {e}", ws.target.display()))?;
+    let path = ws.target.join("xtask-bundle.lock");
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => {
+            println!("xtask: another bundle build is running; waiting for it to finish");
+            file.lock()
+                .map_err(|e| format!("cannot lock {}: {e}", path.display()))?;
+            Ok(file)
+        }
+        Err(fs::TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", path.display())),
+    }
 }
 
 /// Extra rustc flags of the release bundle. `erase_components` makes Leptos type-erase every
@@ -235,6 +264,28 @@ mod tests {
     fn words_starting_with_on_are_not_handlers() {
         assert!(!has_inline_handler("<p> only one</p><a data-x=\"1\">"));
         assert!(has_inline_handler("<img src=x onerror=alert(1)>"));
+    }
+
+    #[test]
+    fn bundle_builds_take_turns() {
+        let dir = std::env::temp_dir().join(format!("xtask-lock-{}", std::process::id()));
+        let ws = Workspace {
+            root: dir.clone(),
+            target: dir.join("target"),
+        };
+        let held = lock_bundle(&ws).unwrap();
+        let second = fs::OpenOptions::new()
+            .write(true)
+            .open(ws.target.join("xtask-bundle.lock"))
+            .unwrap();
+        assert!(matches!(
+            second.try_lock(),
+            Err(fs::TryLockError::WouldBlock)
+        ));
+        drop(held);
+        second.try_lock().unwrap();
+        drop(second);
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
