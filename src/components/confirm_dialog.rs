@@ -58,6 +58,9 @@ pub fn ConfirmDialog(
             class="dialog"
             data-testid="confirm-dialog"
             aria-labelledby="confirm-dialog-title"
+            // Escape fires `cancel` at once and `close` a task later; taking the state down on
+            // the first means a quick reopen is never swallowed by the late `close`.
+            on:cancel=move |_: leptos::ev::Event| open.set(false)
             on:close=move |_| {
                 open.set(false);
                 give_focus_back();
