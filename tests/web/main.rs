@@ -6,5 +6,6 @@ use wasm_bindgen_test::wasm_bindgen_test_configure;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod deliveries;
+mod resilience;
 mod shell;
 mod webhooks;
