@@ -401,6 +401,10 @@ async fn a_form_keeps_its_input_through_every_fault() {
             shoot(&e, "fault-form-reset").await;
         }
         assert!(text.contains("input is kept"), "{text}");
+        if what.starts_with("connection reset") || what.starts_with("truncated") {
+            // These reached the server: the console must not claim that nothing was saved.
+            assert!(text.contains("may have saved"), "{text}");
+        }
         e.assert_no_panic().await;
         assert_form_kept(&e, name, url, description).await;
     }
