@@ -8,6 +8,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 use std::net::TcpListener;
 use std::path::PathBuf;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use switchboard_server::{Config, Profile, ServerHandle};
@@ -52,7 +53,7 @@ pub struct E2e {
     pub http: reqwest::Client,
     options: Options,
     dir: tempfile::TempDir,
-    driver: Child,
+    driver: Driver,
     _permit: SemaphorePermit<'static>,
 }
 
@@ -97,12 +98,16 @@ impl E2e {
 
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let port = free_port();
-        let driver = Command::new(&driver_bin)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {driver_bin}: {e}"));
+        let driver = Driver(
+            Command::new(&driver_bin)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                // Its own process group, so that its browsers can be ended with it.
+                .process_group(0)
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {driver_bin}: {e}")),
+        );
         let profile_dir = dir.path().join("chromium-profile");
         let mut caps = serde_json::Map::new();
         caps.insert(
@@ -354,17 +359,23 @@ impl E2e {
     pub async fn finish(mut self) {
         self.assert_no_panic().await;
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
         self.stop_server().await;
     }
 }
 
-impl Drop for E2e {
+/// The chromedriver process. Dropping it (also when a test fails half-way, before or after the
+/// session exists) ends the driver and every browser it started.
+struct Driver(Child);
+
+impl Drop for Driver {
     fn drop(&mut self) {
-        // A failed test never reaches `finish`: the driver and its browser must not outlive it.
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
