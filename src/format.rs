@@ -44,9 +44,19 @@ pub fn relative(now_ms: i64, t: &Timestamp) -> String {
     } else if secs < 86_400 {
         (secs / 3600, "h")
     } else if secs < 86_400 * 60 {
-        (secs / 86_400, if secs / 86_400 == 1 { "day" } else { "days" })
+        (
+            secs / 86_400,
+            if secs / 86_400 == 1 { "day" } else { "days" },
+        )
     } else if secs < 86_400 * 730 {
-        (secs / (86_400 * 30), if secs / (86_400 * 30) == 1 { "month" } else { "months" })
+        (
+            secs / (86_400 * 30),
+            if secs / (86_400 * 30) == 1 {
+                "month"
+            } else {
+                "months"
+            },
+        )
     } else {
         (secs / (86_400 * 365), "years")
     };

@@ -24,7 +24,11 @@ pub trait Backend {
     async fn list_webhooks(&self, query: &WebhookQuery) -> Result<Page<Webhook>, ApiError>;
     async fn get_webhook(&self, id: &str) -> Result<Webhook, ApiError>;
     /// `idempotency_key` makes a repeated submit return the first result.
-    async fn create_webhook(&self, input: &WebhookInput, idempotency_key: &str) -> Result<Webhook, ApiError>;
+    async fn create_webhook(
+        &self,
+        input: &WebhookInput,
+        idempotency_key: &str,
+    ) -> Result<Webhook, ApiError>;
     async fn update_webhook(&self, id: &str, patch: &WebhookPatch) -> Result<Webhook, ApiError>;
     async fn delete_webhook(&self, id: &str) -> Result<(), ApiError>;
 
@@ -44,6 +48,10 @@ pub trait Backend {
     async fn endpoint_status(&self, webhook_id: &str) -> Result<EndpointStatus, ApiError>;
     async fn endpoint_overview(&self, webhook_id: &str) -> Result<EndpointOverview, ApiError>;
 
-    async fn emit_event(&self, event_type: &str, payload: serde_json::Value) -> Result<EmittedEvent, ApiError>;
+    async fn emit_event(
+        &self,
+        event_type: &str,
+        payload: serde_json::Value,
+    ) -> Result<EmittedEvent, ApiError>;
     async fn list_events(&self, cursor: Option<&str>) -> Result<Page<EmittedEvent>, ApiError>;
 }

@@ -28,7 +28,12 @@ pub fn SettingsPage() -> impl IntoView {
             .map(|c| c.base_url.clone())
             .unwrap_or_else(default_base_url),
     );
-    let token = RwSignal::new(initial.as_ref().map(|c| c.token.clone()).unwrap_or_default());
+    let token = RwSignal::new(
+        initial
+            .as_ref()
+            .map(|c| c.token.clone())
+            .unwrap_or_default(),
+    );
     let remember = RwSignal::new(initial.as_ref().map(|c| c.remember).unwrap_or(false));
     let show_token = RwSignal::new(false);
 
@@ -94,7 +99,11 @@ pub fn SettingsPage() -> impl IntoView {
                     }
                 })
                 .collect_view();
-            let level = if caps.features.is_empty() { "core level only" } else { "core level plus the features ticked" };
+            let level = if caps.features.is_empty() {
+                "core level only"
+            } else {
+                "core level plus the features ticked"
+            };
             view! {
                 <div class="success-panel" data-testid="connection-status" role="status">
                     <p>"Connected. API version " <strong>{caps.api_version.clone()}</strong> ", " {level} "."</p>
@@ -185,7 +194,10 @@ mod tests {
 
     #[test]
     fn next_stays_inside_the_app() {
-        assert_eq!(safe_next(Some("/webhooks?q=a".into())).as_deref(), Some("/webhooks?q=a"));
+        assert_eq!(
+            safe_next(Some("/webhooks?q=a".into())).as_deref(),
+            Some("/webhooks?q=a")
+        );
         assert_eq!(safe_next(Some("//evil.test/".into())), None);
         assert_eq!(safe_next(Some("https://evil.test/".into())), None);
         assert_eq!(safe_next(Some("/\\evil.test".into())), None);

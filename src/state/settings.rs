@@ -65,7 +65,14 @@ pub fn provide_settings() -> Settings {
     });
     Effect::new(move |_| {
         let tz = settings.tz.get();
-        write(TZ_KEY, if tz == TimeZoneMode::Utc { "utc" } else { "local" });
+        write(
+            TZ_KEY,
+            if tz == TimeZoneMode::Utc {
+                "utc"
+            } else {
+                "local"
+            },
+        );
     });
     settings
 }

@@ -26,17 +26,28 @@ async fn a_plandocket_backend_lists_creates_shows_and_deletes() {
         .await;
     assert_eq!(status, 201, "{seeded}");
     assert!(seeded["data"]["id"].is_u64(), "integer ids: {seeded}");
-    assert!(seeded["data"]["created_at"].is_i64(), "Unix seconds: {seeded}");
+    assert!(
+        seeded["data"]["created_at"].is_i64(),
+        "Unix seconds: {seeded}"
+    );
 
     e.connect().await;
     e.navigate("/webhooks").await;
-    e.wait_text("[data-testid=webhook-row]", "Existing hook").await;
-    assert!(!e.exists("[data-testid=toggle-active]").await, "no PATCH, no switch");
+    e.wait_text("[data-testid=webhook-row]", "Existing hook")
+        .await;
+    assert!(
+        !e.exists("[data-testid=toggle-active]").await,
+        "no PATCH, no switch"
+    );
 
     // Create through the form.
     e.navigate("/webhooks/new").await;
     e.fill("[data-testid=wh-name]", "Plandocket created").await;
-    e.fill("[data-testid=wh-url]", "https://hooks.example.com/plandocket").await;
+    e.fill(
+        "[data-testid=wh-url]",
+        "https://hooks.example.com/plandocket",
+    )
+    .await;
     let event = e.find("input[data-event=\"order_confirm\"]").await;
     e.client
         .execute(
@@ -53,7 +64,8 @@ async fn a_plandocket_backend_lists_creates_shows_and_deletes() {
         )
         .await
         .unwrap();
-    e.wait_text("[data-testid=webhook-name]", "Plandocket created").await;
+    e.wait_text("[data-testid=webhook-name]", "Plandocket created")
+        .await;
     let id = e
         .client
         .current_url()

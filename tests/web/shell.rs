@@ -31,10 +31,22 @@ async fn toasts_land_in_live_regions() {
     t.error("The server failed (500)");
     tick().await;
     let polite = root.query_selector("[aria-live=polite]").unwrap().unwrap();
-    let assertive = root.query_selector("[aria-live=assertive]").unwrap().unwrap();
-    assert!(polite.text_content().unwrap().contains("Saved <b>webhook</b>"));
-    assert!(polite.query_selector("b").unwrap().is_none(), "toast text must not become markup");
-    assert!(assertive.text_content().unwrap().contains("The server failed (500)"));
+    let assertive = root
+        .query_selector("[aria-live=assertive]")
+        .unwrap()
+        .unwrap();
+    assert!(polite
+        .text_content()
+        .unwrap()
+        .contains("Saved <b>webhook</b>"));
+    assert!(
+        polite.query_selector("b").unwrap().is_none(),
+        "toast text must not become markup"
+    );
+    assert!(assertive
+        .text_content()
+        .unwrap()
+        .contains("The server failed (500)"));
     // Dismissing removes it.
     let close: web_sys::HtmlElement = assertive
         .query_selector(".toast-close")
@@ -57,11 +69,20 @@ async fn theme_toggle_cycles_and_marks_the_root() {
     let s = settings.get_value().unwrap();
     s.theme.set(Theme::System);
     tick().await;
-    let button: web_sys::HtmlElement = root.query_selector("button").unwrap().unwrap().unchecked_into();
+    let button: web_sys::HtmlElement = root
+        .query_selector("button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
     button.click();
     tick().await;
     assert_eq!(s.theme.get_untracked(), Theme::Light);
-    let html = web_sys::window().unwrap().document().unwrap().document_element().unwrap();
+    let html = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .document_element()
+        .unwrap();
     assert_eq!(html.get_attribute("data-theme").as_deref(), Some("light"));
     button.click();
     tick().await;

@@ -93,7 +93,9 @@ impl Timestamp {
 
     pub fn to_rfc3339(&self) -> String {
         let utc = self.0.to_offset(time::UtcOffset::UTC);
-        let utc = utc.replace_nanosecond(utc.millisecond() as u32 * 1_000_000).unwrap_or(utc);
+        let utc = utc
+            .replace_nanosecond(utc.millisecond() as u32 * 1_000_000)
+            .unwrap_or(utc);
         utc.format(&Rfc3339).unwrap_or_default()
     }
 }
@@ -159,7 +161,10 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(a, c);
         assert_eq!(a, d);
-        assert_eq!(serde_json::to_string(&d).unwrap(), r#""2024-01-15T10:30:00Z""#);
+        assert_eq!(
+            serde_json::to_string(&d).unwrap(),
+            r#""2024-01-15T10:30:00Z""#
+        );
         assert!(serde_json::from_str::<Timestamp>(r#""yesterday""#).is_err());
     }
 }

@@ -425,7 +425,14 @@ mod tests {
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(
             keys,
-            ["events", "is_active", "name", "retry_count", "timeout_seconds", "url"]
+            [
+                "events",
+                "is_active",
+                "name",
+                "retry_count",
+                "timeout_seconds",
+                "url"
+            ]
         );
         let back: WebhookInput = serde_json::from_value(v).unwrap();
         assert_eq!(back, input);
