@@ -5,6 +5,7 @@ mod capabilities;
 mod delivery;
 mod envelope;
 mod event_type;
+pub mod limits;
 mod problem;
 mod tolerant;
 mod webhook;

@@ -6,28 +6,8 @@ use axum::http::{HeaderName, HeaderValue};
 use reqwest::Url;
 use switchboard_api::{Auth, FieldError, WebhookInput};
 
-pub const MAX_NAME: usize = 120;
-pub const MAX_DESCRIPTION: usize = 2000;
-pub const MAX_URL: usize = 2048;
-pub const MAX_HEADERS: usize = 30;
-
-/// Headers the engine sets itself; letting a webhook override them would break signing or
-/// framing.
-const RESERVED_HEADERS: &[&str] = &[
-    "host",
-    "content-length",
-    "content-type",
-    "transfer-encoding",
-    "connection",
-    "upgrade",
-    "te",
-    "trailer",
-    "keep-alive",
-    "proxy-authorization",
-    "webhook-id",
-    "webhook-timestamp",
-    "webhook-signature",
-];
+use switchboard_api::limits::{MAX_DELAY, RESERVED_HEADERS};
+pub use switchboard_api::limits::{MAX_DESCRIPTION, MAX_HEADERS, MAX_NAME, MAX_URL};
 
 pub struct Rules<'a> {
     pub catalogue: &'a Catalogue,
@@ -82,8 +62,8 @@ pub fn webhook(input: &WebhookInput, rules: &Rules) -> Vec<FieldError> {
         err("timeout_seconds", "must be between 1 and 120".into());
     }
     if let Some(d) = &input.delay {
-        if d.amount == 0 || d.amount > 1000 {
-            err("delay.amount", "must be between 1 and 1000".into());
+        if d.amount == 0 || d.amount > MAX_DELAY {
+            err("delay.amount", format!("must be between 1 and {MAX_DELAY}"));
         }
     }
     if input.headers.len() > MAX_HEADERS {

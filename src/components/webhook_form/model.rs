@@ -8,29 +8,9 @@ use switchboard_api::{
 };
 use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset};
 
-pub const MAX_NAME: usize = 120;
-pub const MAX_DESCRIPTION: usize = 2000;
-pub const MAX_URL: usize = 2048;
-pub const MAX_HEADERS: usize = 30;
-pub const MAX_CONDITION: usize = 2000;
-pub const MAX_DELAY: u32 = 1000;
-
-/// Headers the delivery engine sets itself; the server refuses them as custom headers.
-pub const RESERVED_HEADERS: &[&str] = &[
-    "host",
-    "content-length",
-    "content-type",
-    "transfer-encoding",
-    "connection",
-    "upgrade",
-    "te",
-    "trailer",
-    "keep-alive",
-    "proxy-authorization",
-    "webhook-id",
-    "webhook-timestamp",
-    "webhook-signature",
-];
+pub use switchboard_api::limits::{
+    MAX_CONDITION, MAX_DELAY, MAX_DESCRIPTION, MAX_HEADERS, MAX_NAME, MAX_URL, RESERVED_HEADERS,
+};
 
 /// One custom header row. `id` keys the row in the list so edits never jump between rows.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,28 @@
+//! The Webhook resource's limits, one copy for the server's validation and the console's
+//! inline checks, so the two cannot drift apart.
+
+pub const MAX_NAME: usize = 120;
+pub const MAX_DESCRIPTION: usize = 2000;
+pub const MAX_URL: usize = 2048;
+pub const MAX_HEADERS: usize = 30;
+pub const MAX_CONDITION: usize = 2000;
+/// Largest `delay.amount`.
+pub const MAX_DELAY: u32 = 1000;
+
+/// Headers the delivery engine sets itself; a custom header may not override them, or
+/// signing and framing would break. Lower case.
+pub const RESERVED_HEADERS: &[&str] = &[
+    "host",
+    "content-length",
+    "content-type",
+    "transfer-encoding",
+    "connection",
+    "upgrade",
+    "te",
+    "trailer",
+    "keep-alive",
+    "proxy-authorization",
+    "webhook-id",
+    "webhook-timestamp",
+    "webhook-signature",
+];
