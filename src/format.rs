@@ -5,14 +5,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> i64 {
-    #[cfg(target_arch = "wasm32")]
-    {
-        js_sys::Date::now() as i64
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        Timestamp::now().unix_millis()
-    }
+    Timestamp::now().unix_millis()
 }
 
 /// The browser's UTC offset in minutes at `at` (0 natively).

@@ -145,11 +145,7 @@ pub fn TimeRangePicker(
     on_change: Callback<TimeRange>,
 ) -> impl IntoView {
     let settings = use_settings();
-    // `Timestamp::now` reads the system clock, which wasm32 does not have: ask the browser.
-    let now = || {
-        Timestamp::from_unix_millis(crate::format::now_ms())
-            .unwrap_or(Timestamp(time::OffsetDateTime::UNIX_EPOCH))
-    };
+    let now = Timestamp::now;
     let offset = move |t: &Timestamp| display_offset(settings.tz.get(), t);
     let custom = move || match value.get() {
         TimeRange::Custom { since, until } => Some((since, until)),

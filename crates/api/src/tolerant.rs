@@ -67,8 +67,17 @@ impl<'de> Deserialize<'de> for Id {
 pub struct Timestamp(pub OffsetDateTime);
 
 impl Timestamp {
+    /// The current time. In the browser `time` has no system clock, so it asks JavaScript's.
     pub fn now() -> Self {
-        Timestamp(OffsetDateTime::now_utc())
+        #[cfg(target_arch = "wasm32")]
+        {
+            Self::from_unix_millis(js_sys::Date::now() as i64)
+                .unwrap_or(Timestamp(OffsetDateTime::UNIX_EPOCH))
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            Timestamp(OffsetDateTime::now_utc())
+        }
     }
 
     pub fn from_unix_millis(ms: i64) -> Option<Self> {

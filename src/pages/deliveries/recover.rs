@@ -62,9 +62,7 @@ pub fn RecoverDialog(
         }
     });
     let confirm = Callback::new(move |()| {
-        // The browser's clock: `Timestamp::now` has no system clock to read on wasm32.
-        let now = Timestamp::from_unix_millis(now_ms())
-            .unwrap_or(Timestamp(time::OffsetDateTime::UNIX_EPOCH));
+        let now = Timestamp::now();
         let offset = display_offset(settings.tz.get_untracked(), &now);
         match parse_datetime_local(&since_text.get_untracked(), offset) {
             Some(since) => {
