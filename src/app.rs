@@ -46,9 +46,9 @@ pub fn App() -> impl IntoView {
                 <main id="main" class="main" tabindex="-1">
                     <Routes fallback=|| view! { <NotFoundPage/> }>
                         <Route path=path!("/") view=|| view! { <Gate><DashboardPage/></Gate> }/>
-                        <Route path=path!("/webhooks") view=|| view! { <Gate><WebhookListPage/></Gate> }/>
+                        <Route path=path!("/webhooks") view=|| view! { <Gate eager=true><WebhookListPage/></Gate> }/>
                         <Route path=path!("/webhooks/new") view=|| view! { <Gate><WebhookNewPage/></Gate> }/>
-                        <Route path=path!("/webhooks/:id") view=|| view! { <Gate><WebhookDetailPage/></Gate> }/>
+                        <Route path=path!("/webhooks/:id") view=|| view! { <Gate eager=true><WebhookDetailPage/></Gate> }/>
                         <Route path=path!("/webhooks/:id/edit") view=|| view! { <Gate><WebhookEditPage/></Gate> }/>
                         <Route path=path!("/event-types") view=|| view! { <Gate><EventTypesPage/></Gate> }/>
                         <Route path=path!("/event-types/:name") view=|| view! { <Gate><EventTypeDetailPage/></Gate> }/>

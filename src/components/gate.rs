@@ -13,7 +13,15 @@ use switchboard_api::Feature;
 /// (revoked, expired) the page is hidden behind a reconnect prompt instead of being torn
 /// down, so whatever the user had typed is still there after reconnecting in place.
 #[component]
-pub fn Gate(children: ChildrenFn) -> impl IntoView {
+pub fn Gate(
+    /// The page starts its requests without knowing the backend's capabilities (it reads
+    /// them reactively), so while a kept connection is checked at start-up it is built hidden
+    /// and its requests travel with the capabilities request instead of a round trip after it.
+    /// It is dropped, unseen, if the check fails.
+    #[prop(optional)]
+    eager: bool,
+    children: ChildrenFn,
+) -> impl IntoView {
     let conn = use_connection();
     let location = use_location();
     let next = move || {
@@ -30,6 +38,7 @@ pub fn Gate(children: ChildrenFn) -> impl IntoView {
     // Flips to true once and never back, so the children are built exactly once.
     let shown =
         Memo::new(move |prev: Option<&bool>| prev.copied().unwrap_or(false) || connected.get());
+    let built = Memo::new(move |_| shown.get() || (eager && conn.resuming.get()));
 
     // Rebuilt only when the kind of prompt changes, so a failed reconnect keeps its message.
     let mode = Memo::new(move |_| match conn.phase.get() {
@@ -63,7 +72,7 @@ pub fn Gate(children: ChildrenFn) -> impl IntoView {
 
     view! {
         {prompt}
-        {move || shown.get().then(|| view! {
+        {move || built.get().then(|| view! {
             <div class="gate-content" hidden=move || !connected.get() data-testid="gate-content">
                 {children()}
             </div>

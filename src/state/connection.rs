@@ -31,6 +31,9 @@ pub enum Phase {
 pub struct ConnectionState {
     pub connection: RwSignal<Option<Connection>>,
     pub phase: RwSignal<Phase>,
+    /// True while the connection kept from an earlier visit is being checked at start-up: the
+    /// token is probably still good, so eager pages may start their requests alongside.
+    pub resuming: RwSignal<bool>,
 }
 
 impl ConnectionState {
@@ -102,6 +105,7 @@ pub fn provide_connection() -> ConnectionState {
     let state = ConnectionState {
         connection: RwSignal::new(load()),
         phase: RwSignal::new(Phase::Disconnected),
+        resuming: RwSignal::new(false),
     };
     provide_context(state);
     crate::api::on_unauthorised(move |token, error| {
@@ -120,8 +124,10 @@ pub fn provide_connection() -> ConnectionState {
         }
     });
     if let Some(conn) = state.connection.get_untracked() {
+        state.resuming.set(true);
         leptos::task::spawn_local(async move {
             let _ = state.connect(conn).await;
+            state.resuming.try_set(false);
         });
     }
     state

@@ -1,6 +1,10 @@
 //! Connecting: capabilities shown, a wrong token, a server that is down, the CSP-served build.
 
+use crate::fault_proxy::{Fault, FaultProxy};
 use crate::harness::{E2e, Options};
+use axum::http::Method;
+use serde_json::json;
+use std::time::Duration;
 use switchboard_server::Profile;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -121,5 +125,87 @@ async fn a_backend_without_capabilities_is_core_level() {
         .await
         .unwrap();
     assert_eq!(on.as_deref(), Some("false"));
+    e.finish().await;
+}
+
+/// Connects through a proxy with "keep in this tab" ticked, so a full load reconnects by itself.
+async fn kept_connection_behind_proxy() -> (E2e, FaultProxy) {
+    let mut e = E2e::start().await;
+    let proxy = FaultProxy::start(&e.base_url).await;
+    e.base_url = proxy.origin.clone();
+    e.open("/settings").await;
+    e.click("[data-testid=remember]").await;
+    e.connect_here(&e.token.clone()).await;
+    e.wait_text("[data-testid=connection-status]", "Connected")
+        .await;
+    let (status, body) = e
+        .api(
+            reqwest::Method::POST,
+            "/webhooks",
+            Some(json!({
+                "name": "Early bird", "url": "https://example.com/early", "events": ["order_confirm"],
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    (e, proxy)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_connection_fetches_the_list_while_the_token_is_checked() {
+    let (e, proxy) = kept_connection_behind_proxy().await;
+    proxy.fault_exact(
+        Method::GET,
+        "/api/v1/capabilities",
+        Fault::Latency(Duration::from_millis(3000)),
+        Some(1),
+    );
+    e.open("/webhooks").await;
+    // The list is asked for before the capabilities arrive, but shown only after.
+    e.wait_until("the list requested", || async {
+        proxy.count("GET", "/api/v1/webhooks") == 1
+    })
+    .await;
+    assert!(e.exists("[data-testid=connecting]").await);
+    let hidden = e
+        .js("const g = document.querySelector('[data-testid=gate-content]'); return !!g && g.hidden;")
+        .await;
+    assert_eq!(hidden, json!(true), "the early page must stay hidden");
+    e.wait_text("[data-testid=webhook-row]", "Early bird").await;
+    let timing = e
+        .js("const r = performance.getEntriesByType('resource');\
+             const at = (p) => r.find((x) => new URL(x.name).pathname === p);\
+             return [at('/api/v1/webhooks').startTime, at('/api/v1/capabilities').responseEnd];")
+        .await;
+    let (list_sent, caps_in) = (timing[0].as_f64().unwrap(), timing[1].as_f64().unwrap());
+    assert!(
+        list_sent < caps_in,
+        "list sent at {list_sent} ms, capabilities in at {caps_in} ms"
+    );
+    assert_eq!(
+        proxy.count("GET", "/api/v1/webhooks"),
+        1,
+        "{:?}",
+        proxy.seen()
+    );
+    e.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_token_that_is_refused_drops_the_early_page() {
+    let (e, proxy) = kept_connection_behind_proxy().await;
+    proxy.revoke(&e.token, "the-new-token");
+    e.open("/webhooks").await;
+    e.find("[data-testid=connect-prompt]").await;
+    assert!(
+        !e.exists("[data-testid=gate-content]").await,
+        "the page built early must be gone"
+    );
+    e.click("[data-testid=connect-prompt] a").await;
+    e.connect_here("the-new-token").await;
+    // Back on the list, built afresh: no error left over from the refused early requests.
+    e.wait_text("[data-testid=webhook-row]", "Early bird").await;
+    assert!(!e.exists("[data-testid=error-panel]").await);
+    e.assert_no_panic().await;
     e.finish().await;
 }

@@ -1,6 +1,10 @@
 // Starts the console: imports the wasm-bindgen module and the wasm binary that trunk names in
 // the `switchboard-js` / `switchboard-wasm` meta tags. It is a separate same-origin file so the
 // page needs no inline script under `script-src 'self' 'wasm-unsafe-eval'`.
+//
+// index.html loads it `async`, so it runs as soon as it arrives rather than after the whole
+// document and every stylesheet: the wasm is compiled while its bytes are still arriving and
+// the stylesheets load, and only the start of the app waits for the document to be parsed.
 const bundle = (name) => {
   const meta = document.querySelector(`meta[name="${name}"]`);
   if (!meta) {
@@ -9,8 +13,17 @@ const bundle = (name) => {
   return meta.content;
 };
 
+const wasmUrl = bundle("switchboard-wasm");
+// Streaming compilation needs the `application/wasm` type; if a host sends another, the
+// bindings' own loader fetches the file again and says what went wrong.
+const compiled = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() => wasmUrl);
 const bindings = await import(bundle("switchboard-js"));
-const wasm = await bindings.default({ module_or_path: bundle("switchboard-wasm") });
+if (document.readyState === "loading") {
+  await new Promise((parsed) => {
+    document.addEventListener("DOMContentLoaded", parsed, { once: true });
+  });
+}
+const wasm = await bindings.default({ module_or_path: await compiled });
 
 // Same event trunk's own loader fires, so tooling that waits for it keeps working.
 dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));

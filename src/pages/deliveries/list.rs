@@ -9,7 +9,6 @@ use crate::components::{
 use crate::format::now_ms;
 use crate::state::{use_backend, use_connection};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use std::collections::{HashMap, HashSet};
@@ -264,7 +263,8 @@ fn DeliveryHistory() -> impl IntoView {
         view! {
             <td class="col-status"><DeliveryStatusBadge status=d.status/></td>
             <td class="col-event">
-                <A href=delivery_href(&id) attr:class="mono" attr:data-testid="delivery-link">{d.event_type.clone()}</A>
+                // Plain link, as in the webhooks table: the router handles the click.
+                <a href=delivery_href(&id) class="mono" data-testid="delivery-link">{d.event_type.clone()}</a>
             </td>
             <td class="col-webhook" title=wid.clone()>{wname}</td>
             <td class="col-response"><ResponseBadge status=d.response_status/></td>
