@@ -140,6 +140,33 @@ async fn static_files_carry_security_headers_and_spa_fallback() {
 }
 
 #[tokio::test]
+async fn precompressed_assets_go_to_clients_that_accept_gzip() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("index.html"), "<!doctype html>").unwrap();
+    std::fs::write(site.path().join("app_bg.wasm"), b"\0asm plain").unwrap();
+    std::fs::write(site.path().join("app_bg.wasm.gz"), b"gzipped bytes").unwrap();
+    let dir = site.path().to_path_buf();
+    let s = TestServer::with(move |c| c.static_dir = Some(dir)).await;
+    let get = |accept: &'static str| {
+        s.client
+            .get(format!("{}/app_bg.wasm", s.base))
+            .header("accept-encoding", accept)
+            .send()
+    };
+    let res = get("gzip, br").await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    // Streaming compilation in the browser needs the wasm type, not the archive's.
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"gzipped bytes");
+
+    let res = get("identity").await.unwrap();
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"\0asm plain");
+}
+
+#[tokio::test]
 async fn shutdown_closes_the_port() {
     let mut s = TestServer::start().await;
     let addr = s.handle.as_ref().unwrap().addr();

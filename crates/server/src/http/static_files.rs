@@ -30,8 +30,10 @@ pub fn service(config: &Config) -> BoxCloneSyncService<Request<Body>, Response<B
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     let inner = config.static_dir.clone().map(|dir| {
         let index = dir.join("index.html");
+        // The bundle step writes `file.gz` beside each asset; browsers that accept gzip get it.
         ServeDir::new(dir)
             .append_index_html_on_directories(true)
+            .precompressed_gzip()
             .fallback(ServeFile::new(index))
     });
     BoxCloneSyncService::new(tower::service_fn(move |req: Request<Body>| {
