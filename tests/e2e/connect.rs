@@ -1,6 +1,7 @@
 //! Connecting: capabilities shown, a wrong token, a server that is down, the CSP-served build.
 
 use crate::fault_proxy::{Fault, FaultProxy};
+use crate::faults::create_webhook;
 use crate::harness::{E2e, Options};
 use axum::http::Method;
 use serde_json::json;
@@ -138,16 +139,7 @@ async fn kept_connection_behind_proxy() -> (E2e, FaultProxy) {
     e.connect_here(&e.token.clone()).await;
     e.wait_text("[data-testid=connection-status]", "Connected")
         .await;
-    let (status, body) = e
-        .api(
-            reqwest::Method::POST,
-            "/webhooks",
-            Some(json!({
-                "name": "Early bird", "url": "https://example.com/early", "events": ["order_confirm"],
-            })),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
+    create_webhook(&e, "Early bird").await;
     (e, proxy)
 }
 

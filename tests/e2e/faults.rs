@@ -20,7 +20,8 @@ pub async fn behind_proxy() -> (E2e, FaultProxy) {
     (e, proxy)
 }
 
-async fn create_webhook(e: &E2e, name: &str) -> String {
+/// Creates a webhook through the API (an https URL, one event type) and returns its id.
+pub async fn create_webhook(e: &E2e, name: &str) -> String {
     let (status, body) = e
         .api(
             reqwest::Method::POST,
