@@ -1,7 +1,7 @@
 //! Connecting: capabilities shown, a wrong token, a server that is down, the CSP-served build.
 
 use crate::fault_proxy::{Fault, FaultProxy};
-use crate::faults::create_webhook;
+use crate::faults::{create_webhook, proxy_in_front};
 use crate::harness::{E2e, Options};
 use axum::http::Method;
 use serde_json::json;
@@ -131,9 +131,7 @@ async fn a_backend_without_capabilities_is_core_level() {
 
 /// Connects through a proxy with "keep in this tab" ticked, so a full load reconnects by itself.
 async fn kept_connection_behind_proxy() -> (E2e, FaultProxy) {
-    let mut e = E2e::start().await;
-    let proxy = FaultProxy::start(&e.base_url).await;
-    e.base_url = proxy.origin.clone();
+    let (e, proxy) = proxy_in_front().await;
     e.open("/settings").await;
     e.click("[data-testid=remember]").await;
     e.connect_here(&e.token.clone()).await;

@@ -13,10 +13,16 @@ const LIST: &str = "/api/v1/webhooks";
 
 /// A server behind a proxy, the console loaded and connected through the proxy.
 pub async fn behind_proxy() -> (E2e, FaultProxy) {
+    let (e, proxy) = proxy_in_front().await;
+    e.connect().await;
+    (e, proxy)
+}
+
+/// A server behind a proxy whose origin the console is opened on; not connected yet.
+pub async fn proxy_in_front() -> (E2e, FaultProxy) {
     let mut e = E2e::start().await;
     let proxy = FaultProxy::start(&e.base_url).await;
     e.base_url = proxy.origin.clone();
-    e.connect().await;
     (e, proxy)
 }
 
