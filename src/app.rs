@@ -1,14 +1,8 @@
 //! The router and the shell around every page: navigation, theme, toasts, connection gate.
 
-use crate::components::{ConnectionBadge, Gate, RequestProgress, ThemeToggle, ToastRegion};
-use crate::pages::{
-    dashboard::DashboardPage,
-    deliveries::{DeliveriesPage, DeliveryDetailPage},
-    event_types::{EventTypeDetailPage, EventTypesPage},
-    not_found::NotFoundPage,
-    settings::SettingsPage,
-    webhooks::{WebhookDetailPage, WebhookEditPage, WebhookListPage, WebhookNewPage},
-};
+use crate::components::{ConnectionBadge, RequestProgress, ThemeToggle, ToastRegion};
+use crate::pages::{self, not_found::NotFoundPage};
+use crate::split::Lazy;
 use crate::state::{provide_connection, provide_settings, provide_toasts};
 use leptos::prelude::*;
 use leptos_router::{
@@ -45,16 +39,16 @@ pub fn App() -> impl IntoView {
                 </header>
                 <main id="main" class="main" tabindex="-1">
                     <Routes fallback=|| view! { <NotFoundPage/> }>
-                        <Route path=path!("/") view=|| view! { <Gate><DashboardPage/></Gate> }/>
-                        <Route path=path!("/webhooks") view=|| view! { <Gate eager=true><WebhookListPage/></Gate> }/>
-                        <Route path=path!("/webhooks/new") view=|| view! { <Gate><WebhookNewPage/></Gate> }/>
-                        <Route path=path!("/webhooks/:id") view=|| view! { <Gate eager=true><WebhookDetailPage/></Gate> }/>
-                        <Route path=path!("/webhooks/:id/edit") view=|| view! { <Gate><WebhookEditPage/></Gate> }/>
-                        <Route path=path!("/event-types") view=|| view! { <Gate><EventTypesPage/></Gate> }/>
-                        <Route path=path!("/event-types/:name") view=|| view! { <Gate><EventTypeDetailPage/></Gate> }/>
-                        <Route path=path!("/deliveries") view=|| view! { <Gate><DeliveriesPage/></Gate> }/>
-                        <Route path=path!("/deliveries/:id") view=|| view! { <Gate><DeliveryDetailPage/></Gate> }/>
-                        <Route path=path!("/settings") view=SettingsPage/>
+                        <Route path=path!("/") view=|| view! { <Lazy load=pages::dashboard/> }/>
+                        <Route path=path!("/webhooks") view=|| view! { <Lazy load=pages::webhook_list/> }/>
+                        <Route path=path!("/webhooks/new") view=|| view! { <Lazy load=pages::webhook_new/> }/>
+                        <Route path=path!("/webhooks/:id") view=|| view! { <Lazy load=pages::webhook_detail/> }/>
+                        <Route path=path!("/webhooks/:id/edit") view=|| view! { <Lazy load=pages::webhook_edit/> }/>
+                        <Route path=path!("/event-types") view=|| view! { <Lazy load=pages::event_type_list/> }/>
+                        <Route path=path!("/event-types/:name") view=|| view! { <Lazy load=pages::event_type_detail/> }/>
+                        <Route path=path!("/deliveries") view=|| view! { <Lazy load=pages::delivery_list/> }/>
+                        <Route path=path!("/deliveries/:id") view=|| view! { <Lazy load=pages::delivery_detail/> }/>
+                        <Route path=path!("/settings") view=|| view! { <Lazy load=pages::settings/> }/>
                     </Routes>
                 </main>
             </div>

@@ -6,4 +6,5 @@ pub mod components;
 pub mod format;
 pub mod pages;
 pub mod perf;
+pub mod split;
 pub mod state;

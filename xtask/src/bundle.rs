@@ -2,6 +2,7 @@
 //! and measuring it.
 
 use crate::process;
+use crate::split;
 use crate::tools::ToolEnv;
 use crate::workspace::Workspace;
 use std::fs;
@@ -20,8 +21,9 @@ const BUNDLE_INPUTS: &[&str] = &[
     "Cargo.toml",
     "Cargo.lock",
     "xtask/web",
-    // The bundle's rustc flags live here and in the cargo config.
+    // The bundle's rustc flags live here and in the cargo config; the split step beside it.
     "xtask/src/bundle.rs",
+    "xtask/src/split.rs",
     ".cargo/config.toml",
 ];
 
@@ -65,10 +67,11 @@ pub fn build(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
     process::run(
         tools
             .command("trunk")
-            .args(["build", "--release"])
+            .args(["build", "--release", "--features", split::FEATURE])
             .env("RUSTFLAGS", wasm_rustflags())
             .current_dir(&ws.root),
     )?;
+    split::split_bundle(ws, tools)?;
     let html_path = ws.dist().join("index.html");
     let html = fs::read_to_string(&html_path)
         .map_err(|e| format!("trunk wrote no {}: {e}", html_path.display()))?;
@@ -126,9 +129,10 @@ fn lock_bundle(ws: &Workspace) -> Result<fs::File, String> {
 
 /// Extra rustc flags of the release bundle. `erase_components` makes Leptos type-erase every
 /// component and reactive closure, so views stop being monomorphised per call site: a fifth
-/// less wasm (see `cargo xtask bench`). Only the bundle gets it: debug builds, clippy and the
-/// wasm component tests keep their usual flags (and their build cache).
-pub const WASM_RUSTFLAGS: &str = "--cfg erase_components";
+/// less wasm (see `cargo xtask bench`). `--emit-relocs` keeps the linker's relocations, which
+/// the wasm splitter needs to cut the module apart. Only the bundle gets them: debug builds,
+/// clippy and the wasm component tests keep their usual flags (and their build cache).
+pub const WASM_RUSTFLAGS: &str = "--cfg erase_components -Clink-args=--emit-relocs";
 
 /// `WASM_RUSTFLAGS` after any the caller set (a `RUSTFLAGS` variable replaces config flags).
 pub fn wasm_rustflags() -> String {
@@ -195,25 +199,43 @@ fn has_inline_handler(lower_html: &str) -> bool {
 /// Raw and gzip sizes of the wasm, js and css files in `dist`, as a printable table.
 pub fn size_table(dist: &Path) -> String {
     let mut table = String::from("xtask: bundle sizes (raw / gzip -9)\n");
+    // The splitter's shared pieces (`chunk_N.wasm`, code two or more pages use) are many and
+    // small; they are summed on one line.
+    let (mut shared, mut shared_raw, mut shared_gz) = (0, 0, Some(0));
     for path in assets(dist) {
         let Ok(bytes) = fs::read(&path) else { continue };
-        let gz = gzip_len(&bytes).map(kib).unwrap_or_else(|| "?".to_string());
+        let gz = gzip_len(&bytes);
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        table.push_str(&format!(
-            "  {:<4} {:>10} / {:>10}  {name}\n",
-            ext(&path),
-            kib(bytes.len()),
-            gz
-        ));
+        if name.starts_with("chunk_") {
+            shared += 1;
+            shared_raw += bytes.len();
+            shared_gz = shared_gz.zip(gz).map(|(a, b)| a + b);
+            continue;
+        }
+        table.push_str(&size_line(ext(&path), bytes.len(), gz, &name));
+    }
+    if shared > 0 {
+        let what = format!("{shared} chunks shared between pages");
+        table.push_str(&size_line("wasm", shared_raw, shared_gz, &what));
     }
     table
 }
 
-/// The wasm, js and css files in `dist`, by kind and then name.
+fn size_line(kind: &str, raw: usize, gz: Option<usize>, name: &str) -> String {
+    let gz = gz.map(kib).unwrap_or_else(|| "?".to_string());
+    format!("  {kind:<4} {:>10} / {gz:>10}  {name}\n", kib(raw))
+}
+
+/// The wasm, js and css files in `dist` and its split-bundle directory, by kind and then name.
 fn assets(dist: &Path) -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = fs::read_dir(dist)
-        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let list = |dir: &Path| -> Vec<std::path::PathBuf> {
+        fs::read_dir(dir)
+            .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    let mut files = list(dist);
+    let subdirs: Vec<_> = files.iter().filter(|p| p.is_dir()).cloned().collect();
+    files.extend(subdirs.iter().flat_map(|d| list(d)));
     files.retain(|p| matches!(ext(p), "wasm" | "js" | "css"));
     files.sort_by_key(|p| (ext(p).to_string(), p.clone()));
     files
@@ -338,6 +360,10 @@ mod tests {
         fs::write(dir.join("app_bg.wasm"), vec![0u8; 4096]).unwrap();
         fs::write(dir.join("app.js"), "x".repeat(2048)).unwrap();
         fs::write(dir.join("index.html"), "<html>").unwrap();
+        fs::create_dir_all(dir.join("app-1")).unwrap();
+        fs::write(dir.join("app-1/split_page.wasm"), vec![0u8; 1024]).unwrap();
+        fs::write(dir.join("app-1/chunk_1.wasm"), vec![0u8; 1024]).unwrap();
+        fs::write(dir.join("app-1/chunk_2.wasm"), vec![0u8; 1024]).unwrap();
         let table = size_table(&dir);
         fs::remove_dir_all(&dir).unwrap();
         assert!(
@@ -349,6 +375,12 @@ mod tests {
             "{table}"
         );
         assert!(!table.contains("index.html"), "{table}");
+        assert!(table.contains("split_page.wasm"), "{table}");
+        assert!(
+            table.contains("2.0 KiB") && table.contains("2 chunks shared between pages"),
+            "{table}"
+        );
+        assert!(!table.contains("chunk_1"), "{table}");
         // Zeros compress to far below a KiB; "?" would mean gzip was not found.
         assert!(!table.contains('?'), "{table}");
     }

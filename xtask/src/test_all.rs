@@ -62,20 +62,21 @@ fn plan<'a>(ws: &'a Workspace, tools: &'a OnceCell<ToolEnv>) -> Vec<Step<'a>> {
         ),
         Step::new(
             "clippy-wasm",
-            "cargo clippy -p switchboard --target wasm32-unknown-unknown --all-targets -- -D warnings",
+            "cargo clippy -p switchboard --target wasm32-unknown-unknown --all-targets -- -D warnings, \
+             then the console again with its split points (--features split)",
             move || {
                 with_tools(&|t| {
-                    process::run(cargo_in_root(t).args([
-                        "clippy",
-                        "-p",
-                        "switchboard",
-                        "--target",
-                        "wasm32-unknown-unknown",
-                        "--all-targets",
-                        "--",
-                        "-D",
-                        "warnings",
-                    ]))
+                    let clippy = |extra: &[&str]| {
+                        process::run(
+                            cargo_in_root(t)
+                                .args(["clippy", "-p", "switchboard"])
+                                .args(["--target", "wasm32-unknown-unknown"])
+                                .args(extra)
+                                .args(["--", "-D", "warnings"]),
+                        )
+                    };
+                    clippy(&["--all-targets"])?;
+                    clippy(&["--lib", "--bins", "--features", crate::split::FEATURE])
                 })
             },
         )

@@ -128,6 +128,19 @@ pub fn ensure(ws: &Workspace, purpose: Purpose) -> Result<ToolEnv, String> {
         },
     )?;
 
+    let splitter = ws.wasm_split_bin();
+    ensure_one(
+        "wasm-split-cli",
+        versions::WASM_SPLIT,
+        || capture(Command::new(&splitter).arg("--help")).is_some(),
+        || {
+            process::run(&mut crate::split::install_command(
+                &tools,
+                &ws.wasm_split_root(),
+            ))
+        },
+    )?;
+
     if purpose == Purpose::BuildAndBrowse {
         ensure_one(
             "chromium + chromedriver",

@@ -7,6 +7,9 @@ use std::path::Path;
 pub const TRUNK: &str = "0.21.14";
 /// Debian's binaryen emits a bundle that fails at start-up in Chromium; npm's 132 works.
 pub const BINARYEN: &str = "132";
+/// The wasm splitter (`wasm-split-cli` of `wasm_split_cli_support`); 0.2.2 and older break
+/// with wasm-bindgen 0.2.128 and later.
+pub const WASM_SPLIT: &str = "0.2.4";
 
 /// The version of the `wasm-bindgen` crate locked in `Cargo.lock`, which wasm-bindgen-cli must
 /// equal exactly (the CLI refuses to process output of another version).

@@ -40,6 +40,16 @@ impl Workspace {
         self.tools().join("binaryen")
     }
 
+    /// The wasm splitter, installed per clone under its version (it has no `--version`).
+    pub fn wasm_split_root(&self) -> PathBuf {
+        self.tools()
+            .join(format!("wasm-split-{}", crate::versions::WASM_SPLIT))
+    }
+
+    pub fn wasm_split_bin(&self) -> PathBuf {
+        self.wasm_split_root().join("bin").join("wasm-split-cli")
+    }
+
     /// npm links package binaries here; it goes first on PATH so trunk finds this wasm-opt.
     pub fn binaryen_bin(&self) -> PathBuf {
         self.binaryen_prefix().join("node_modules").join(".bin")

@@ -1,0 +1,115 @@
+//! Pages whose code loads when their route is first opened.
+//!
+//! With the `split` feature (the release bundle turns it on, see `xtask bundle`) each page
+//! declared with [`split_page!`] goes into its own wasm chunk next to the main module, and
+//! [`Lazy`] fetches that chunk the first time the page is shown. Without the feature — `trunk
+//! serve`, the wasm component tests, clippy's plain run — the same declarations compile to
+//! ordinary functions in one module, so the pages behave identically either way.
+
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use std::future::Future;
+use std::time::Duration;
+
+/// A page's chunk could not be fetched or started: the network went away, or a new deploy
+/// replaced the files under a long-open tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkError;
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        ChunkError
+    }
+}
+
+/// `split_page!(pub fn name in chunk => view)` declares `async fn name() -> Result<AnyView,
+/// ChunkError>`, which builds `view`. Pages naming the same chunk share it.
+#[macro_export]
+macro_rules! split_page {
+    ($(#[$meta:meta])* $vis:vis fn $name:ident in $chunk:ident => $view:expr) => {
+        $(#[$meta])*
+        #[cfg(feature = "split")]
+        #[::leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
+        $vis fn $name() -> ::core::result::Result<::leptos::prelude::AnyView, $crate::split::ChunkError> {
+            ::core::result::Result::Ok(::leptos::prelude::IntoAny::into_any($view))
+        }
+
+        $(#[$meta])*
+        #[cfg(not(feature = "split"))]
+        $vis async fn $name() -> ::core::result::Result<::leptos::prelude::AnyView, $crate::split::ChunkError> {
+            ::core::result::Result::Ok(::leptos::prelude::IntoAny::into_any($view))
+        }
+    };
+}
+
+/// How long a page's chunk may take before "Loading…" is shown; quicker loads show no flash.
+const QUIET_MS: u64 = 300;
+
+/// Shows the page `load` builds once its chunk is in. If the chunk cannot be loaded the user
+/// is told so and can try again; nothing else on the screen is lost.
+#[component]
+pub fn Lazy<F, Fut>(load: F) -> impl IntoView
+where
+    F: Fn() -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = Result<AnyView, ChunkError>> + 'static,
+{
+    let attempt = RwSignal::new(0u32);
+    let slow = RwSignal::new(false);
+    if let Ok(timer) = set_timeout_with_handle(
+        move || {
+            slow.try_set(true);
+        },
+        Duration::from_millis(QUIET_MS),
+    ) {
+        on_cleanup(move || timer.clear());
+    }
+    let loading = move || {
+        slow.get().then(|| {
+            view! {
+                <section class="page">
+                    <p class="muted" role="status" data-testid="page-loading">"Loading…"</p>
+                </section>
+            }
+        })
+    };
+    view! {
+        <Suspense fallback=loading>
+            {move || {
+                attempt.track();
+                let page = SendWrapper::new(load());
+                Suspend::new(async move {
+                    match page.await {
+                        Ok(view) => view,
+                        Err(ChunkError) => view! { <ChunkFailed attempt/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ChunkFailed(attempt: RwSignal<u32>) -> impl IntoView {
+    view! {
+        <section class="page">
+            <div class="error-panel" role="alert" data-testid="chunk-error">
+                <p class="error-title">"This page could not be loaded"</p>
+                <p>
+                    "Its code did not arrive from the server. Check the connection and try again; "
+                    "if the console was updated since this tab was opened, reload the tab."
+                </p>
+                <div class="form-actions">
+                    <button type="button" class="button" on:click=move |_| attempt.update(|n| *n += 1)>
+                        "Try again"
+                    </button>
+                    <button type="button" class="button" on:click=|_| {
+                        if let Some(w) = web_sys::window() {
+                            let _ = w.location().reload();
+                        }
+                    }>"Reload the tab"</button>
+                </div>
+            </div>
+        </section>
+    }
+}

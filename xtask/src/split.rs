@@ -1,0 +1,273 @@
+//! Splits the release wasm into a main module and one chunk per page (see `src/split.rs`).
+//!
+//! trunk 0.21 cannot split wasm, so it builds the console with the `split` feature, and this
+//! step redoes the wasm part from cargo's output: the splitter cuts the module at each page's
+//! split point, wasm-bindgen makes the bindings for the main module (keeping the exports the
+//! chunks link against), and wasm-opt squeezes every piece. The pieces go into one directory
+//! named after trunk's hashed bundle, so a new build never mixes with cached old chunks.
+
+use crate::process;
+use crate::tools::ToolEnv;
+use crate::workspace::Workspace;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The binary trunk builds (`data-bin` in index.html) and the feature that adds split points.
+pub const BIN: &str = "switchboard";
+pub const FEATURE: &str = "split";
+/// The loader the splitter writes; the main module imports the chunk loaders from it.
+const LINK_FILE: &str = "__wasm_split.js";
+
+/// Replaces trunk's unsplit wasm and bindings in `dist/` with the split set.
+pub fn split_bundle(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
+    let dist = ws.dist();
+    let html_path = dist.join("index.html");
+    let html = read(&html_path)?;
+    let js =
+        meta_content(&html, "switchboard-js").ok_or("index.html has no switchboard-js meta")?;
+    let wasm =
+        meta_content(&html, "switchboard-wasm").ok_or("index.html has no switchboard-wasm meta")?;
+    let stem = bundle_stem(&js).ok_or_else(|| format!("unexpected bindings name {js}"))?;
+
+    let raw = ws
+        .target
+        .join("wasm32-unknown-unknown/release")
+        .join(format!("{BIN}.wasm"));
+    let stage = ws.target.join("split-stage");
+    let _ = fs::remove_dir_all(&stage);
+    let bindgen_dir = stage.join("bindgen");
+    fs::create_dir_all(&bindgen_dir)
+        .map_err(|e| format!("cannot create {}: {e}", stage.display()))?;
+
+    process::run(
+        tools
+            .command(&ws.wasm_split_bin().to_string_lossy())
+            .arg(&raw)
+            .arg(&stage)
+            .args(["--target", "web", "--out-name", BIN]),
+    )?;
+    process::run(
+        tools
+            .command("wasm-bindgen")
+            .args([
+                "--target",
+                "web",
+                "--keep-lld-exports",
+                "--no-demangle",
+                "--no-typescript",
+            ])
+            .args(["--out-name", BIN, "--out-dir"])
+            .arg(&bindgen_dir)
+            .arg(stage.join(format!("{BIN}.wasm"))),
+    )?;
+
+    let out = dist.join(&stem);
+    let _ = fs::remove_dir_all(&out);
+    fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let mut pieces = vec![(
+        bindgen_dir.join(format!("{BIN}_bg.wasm")),
+        out.join(format!("{BIN}_bg.wasm")),
+    )];
+    for entry in
+        fs::read_dir(&stage).map_err(|e| format!("cannot list {}: {e}", stage.display()))?
+    {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(".wasm") && name != format!("{BIN}.wasm") {
+            pieces.push((path.clone(), out.join(&name)));
+        }
+    }
+    optimise_all(ws, tools, &pieces)?;
+    copy(
+        &bindgen_dir.join(format!("{BIN}.js")),
+        &out.join(format!("{BIN}.js")),
+    )?;
+    copy(&stage.join(LINK_FILE), &out.join(LINK_FILE))?;
+
+    // trunk's unsplit files would never load; the page now names the split ones.
+    for old in [&js, &wasm] {
+        let _ = fs::remove_file(dist.join(old.trim_start_matches('/')));
+    }
+    let html = html
+        .replace(&js, &format!("/{stem}/{BIN}.js"))
+        .replace(&wasm, &format!("/{stem}/{BIN}_bg.wasm"));
+    fs::write(&html_path, html)
+        .map_err(|e| format!("cannot write {}: {e}", html_path.display()))?;
+    check_links(&out)
+}
+
+/// wasm-opt on every piece, a few at a time (each runs on node and takes a core).
+fn optimise_all(
+    ws: &Workspace,
+    tools: &ToolEnv,
+    pieces: &[(PathBuf, PathBuf)],
+) -> Result<(), String> {
+    let wasm_opt = ws.binaryen_bin().join("wasm-opt");
+    for batch in pieces.chunks(4) {
+        let mut running = Vec::new();
+        for (from, to) in batch {
+            let mut cmd = tools.command(&wasm_opt.to_string_lossy());
+            cmd.args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+            ])
+            .arg(from)
+            .arg("-o")
+            .arg(to);
+            let line = process::describe(&cmd);
+            let child = cmd
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .map_err(|e| format!("could not start `{line}`: {e}"))?;
+            running.push((line, child));
+        }
+        for (line, mut child) in running {
+            let status = child.wait().map_err(|e| format!("`{line}`: {e}"))?;
+            if !status.success() {
+                return Err(format!("`{line}` failed ({status})"));
+            }
+        }
+    }
+    println!(
+        "xtask: wasm-opt -Oz on the main module and {} chunks",
+        pieces.len() - 1
+    );
+    Ok(())
+}
+
+/// Every chunk the loader fetches is there, and the loader imports the bindings beside it.
+pub fn check_links(dir: &Path) -> Result<(), String> {
+    let link = read(&dir.join(LINK_FILE))?;
+    if !link.contains(&format!("from \"./{BIN}.js\"")) {
+        return Err(format!("{LINK_FILE} does not import ./{BIN}.js"));
+    }
+    let missing: Vec<String> = fetched_files(&link)
+        .into_iter()
+        .filter(|f| !dir.join(f).is_file())
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{LINK_FILE} fetches files that are not there: {}",
+            missing.join(", ")
+        ))
+    }
+}
+
+/// The `./name.wasm` files the loader fetches.
+pub fn fetched_files(link_js: &str) -> Vec<String> {
+    let mut files: Vec<String> = link_js
+        .split("new URL(\"./")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+}
+
+/// `content` of `<meta name="{name}" content="…">`.
+pub fn meta_content(html: &str, name: &str) -> Option<String> {
+    let tag_start = html.find(&format!("<meta name=\"{name}\""))?;
+    let tag = &html[tag_start..tag_start + html[tag_start..].find('>')?];
+    let value = tag.split("content=\"").nth(1)?.split('"').next()?;
+    Some(value.to_owned())
+}
+
+/// `/switchboard-1a2b.js` → `switchboard-1a2b`: trunk's content hash names the chunk directory.
+pub fn bundle_stem(js_path: &str) -> Option<String> {
+    let name = js_path.rsplit('/').next()?.strip_suffix(".js")?;
+    (name.starts_with(&format!("{BIN}-")) && name.len() > BIN.len() + 1).then(|| name.to_owned())
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
+}
+
+/// The splitter binary's crate, version and feature, for `cargo install`.
+pub fn install_command(tools: &ToolEnv, root: &Path) -> Command {
+    let mut cmd = tools.command(&std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.args(["install", "wasm_split_cli_support", "--version"])
+        .arg(crate::versions::WASM_SPLIT)
+        .args(["--features", "build-binary", "--locked", "--root"])
+        .arg(root);
+    cmd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundle_stem_comes_from_trunks_hashed_bindings() {
+        assert_eq!(
+            bundle_stem("/switchboard-53e7210eba4a439.js").as_deref(),
+            Some("switchboard-53e7210eba4a439")
+        );
+        assert_eq!(bundle_stem("/other-1.js"), None);
+        assert_eq!(bundle_stem("/switchboard-.js"), None);
+        assert_eq!(bundle_stem("/switchboard-1.wasm"), None);
+    }
+
+    #[test]
+    fn meta_tags_are_read_by_name() {
+        let html = r#"<meta name="switchboard-js" content="/a.js"><meta name="switchboard-wasm" content="/a_bg.wasm">"#;
+        assert_eq!(
+            meta_content(html, "switchboard-js").as_deref(),
+            Some("/a.js")
+        );
+        assert_eq!(
+            meta_content(html, "switchboard-wasm").as_deref(),
+            Some("/a_bg.wasm")
+        );
+        assert_eq!(meta_content(html, "other"), None);
+    }
+
+    #[test]
+    fn the_loaders_fetches_are_listed_once_each() {
+        let js = r#"const src = fetch(new URL("./chunk_8.wasm", import.meta.url));
+            const src = fetch(new URL("./split_settings.wasm", import.meta.url));
+            const src = fetch(new URL("./chunk_8.wasm", import.meta.url));"#;
+        assert_eq!(fetched_files(js), ["chunk_8.wasm", "split_settings.wasm"]);
+    }
+
+    #[test]
+    fn a_missing_chunk_fails_the_check() {
+        let dir = std::env::temp_dir().join(format!("xtask-split-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(
+            dir.join(LINK_FILE),
+            "import { initSync } from \"./switchboard.js\";\nfetch(new URL(\"./split_a.wasm\", import.meta.url));\nfetch(new URL(\"./chunk_1.wasm\", import.meta.url));",
+        )
+        .unwrap();
+        fs::write(dir.join("split_a.wasm"), b"\0asm").unwrap();
+        let err = check_links(&dir).unwrap_err();
+        assert!(
+            err.contains("chunk_1.wasm") && !err.contains("split_a"),
+            "{err}"
+        );
+        fs::write(dir.join("chunk_1.wasm"), b"\0asm").unwrap();
+        check_links(&dir).unwrap();
+        fs::write(
+            dir.join(LINK_FILE),
+            "import { initSync } from \"./other.js\";",
+        )
+        .unwrap();
+        assert!(check_links(&dir).unwrap_err().contains("does not import"));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
