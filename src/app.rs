@@ -15,6 +15,7 @@ pub fn App() -> impl IntoView {
     provide_toasts();
     provide_settings();
     provide_connection();
+    crate::split::prefetch_once_connected(pages::prefetch_all);
 
     view! {
         <Router>

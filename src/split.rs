@@ -24,23 +24,85 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
 }
 
 /// `split_page!(pub fn name in chunk => view)` declares `async fn name() -> Result<AnyView,
-/// ChunkError>`, which builds `view`. Pages naming the same chunk share it.
+/// ChunkError>`, which builds `view`. Pages naming the same chunk share it. With
+/// `, prefetch = other` after the chunk it also declares `async fn other() -> Result<(),
+/// ChunkError>`, which only fetches the chunk (one per chunk is enough).
 #[macro_export]
 macro_rules! split_page {
-    ($(#[$meta:meta])* $vis:vis fn $name:ident in $chunk:ident => $view:expr) => {
-        $(#[$meta])*
+    ($vis:vis fn $name:ident in $chunk:ident => $view:expr) => {
         #[cfg(feature = "split")]
         #[::leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
         $vis fn $name() -> ::core::result::Result<::leptos::prelude::AnyView, $crate::split::ChunkError> {
             ::core::result::Result::Ok(::leptos::prelude::IntoAny::into_any($view))
         }
 
-        $(#[$meta])*
         #[cfg(not(feature = "split"))]
         $vis async fn $name() -> ::core::result::Result<::leptos::prelude::AnyView, $crate::split::ChunkError> {
             ::core::result::Result::Ok(::leptos::prelude::IntoAny::into_any($view))
         }
     };
+    ($vis:vis fn $name:ident in $chunk:ident, prefetch = $prefetch:ident => $view:expr) => {
+        #[cfg(feature = "split")]
+        #[::leptos::wasm_split::wasm_split(
+            $chunk,
+            wasm_split_path = ::leptos::wasm_split,
+            fallible,
+            preload($prefetch)
+        )]
+        $vis fn $name() -> ::core::result::Result<::leptos::prelude::AnyView, $crate::split::ChunkError> {
+            ::core::result::Result::Ok(::leptos::prelude::IntoAny::into_any($view))
+        }
+
+        #[cfg(not(feature = "split"))]
+        $vis async fn $name() -> ::core::result::Result<::leptos::prelude::AnyView, $crate::split::ChunkError> {
+            ::core::result::Result::Ok(::leptos::prelude::IntoAny::into_any($view))
+        }
+
+        #[cfg(not(feature = "split"))]
+        $vis async fn $prefetch() -> ::core::result::Result<(), $crate::split::ChunkError> {
+            ::core::result::Result::Ok(())
+        }
+    };
+}
+
+/// How long after connecting the other chunks are prefetched: the first page's own requests
+/// go first.
+const PREFETCH_DELAY_MS: u32 = 1500;
+
+/// Once a backend is connected, waits a moment, then runs `prefetch` (fetching the page chunks
+/// not loaded yet) so that later navigations need no download — unless the browser asks to
+/// save data.
+pub fn prefetch_once_connected<Fut>(prefetch: fn() -> Fut)
+where
+    Fut: Future<Output = ()> + 'static,
+{
+    let conn = crate::state::use_connection();
+    let started = StoredValue::new(false);
+    Effect::new(move |_| {
+        if started.get_value() || !conn.is_connected() {
+            return;
+        }
+        started.set_value(true);
+        leptos::task::spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(PREFETCH_DELAY_MS).await;
+            if !saves_data() {
+                prefetch().await;
+            }
+        });
+    });
+}
+
+/// `navigator.connection.saveData`, where the browser has it.
+fn saves_data() -> bool {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return false;
+    };
+    js_sys::Reflect::get(&navigator, &"connection".into())
+        .ok()
+        .filter(|c| c.is_object())
+        .and_then(|c| js_sys::Reflect::get(&c, &"saveData".into()).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
 }
 
 /// How long a page's chunk may take before "Loading…" is shown; quicker loads show no flash.
@@ -100,7 +162,8 @@ fn ChunkFailed(attempt: RwSignal<u32>) -> impl IntoView {
                     "if the console was updated since this tab was opened, reload the tab."
                 </p>
                 <div class="form-actions">
-                    <button type="button" class="button" on:click=move |_| attempt.update(|n| *n += 1)>
+                    <button type="button" class="button primary" data-testid="chunk-retry"
+                        on:click=move |_| attempt.update(|n| *n += 1)>
                         "Try again"
                     </button>
                     <button type="button" class="button" on:click=|_| {

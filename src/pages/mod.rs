@@ -11,15 +11,26 @@ use crate::components::Gate;
 use leptos::prelude::*;
 
 // Each page's gate is inside its chunk, so the chunk is fetched as soon as the route opens,
-// alongside the connection check, not after it. The webhooks list is the page most sessions
-// open first: its chunk holds nothing else.
-crate::split_page!(pub fn webhook_list in webhooks_list => view! { <Gate eager=true><webhooks::WebhookListPage/></Gate> });
-crate::split_page!(pub fn webhook_detail in webhook_detail => view! { <Gate eager=true><webhooks::WebhookDetailPage/></Gate> });
-crate::split_page!(pub fn webhook_new in webhook_form => view! { <Gate><webhooks::WebhookNewPage/></Gate> });
-crate::split_page!(pub fn webhook_edit in webhook_form => view! { <Gate><webhooks::WebhookEditPage/></Gate> });
-crate::split_page!(pub fn dashboard in dashboard => view! { <Gate><dashboard::DashboardPage/></Gate> });
-crate::split_page!(pub fn event_type_list in event_types => view! { <Gate><event_types::EventTypesPage/></Gate> });
-crate::split_page!(pub fn event_type_detail in event_types => view! { <Gate><event_types::EventTypeDetailPage/></Gate> });
-crate::split_page!(pub fn delivery_list in deliveries => view! { <Gate><deliveries::DeliveriesPage/></Gate> });
-crate::split_page!(pub fn delivery_detail in deliveries => view! { <Gate><deliveries::DeliveryDetailPage/></Gate> });
-crate::split_page!(pub fn settings in settings => view! { <settings::SettingsPage/> });
+// alongside the connection check, not after it.
+//
+// Three chunks: the webhooks list, the page most sessions open first, alone; the other webhook
+// pages; and the rest. Code used by pages of two chunks goes into a piece shared by those two,
+// so few chunks keep the first page to a handful of files rather than dozens.
+crate::split_page!(pub fn webhook_list in webhooks_list, prefetch = prefetch_webhook_list => view! { <Gate eager=true><webhooks::WebhookListPage/></Gate> });
+crate::split_page!(pub fn webhook_detail in webhook_pages, prefetch = prefetch_webhook_pages => view! { <Gate eager=true><webhooks::WebhookDetailPage/></Gate> });
+crate::split_page!(pub fn webhook_new in webhook_pages => view! { <Gate><webhooks::WebhookNewPage/></Gate> });
+crate::split_page!(pub fn webhook_edit in webhook_pages => view! { <Gate><webhooks::WebhookEditPage/></Gate> });
+crate::split_page!(pub fn dashboard in activity, prefetch = prefetch_activity => view! { <Gate><dashboard::DashboardPage/></Gate> });
+crate::split_page!(pub fn event_type_list in activity => view! { <Gate><event_types::EventTypesPage/></Gate> });
+crate::split_page!(pub fn event_type_detail in activity => view! { <Gate><event_types::EventTypeDetailPage/></Gate> });
+crate::split_page!(pub fn delivery_list in activity => view! { <Gate><deliveries::DeliveriesPage/></Gate> });
+crate::split_page!(pub fn delivery_detail in activity => view! { <Gate><deliveries::DeliveryDetailPage/></Gate> });
+crate::split_page!(pub fn settings in activity => view! { <settings::SettingsPage/> });
+
+/// Fetches every page chunk not fetched yet, one after another, so that later navigations
+/// need no download. Failures are left for the page to report when it is opened.
+pub async fn prefetch_all() {
+    let _ = prefetch_webhook_list().await;
+    let _ = prefetch_activity().await;
+    let _ = prefetch_webhook_pages().await;
+}

@@ -109,6 +109,54 @@ async fn the_release_build_mounts_under_a_strict_csp() {
     e.finish().await;
 }
 
+/// Each wasm file of the bundle directory the page fetched, with how it was asked for
+/// (`link` for a preload, `fetch` for the chunk loader) — once per request.
+async fn wasm_fetches(e: &E2e) -> Vec<(String, String)> {
+    let list = e
+        .js("return performance.getEntriesByType('resource')\
+               .filter((r) => r.name.endsWith('.wasm') && !r.name.endsWith('_bg.wasm'))\
+               .map((r) => [new URL(r.name).pathname.split('/').pop(), r.initiatorType]);")
+        .await;
+    let mut out: Vec<(String, String)> = serde_json::from_value(list).unwrap();
+    out.sort();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_opened_pages_chunk_downloads_beside_the_main_module() {
+    let e = E2e::start().await;
+    for (path, chunk) in [
+        ("/webhooks", "split_webhooks_list.wasm"),
+        ("/webhooks/wh_none", "split_webhook_pages.wasm"),
+        ("/deliveries", "split_activity.wasm"),
+        ("/", "split_activity.wasm"),
+    ] {
+        e.open(path).await;
+        e.find("[data-testid=connect-prompt]").await;
+        let fetched = wasm_fetches(&e).await;
+        // Fetched once each, by the preload boot.js adds: the loader's own fetch reused it.
+        assert!(
+            fetched.iter().any(|(f, _)| f == chunk),
+            "{path}: {chunk} not fetched: {fetched:?}"
+        );
+        assert!(
+            fetched.iter().all(|(_, how)| how == "link"),
+            "{path}: a chunk was fetched again or not preloaded: {fetched:?}"
+        );
+        let mut names: Vec<&String> = fetched.iter().map(|(f, _)| f).collect();
+        names.dedup();
+        assert_eq!(names.len(), fetched.len(), "{path}: {fetched:?}");
+        // Only one page chunk: the others wait until their pages open (or the idle prefetch).
+        let pages = fetched
+            .iter()
+            .filter(|(f, _)| f.starts_with("split_"))
+            .count();
+        assert_eq!(pages, 1, "{path}: {fetched:?}");
+    }
+    e.assert_no_panic().await;
+    e.finish().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backend_without_capabilities_is_core_level() {
     let e = E2e::start_with(Options {

@@ -510,3 +510,52 @@ async fn a_revoked_token_asks_to_reconnect_in_place() {
         .is_err());
     e.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_whose_code_cannot_load_says_so_and_loads_on_retry() {
+    let (e, proxy) = proxy_in_front().await;
+    let id = create_webhook(&e, "Chunky").await;
+    // The webhook pages' chunk lives beside the bindings index.html names. It fails from the
+    // start, so the background prefetch after connecting cannot fetch it either.
+    let html = e
+        .http
+        .get(format!("{}/", e.base_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let js = html
+        .split("<meta name=\"switchboard-js\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("switchboard-js meta tag");
+    let dir = js.rsplit_once('/').unwrap().0;
+    proxy.fault(
+        &format!("{dir}/split_webhook_pages.wasm"),
+        Fault::status(503, "text/plain", "deploy in progress"),
+    );
+    e.connect_and_open("/webhooks").await;
+    e.wait_text("[data-testid=webhooks-table]", "Chunky").await;
+
+    e.navigate(&format!("/webhooks/{id}")).await;
+    let text = e
+        .wait_text("[data-testid=chunk-error]", "could not be loaded")
+        .await;
+    println!("chunk fetch failed: {text:?}");
+    shoot(&e, "chunk-error").await;
+    // The rest of the console is untouched and still works.
+    e.assert_no_panic().await;
+    e.click("[data-testid=nav-webhooks]").await;
+    e.wait_text("[data-testid=webhooks-table]", "Chunky").await;
+    e.navigate(&format!("/webhooks/{id}")).await;
+    e.find("[data-testid=chunk-error]").await;
+
+    proxy.clear();
+    e.click("[data-testid=chunk-retry]").await;
+    e.wait_text("[data-testid=webhook-name]", "Chunky").await;
+    assert!(!e.exists("[data-testid=chunk-error]").await);
+    e.assert_no_panic().await;
+    e.finish().await;
+}

@@ -21,6 +21,7 @@ const BUNDLE_INPUTS: &[&str] = &[
     "Cargo.toml",
     "Cargo.lock",
     "xtask/web",
+    "xtask/node",
     // The bundle's rustc flags live here and in the cargo config; the split step beside it.
     "xtask/src/bundle.rs",
     "xtask/src/split.rs",

@@ -11,7 +11,7 @@ use crate::tools::ToolEnv;
 use crate::workspace::Workspace;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// The binary trunk builds (`data-bin` in index.html) and the feature that adds split points.
 pub const BIN: &str = "switchboard";
@@ -93,52 +93,54 @@ pub fn split_bundle(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
     for old in [&js, &wasm] {
         let _ = fs::remove_file(dist.join(old.trim_start_matches('/')));
     }
+    let wasm_meta = format!("<meta name=\"switchboard-wasm\" content=\"{wasm}\">");
+    let chunks = chunk_meta(&read(&stage.join(LINK_FILE))?);
     let html = html
+        .replace(&wasm_meta, &format!("{wasm_meta}{chunks}"))
         .replace(&js, &format!("/{stem}/{BIN}.js"))
         .replace(&wasm, &format!("/{stem}/{BIN}_bg.wasm"));
+    if !html.contains("name=\"switchboard-chunks\"") {
+        return Err("could not add the switchboard-chunks meta tag to index.html".into());
+    }
     fs::write(&html_path, html)
         .map_err(|e| format!("cannot write {}: {e}", html_path.display()))?;
     check_links(&out)
 }
 
-/// wasm-opt on every piece, a few at a time (each runs on node and takes a core).
+/// wasm-opt `-Oz` on every piece, in one node process (`xtask/node/wasm-opt-all.mjs`).
 fn optimise_all(
     ws: &Workspace,
     tools: &ToolEnv,
     pieces: &[(PathBuf, PathBuf)],
 ) -> Result<(), String> {
-    let wasm_opt = ws.binaryen_bin().join("wasm-opt");
-    for batch in pieces.chunks(4) {
-        let mut running = Vec::new();
-        for (from, to) in batch {
-            let mut cmd = tools.command(&wasm_opt.to_string_lossy());
-            cmd.args([
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-            ])
-            .arg(from)
-            .arg("-o")
-            .arg(to);
-            let line = process::describe(&cmd);
-            let child = cmd
-                .stderr(std::process::Stdio::null())
-                .spawn()
-                .map_err(|e| format!("could not start `{line}`: {e}"))?;
-            running.push((line, child));
-        }
-        for (line, mut child) in running {
-            let status = child.wait().map_err(|e| format!("`{line}`: {e}"))?;
-            if !status.success() {
-                return Err(format!("`{line}` failed ({status})"));
-            }
-        }
+    let mut cmd = tools.command("node");
+    cmd.arg(ws.root.join("xtask/node/wasm-opt-all.mjs"))
+        .arg(ws.binaryen_prefix().join("node_modules/binaryen/index.js"));
+    for (from, to) in pieces {
+        cmd.arg(from).arg(to);
     }
-    println!(
-        "xtask: wasm-opt -Oz on the main module and {} chunks",
+    let line = format!(
+        "node xtask/node/wasm-opt-all.mjs (wasm-opt -Oz on the main module and {} chunks)",
         pieces.len() - 1
     );
-    Ok(())
+    println!("xtask: $ {line}");
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("could not start `{line}`: {e}"))?;
+    // binaryen notes, once per piece, the name-section part it skips; that says nothing here.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for note in stderr
+        .lines()
+        .filter(|l| !l.contains("unknown name subsection"))
+    {
+        eprintln!("{note}");
+    }
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{line}` failed ({})", out.status))
+    }
 }
 
 /// Every chunk the loader fetches is there, and the loader imports the bindings beside it.
@@ -172,6 +174,63 @@ pub fn fetched_files(link_js: &str) -> Vec<String> {
     files.sort();
     files.dedup();
     files
+}
+
+/// The files each chunk needs, as the loader fetches them: `split_<chunk>.wasm` and every
+/// shared piece whose comment names that chunk.
+pub fn chunk_files(link_js: &str) -> Vec<(String, Vec<String>)> {
+    let mut shared: Vec<(Vec<&str>, String)> = Vec::new();
+    let mut chunks: Vec<String> = Vec::new();
+    for file in fetched_files(link_js) {
+        if let Some(name) = file
+            .strip_prefix("split_")
+            .and_then(|f| f.strip_suffix(".wasm"))
+        {
+            chunks.push(name.to_owned());
+        }
+    }
+    // `/* a, b */ const __chunk_4 = makeLoad(() => { … new URL("./chunk_4.wasm" …`
+    for piece in link_js.split("/* ").skip(1) {
+        let Some((users, rest)) = piece.split_once(" */") else {
+            continue;
+        };
+        let Some(file) = rest
+            .split("new URL(\"./")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+        else {
+            continue;
+        };
+        if file.starts_with("chunk_") {
+            shared.push((users.split(", ").collect(), file.to_owned()));
+        }
+    }
+    chunks
+        .into_iter()
+        .map(|chunk| {
+            let mut files = vec![format!("split_{chunk}.wasm")];
+            files.extend(
+                shared
+                    .iter()
+                    .filter(|(users, _)| users.contains(&chunk.as_str()))
+                    .map(|(_, file)| file.clone()),
+            );
+            (chunk, files)
+        })
+        .collect()
+}
+
+/// `<meta name="switchboard-chunks" content="list:split_list.wasm chunk_5.wasm;…">`, which
+/// boot.js reads to fetch the opened page's chunk while the main module downloads.
+pub fn chunk_meta(link_js: &str) -> String {
+    let content: Vec<String> = chunk_files(link_js)
+        .into_iter()
+        .map(|(chunk, files)| format!("{chunk}:{}", files.join(" ")))
+        .collect();
+    format!(
+        "<meta name=\"switchboard-chunks\" content=\"{}\">",
+        content.join(";")
+    )
 }
 
 /// `content` of `<meta name="{name}" content="…">`.
@@ -243,6 +302,48 @@ mod tests {
             const src = fetch(new URL("./split_settings.wasm", import.meta.url));
             const src = fetch(new URL("./chunk_8.wasm", import.meta.url));"#;
         assert_eq!(fetched_files(js), ["chunk_8.wasm", "split_settings.wasm"]);
+    }
+
+    const LINK: &str = r#"import { initSync } from "./switchboard.js";
+/* a, b */
+const __chunk_4 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_4.wasm", import.meta.url));
+}, []);
+/* a, b, list */
+const __chunk_5 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_5.wasm", import.meta.url));
+}, []);
+export const __wasm_split_load_list = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_list.wasm", import.meta.url));
+}, [__chunk_5]));
+export const __wasm_split_load_a = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_a.wasm", import.meta.url));
+}, [__chunk_4, __chunk_5]));
+"#;
+
+    #[test]
+    fn each_chunk_lists_its_own_file_and_the_shared_pieces_it_uses() {
+        assert_eq!(
+            chunk_files(LINK),
+            [
+                (
+                    "a".to_owned(),
+                    vec![
+                        "split_a.wasm".to_owned(),
+                        "chunk_4.wasm".into(),
+                        "chunk_5.wasm".into()
+                    ]
+                ),
+                (
+                    "list".to_owned(),
+                    vec!["split_list.wasm".to_owned(), "chunk_5.wasm".into()]
+                ),
+            ]
+        );
+        assert_eq!(
+            chunk_meta(LINK),
+            r#"<meta name="switchboard-chunks" content="a:split_a.wasm chunk_4.wasm chunk_5.wasm;list:split_list.wasm chunk_5.wasm">"#
+        );
     }
 
     #[test]

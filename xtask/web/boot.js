@@ -14,6 +14,32 @@ const bundle = (name) => {
 };
 
 const wasmUrl = bundle("switchboard-wasm");
+
+// The release bundle keeps each group of pages in its own wasm chunk (src/pages/mod.rs), which
+// the app fetches only once it runs. Fetching the opened page's chunk now, while the main
+// module downloads and compiles, takes that second round trip off the first render. The
+// path-to-chunk table mirrors the router's: a wrong guess only costs a wasted download.
+const chunkFor = (path) =>
+  path === "/webhooks" ? "webhooks_list"
+    : path.startsWith("/webhooks/") ? "webhook_pages"
+    : "activity";
+const chunks = document.querySelector('meta[name="switchboard-chunks"]');
+if (chunks) {
+  const wanted = chunkFor(location.pathname.replace(/\/+$/, "") || "/");
+  const dir = new URL(".", new URL(bundle("switchboard-js"), location.href));
+  for (const entry of chunks.content.split(";")) {
+    const [chunk, files] = entry.split(":");
+    if (chunk !== wanted || !files) continue;
+    for (const file of files.split(" ")) {
+      const link = document.createElement("link");
+      link.rel = "preload";
+      link.as = "fetch";
+      link.crossOrigin = "anonymous";
+      link.href = new URL(file, dir).href;
+      document.head.append(link);
+    }
+  }
+}
 // Streaming compilation needs the `application/wasm` type; if a host sends another, the
 // bindings' own loader fetches the file again and says what went wrong.
 const compiled = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() => wasmUrl);

@@ -145,49 +145,19 @@ impl Browser {
             .ok_or_else(|| format!("Runtime.getHeapUsage gave no usedSize: {usage}"))
     }
 
-    /// Bytes of every WebAssembly memory the page holds. The console's memory is not reachable
-    /// from page scripts, so the heap is asked for every object whose prototype is
-    /// `WebAssembly.Memory.prototype`.
+    /// Bytes of the page's WebAssembly memory. The console's memory is not reachable from page
+    /// scripts by name, but its bindings module (named by the `switchboard-js` meta tag, which
+    /// the baseline page has too) hands out the wasm exports it was started with: importing the
+    /// same URL gives the same module, and `initSync` on a started module returns its exports
+    /// without starting it again. Every page chunk shares that one memory.
+    ///
+    /// (Asking DevTools for every `WebAssembly.Memory` with `Runtime.queryObjects` crashes the
+    /// tab once split chunks are instantiated.)
     pub async fn wasm_memory(&self) -> Result<f64, String> {
-        let proto = self
-            .cdp(
-                "Runtime.evaluate",
-                json!({ "expression": "WebAssembly.Memory.prototype" }),
-            )
-            .await?;
-        let proto_id = proto["result"]["objectId"]
-            .as_str()
-            .ok_or_else(|| format!("no WebAssembly.Memory prototype: {proto}"))?
-            .to_owned();
-        let found = self
-            .cdp(
-                "Runtime.queryObjects",
-                json!({ "prototypeObjectId": proto_id }),
-            )
-            .await?;
-        let list_id = found["objects"]["objectId"]
-            .as_str()
-            .ok_or_else(|| format!("Runtime.queryObjects gave no list: {found}"))?
-            .to_owned();
-        let sum = self
-            .cdp(
-                "Runtime.callFunctionOn",
-                json!({
-                    "objectId": list_id,
-                    "functionDeclaration": "function () { return this.reduce((s, m) => s + m.buffer.byteLength, 0); }",
-                    "returnByValue": true,
-                }),
-            )
-            .await?;
-        let _ = self
-            .cdp("Runtime.releaseObject", json!({ "objectId": list_id }))
-            .await;
-        let _ = self
-            .cdp("Runtime.releaseObject", json!({ "objectId": proto_id }))
-            .await;
-        sum["result"]["value"]
+        let bytes = self.js(WASM_MEMORY, vec![]).await?;
+        bytes
             .as_f64()
-            .ok_or_else(|| format!("could not sum the wasm memories: {sum}"))
+            .ok_or_else(|| format!("could not read the wasm memory: {bytes}"))
     }
 
     pub async fn version(&self) -> String {
@@ -212,3 +182,13 @@ impl Drop for Browser {
         let _ = self.driver.wait();
     }
 }
+
+const WASM_MEMORY: &str = r#"
+return (async () => {
+  const meta = document.querySelector('meta[name="switchboard-js"]');
+  if (!meta) { return "no switchboard-js meta tag"; }
+  const bindings = await import(meta.content);
+  const exports = bindings.initSync(undefined, undefined);
+  return exports && exports.memory ? exports.memory.buffer.byteLength : "no memory export";
+})();
+"#;

@@ -105,7 +105,7 @@ fn run_tool(cmd: &mut Command) -> Result<(), String> {
 
 /// The console bundle's extra rustc flags (`WASM_RUSTFLAGS` in xtask/src/bundle.rs): the
 /// baseline is built the same way, and sharing the flags shares the compiled dependencies.
-const BUNDLE_RUSTFLAGS: &str = "--cfg erase_components -Clink-args=--emit-relocs";
+const BUNDLE_RUSTFLAGS: &str = "--cfg erase_components";
 
 /// Builds the baseline page with trunk, with the console's profile and tools (the xtask puts
 /// the pinned wasm-bindgen and wasm-opt on PATH), into the shared target directory.
