@@ -126,14 +126,17 @@ where
     ) {
         on_cleanup(move || timer.clear());
     }
+    // The fallback is built once per wait; the closure inside it follows `slow`.
     let loading = move || {
-        slow.get().then(|| {
-            view! {
-                <section class="page">
-                    <p class="muted" role="status" data-testid="page-loading">"Loading…"</p>
-                </section>
-            }
-        })
+        move || {
+            slow.get().then(|| {
+                view! {
+                    <section class="page">
+                        <p class="muted" role="status" data-testid="page-loading">"Loading…"</p>
+                    </section>
+                }
+            })
+        }
     };
     view! {
         <Suspense fallback=loading>

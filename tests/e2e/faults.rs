@@ -536,8 +536,13 @@ async fn a_page_whose_code_cannot_load_says_so_and_loads_on_retry() {
         &format!("{dir}/split_webhook_pages.wasm"),
         Fault::status(503, "text/plain", "deploy in progress"),
     );
+    // The list's chunk is slow: past a moment the page says it is loading.
+    let list_chunk = format!("{dir}/split_webhooks_list.wasm");
+    proxy.fault(&list_chunk, Fault::Latency(Duration::from_millis(2000)));
     e.connect_and_open("/webhooks").await;
+    e.wait_text("[data-testid=page-loading]", "Loading").await;
     e.wait_text("[data-testid=webhooks-table]", "Chunky").await;
+    assert!(!e.exists("[data-testid=page-loading]").await);
 
     e.navigate(&format!("/webhooks/{id}")).await;
     let text = e
@@ -552,9 +557,17 @@ async fn a_page_whose_code_cannot_load_says_so_and_loads_on_retry() {
     e.navigate(&format!("/webhooks/{id}")).await;
     e.find("[data-testid=chunk-error]").await;
 
+    // Back, but slow: past a moment the page says it is loading, then shows.
     proxy.clear();
+    proxy.fault(
+        &format!("{dir}/split_webhook_pages.wasm"),
+        Fault::Latency(Duration::from_millis(1500)),
+    );
     e.click("[data-testid=chunk-retry]").await;
+    e.wait_text("[data-testid=page-loading]", "Loading").await;
+    shoot(&e, "chunk-loading").await;
     e.wait_text("[data-testid=webhook-name]", "Chunky").await;
+    assert!(!e.exists("[data-testid=page-loading]").await);
     assert!(!e.exists("[data-testid=chunk-error]").await);
     e.assert_no_panic().await;
     e.finish().await;
