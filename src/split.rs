@@ -1,13 +1,13 @@
 //! Pages whose code loads when their route is first opened.
 //!
-//! With the `split` feature (the release bundle turns it on, see `xtask bundle`) each page
-//! declared with [`split_page!`] goes into its own wasm chunk next to the main module, and
-//! [`Lazy`] fetches that chunk the first time the page is shown. Without the feature — `trunk
-//! serve`, the wasm component tests, clippy's plain run — the same declarations compile to
-//! ordinary functions in one module, so the pages behave identically either way.
+//! With the `split` feature (the release bundle turns it on, see `xtask bundle`) the pages
+//! declared with [`split_page!`] go into the wasm chunk each names, next to the main module,
+//! and [`Lazy`] fetches that chunk the first time one of its pages is shown. Without the
+//! feature — `trunk serve`, the wasm component tests, clippy's plain run — the same
+//! declarations compile to ordinary functions in one module, so the pages behave identically
+//! either way.
 
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 use std::future::Future;
 use std::time::Duration;
 
@@ -25,20 +25,21 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
 
 /// `split_page!(pub fn name in chunk => view)` declares `async fn name() -> Result<AnyView,
 /// ChunkError>`, which builds `view`. Pages naming the same chunk share it. With
-/// `, prefetch = other` after the chunk it also declares `async fn other() -> Result<(),
-/// ChunkError>`, which only fetches the chunk (one per chunk is enough).
+/// `, prefetch = other` after the chunk it also declares `async fn other()`, which only fetches
+/// the chunk (one per chunk is enough); its `Err` says the fetch failed, with the splitter's
+/// error type when the feature is on, so callers only look at `is_ok`.
 #[macro_export]
 macro_rules! split_page {
     ($vis:vis fn $name:ident in $chunk:ident => $view:expr) => {
         #[cfg(feature = "split")]
         #[::leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
-        $vis fn $name() -> ::core::result::Result<::leptos::prelude::AnyView, $crate::split::ChunkError> {
-            ::core::result::Result::Ok(::leptos::prelude::IntoAny::into_any($view))
+        $vis fn $name() -> $crate::split_page!(@output) {
+            $crate::split_page!(@build $view)
         }
 
         #[cfg(not(feature = "split"))]
-        $vis async fn $name() -> ::core::result::Result<::leptos::prelude::AnyView, $crate::split::ChunkError> {
-            ::core::result::Result::Ok(::leptos::prelude::IntoAny::into_any($view))
+        $vis async fn $name() -> $crate::split_page!(@output) {
+            $crate::split_page!(@build $view)
         }
     };
     ($vis:vis fn $name:ident in $chunk:ident, prefetch = $prefetch:ident => $view:expr) => {
@@ -49,19 +50,25 @@ macro_rules! split_page {
             fallible,
             preload($prefetch)
         )]
-        $vis fn $name() -> ::core::result::Result<::leptos::prelude::AnyView, $crate::split::ChunkError> {
-            ::core::result::Result::Ok(::leptos::prelude::IntoAny::into_any($view))
+        $vis fn $name() -> $crate::split_page!(@output) {
+            $crate::split_page!(@build $view)
         }
 
         #[cfg(not(feature = "split"))]
-        $vis async fn $name() -> ::core::result::Result<::leptos::prelude::AnyView, $crate::split::ChunkError> {
-            ::core::result::Result::Ok(::leptos::prelude::IntoAny::into_any($view))
+        $vis async fn $name() -> $crate::split_page!(@output) {
+            $crate::split_page!(@build $view)
         }
 
         #[cfg(not(feature = "split"))]
         $vis async fn $prefetch() -> ::core::result::Result<(), $crate::split::ChunkError> {
             ::core::result::Result::Ok(())
         }
+    };
+    (@output) => {
+        ::core::result::Result<::leptos::prelude::AnyView, $crate::split::ChunkError>
+    };
+    (@build $view:expr) => {
+        ::core::result::Result::Ok(::leptos::prelude::IntoAny::into_any($view))
     };
 }
 
@@ -108,15 +115,55 @@ fn saves_data() -> bool {
 /// How long a page's chunk may take before "Loading…" is shown; quicker loads show no flash.
 const QUIET_MS: u64 = 300;
 
+/// Where a page's chunk is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chunk {
+    Loading,
+    Failed { retrying: bool },
+    Ready,
+}
+
 /// Shows the page `load` builds once its chunk is in. If the chunk cannot be loaded the user
 /// is told so and can try again; nothing else on the screen is lost.
+///
+/// No `<Suspense>` here: the page's own resources must not suspend the whole page, which keeps
+/// its loading skeletons and its partial results (a list shown before its filter options).
 #[component]
-pub fn Lazy<F, Fut>(load: F) -> impl IntoView
+pub fn Lazy<F, Fut>(
+    /// Builds the page, fetching its chunk first if needed (see [`split_page!`]).
+    load: F,
+) -> impl IntoView
 where
     F: Fn() -> Fut + Copy + Send + Sync + 'static,
     Fut: Future<Output = Result<AnyView, ChunkError>> + 'static,
 {
-    let attempt = RwSignal::new(0u32);
+    let state = RwSignal::new(Chunk::Loading);
+    let page = StoredValue::new_local(None::<AnyView>);
+    // Retries start from a click, whose owner is the error panel (replaced right after); the
+    // page must be built under this component's owner instead, to get its contexts and be
+    // cleaned up with it — and a load still running when the route is left is dropped.
+    let owner = StoredValue::new_local(Owner::current());
+    let attempt = move || {
+        let run = || {
+            leptos::task::spawn_local_scoped_with_cancellation(async move {
+                match load().await {
+                    Ok(view) => {
+                        page.set_value(Some(view));
+                        state.try_set(Chunk::Ready);
+                    }
+                    Err(ChunkError) => {
+                        state.try_set(Chunk::Failed { retrying: false });
+                    }
+                }
+            })
+        };
+        match owner.get_value() {
+            Some(owner) => owner.with(run),
+            None => run(),
+        }
+    };
+    attempt();
+
     let slow = RwSignal::new(false);
     if let Ok(timer) = set_timeout_with_handle(
         move || {
@@ -126,36 +173,30 @@ where
     ) {
         on_cleanup(move || timer.clear());
     }
-    // The fallback is built once per wait; the closure inside it follows `slow`.
-    let loading = move || {
-        move || {
-            slow.get().then(|| {
+    let retry = move || {
+        state.set(Chunk::Failed { retrying: true });
+        attempt();
+    };
+
+    move || match state.get() {
+        Chunk::Loading => slow
+            .get()
+            .then(|| {
                 view! {
                     <section class="page">
                         <p class="muted" role="status" data-testid="page-loading">"Loading…"</p>
                     </section>
                 }
             })
-        }
-    };
-    view! {
-        <Suspense fallback=loading>
-            {move || {
-                attempt.track();
-                let page = SendWrapper::new(load());
-                Suspend::new(async move {
-                    match page.await {
-                        Ok(view) => view,
-                        Err(ChunkError) => view! { <ChunkFailed attempt/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+            .into_any(),
+        Chunk::Failed { retrying } => view! { <ChunkFailed retrying retry/> }.into_any(),
+        // Taken once: the page is built once and this branch is not rerun while it shows.
+        Chunk::Ready => page.try_update_value(|p| p.take()).flatten().into_any(),
     }
 }
 
 #[component]
-fn ChunkFailed(attempt: RwSignal<u32>) -> impl IntoView {
+fn ChunkFailed(retrying: bool, retry: impl Fn() + Copy + 'static) -> impl IntoView {
     view! {
         <section class="page">
             <div class="error-panel" role="alert" data-testid="chunk-error">
@@ -166,7 +207,7 @@ fn ChunkFailed(attempt: RwSignal<u32>) -> impl IntoView {
                 </p>
                 <div class="form-actions">
                     <button type="button" class="button primary" data-testid="chunk-retry"
-                        on:click=move |_| attempt.update(|n| *n += 1)>
+                        disabled=retrying on:click=move |_| retry()>
                         "Try again"
                     </button>
                     <button type="button" class="button" on:click=|_| {
@@ -174,6 +215,9 @@ fn ChunkFailed(attempt: RwSignal<u32>) -> impl IntoView {
                             let _ = w.location().reload();
                         }
                     }>"Reload the tab"</button>
+                    {retrying.then(|| view! {
+                        <span class="muted" role="status" data-testid="page-loading">"Loading…"</span>
+                    })}
                 </div>
             </div>
         </section>

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 //
 // Three chunks: the webhooks list, the page most sessions open first, alone; the other webhook
 // pages; and the rest. Code used by pages of two chunks goes into a piece shared by those two,
-// so few chunks keep the first page to a handful of files rather than dozens.
+// so few chunks keep the first page to a handful of files (one per page made 75).
 crate::split_page!(pub fn webhook_list in webhooks_list, prefetch = prefetch_webhook_list => view! { <Gate eager=true><webhooks::WebhookListPage/></Gate> });
 crate::split_page!(pub fn webhook_detail in webhook_pages, prefetch = prefetch_webhook_pages => view! { <Gate eager=true><webhooks::WebhookDetailPage/></Gate> });
 crate::split_page!(pub fn webhook_new in webhook_pages => view! { <Gate><webhooks::WebhookNewPage/></Gate> });

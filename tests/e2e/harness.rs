@@ -57,14 +57,14 @@ pub struct E2e {
     _permit: SemaphorePermit<'static>,
 }
 
-/// The release build of the console the tests load (after wasm-opt): `SWITCHBOARD_DIST` or `dist/`.
+/// The release build of the console the tests load (split and optimised): `SWITCHBOARD_DIST` or `dist/`.
 pub fn dist_dir() -> PathBuf {
     let dir = std::env::var_os("SWITCHBOARD_DIST")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
     assert!(
         dir.join("index.html").is_file(),
-        "no console build in {}: run `cargo xtask test` (or `trunk build --release`) first",
+        "no console build in {}: run `cargo xtask test` (or `cargo xtask bundle`) first",
         dir.display()
     );
     dir

@@ -1,5 +1,5 @@
 // `wasm-opt -Oz` on many modules in one node process: binaryen's CLI is itself a node program,
-// and starting it once per chunk (the split bundle has dozens) costs far more than optimising.
+// and starting it once per piece of the split bundle costs more than optimising the small ones.
 //
 //   node wasm-opt-all.mjs <binaryen's index.js> <in.wasm> <out.wasm> [<in.wasm> <out.wasm> …]
 //

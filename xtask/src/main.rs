@@ -26,7 +26,7 @@ commands:
         tools, fmt, clippy, clippy-wasm, bundle, test, test-wasm
   install
         only find or install the toolchain (wasm32 target, trunk, wasm-bindgen-cli,
-        wasm-opt, Chromium and chromedriver)
+        wasm-opt, wasm-split-cli, Chromium and chromedriver)
   bundle
         install what is missing and build the release bundle into dist/
   bench [-- BENCH_ARGS…]

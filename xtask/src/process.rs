@@ -35,6 +35,28 @@ pub fn run(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
+/// Like [`run`], but stderr lines containing `noise` are dropped (the rest are passed on).
+pub fn run_hiding(cmd: &mut Command, noise: &str) -> Result<(), String> {
+    let line = describe(cmd);
+    println!("xtask: $ {line}");
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("could not start `{line}`: {e}"))?;
+    print!("{}", String::from_utf8_lossy(&out.stdout));
+    for kept in String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| !l.contains(noise))
+    {
+        eprintln!("{kept}");
+    }
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{line}` failed ({})", out.status))
+    }
+}
+
 /// stdout of `cmd` when it runs and succeeds; `None` when it is missing or fails, which is how
 /// the tool checks tell "not installed" apart from "installed".
 pub fn capture(cmd: &mut Command) -> Option<String> {

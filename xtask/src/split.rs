@@ -1,4 +1,4 @@
-//! Splits the release wasm into a main module and one chunk per page (see `src/split.rs`).
+//! Splits the release wasm into a main module and the page chunks of `src/pages/mod.rs`.
 //!
 //! trunk 0.21 cannot split wasm, so it builds the console with the `split` feature, and this
 //! step redoes the wasm part from cargo's output: the splitter cuts the module at each page's
@@ -11,7 +11,6 @@ use crate::tools::ToolEnv;
 use crate::workspace::Workspace;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 /// The binary trunk builds (`data-bin` in index.html) and the feature that adds split points.
 pub const BIN: &str = "switchboard";
@@ -69,10 +68,9 @@ pub fn split_bundle(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
         bindgen_dir.join(format!("{BIN}_bg.wasm")),
         out.join(format!("{BIN}_bg.wasm")),
     )];
-    for entry in
-        fs::read_dir(&stage).map_err(|e| format!("cannot list {}: {e}", stage.display()))?
-    {
-        let path = entry.map_err(|e| e.to_string())?.path();
+    let listing = |e: std::io::Error| format!("cannot list {}: {e}", stage.display());
+    for entry in fs::read_dir(&stage).map_err(listing)? {
+        let path = entry.map_err(listing)?.path();
         let name = path
             .file_name()
             .unwrap_or_default()
@@ -119,28 +117,12 @@ fn optimise_all(
     for (from, to) in pieces {
         cmd.arg(from).arg(to);
     }
-    let line = format!(
-        "node xtask/node/wasm-opt-all.mjs (wasm-opt -Oz on the main module and {} chunks)",
+    println!(
+        "xtask: wasm-opt -Oz on the main module and {} chunks",
         pieces.len() - 1
     );
-    println!("xtask: $ {line}");
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("could not start `{line}`: {e}"))?;
     // binaryen notes, once per piece, the name-section part it skips; that says nothing here.
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    for note in stderr
-        .lines()
-        .filter(|l| !l.contains("unknown name subsection"))
-    {
-        eprintln!("{note}");
-    }
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!("`{line}` failed ({})", out.status))
-    }
+    process::run_hiding(&mut cmd, "unknown name subsection")
 }
 
 /// Every chunk the loader fetches is there, and the loader imports the bindings beside it.
@@ -149,16 +131,37 @@ pub fn check_links(dir: &Path) -> Result<(), String> {
     if !link.contains(&format!("from \"./{BIN}.js\"")) {
         return Err(format!("{LINK_FILE} does not import ./{BIN}.js"));
     }
-    let missing: Vec<String> = fetched_files(&link)
+    let fetched = fetched_files(&link);
+    if !fetched.iter().any(|f| f.starts_with("split_")) {
+        return Err(format!(
+            "{LINK_FILE} loads no page chunk: has its format changed?"
+        ));
+    }
+    let missing: Vec<&String> = fetched.iter().filter(|f| !dir.join(f).is_file()).collect();
+    if !missing.is_empty() {
+        let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+        return Err(format!(
+            "{LINK_FILE} fetches files that are not there: {}",
+            names.join(", ")
+        ));
+    }
+    // Every shared piece must be listed under some chunk, or boot.js would not preload it
+    // and the comment format this reads has changed.
+    let listed: Vec<String> = chunk_files(&link)
         .into_iter()
-        .filter(|f| !dir.join(f).is_file())
+        .flat_map(|(_, f)| f)
         .collect();
-    if missing.is_empty() {
+    let unlisted: Vec<&str> = fetched
+        .iter()
+        .filter(|f| !listed.contains(f))
+        .map(|f| f.as_str())
+        .collect();
+    if unlisted.is_empty() {
         Ok(())
     } else {
         Err(format!(
-            "{LINK_FILE} fetches files that are not there: {}",
-            missing.join(", ")
+            "{LINK_FILE}: no chunk is known to need {}; has its format changed?",
+            unlisted.join(", ")
         ))
     }
 }
@@ -257,16 +260,6 @@ fn copy(from: &Path, to: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
 }
 
-/// The splitter binary's crate, version and feature, for `cargo install`.
-pub fn install_command(tools: &ToolEnv, root: &Path) -> Command {
-    let mut cmd = tools.command(&std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cmd.args(["install", "wasm_split_cli_support", "--version"])
-        .arg(crate::versions::WASM_SPLIT)
-        .args(["--features", "build-binary", "--locked", "--root"])
-        .arg(root);
-    cmd
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,22 +340,35 @@ export const __wasm_split_load_a = wrapAsyncCb(makeLoad(() => {
     }
 
     #[test]
-    fn a_missing_chunk_fails_the_check() {
+    fn a_missing_or_unknown_chunk_fails_the_check() {
         let dir = std::env::temp_dir().join(format!("xtask-split-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
-        fs::write(
-            dir.join(LINK_FILE),
-            "import { initSync } from \"./switchboard.js\";\nfetch(new URL(\"./split_a.wasm\", import.meta.url));\nfetch(new URL(\"./chunk_1.wasm\", import.meta.url));",
-        )
-        .unwrap();
-        fs::write(dir.join("split_a.wasm"), b"\0asm").unwrap();
+        fs::write(dir.join(LINK_FILE), LINK).unwrap();
+        for f in ["split_a.wasm", "split_list.wasm", "chunk_4.wasm"] {
+            fs::write(dir.join(f), b"\0asm").unwrap();
+        }
+        let err = check_links(&dir).unwrap_err();
+        assert!(err.contains("not there: chunk_5.wasm"), "{err}");
+        fs::write(dir.join("chunk_5.wasm"), b"\0asm").unwrap();
+        check_links(&dir).unwrap();
+
+        // A shared piece whose users cannot be read would be fetched late, not preloaded.
+        let bare = LINK.replace("/* a, b */", "");
+        fs::write(dir.join(LINK_FILE), bare).unwrap();
         let err = check_links(&dir).unwrap_err();
         assert!(
-            err.contains("chunk_1.wasm") && !err.contains("split_a"),
+            err.contains("no chunk is known to need chunk_4.wasm"),
             "{err}"
         );
-        fs::write(dir.join("chunk_1.wasm"), b"\0asm").unwrap();
-        check_links(&dir).unwrap();
+
+        fs::write(
+            dir.join(LINK_FILE),
+            "import { initSync } from \"./switchboard.js\";",
+        )
+        .unwrap();
+        assert!(check_links(&dir)
+            .unwrap_err()
+            .contains("loads no page chunk"));
         fs::write(
             dir.join(LINK_FILE),
             "import { initSync } from \"./other.js\";",

@@ -83,7 +83,7 @@ fn plan<'a>(ws: &'a Workspace, tools: &'a OnceCell<ToolEnv>) -> Vec<Step<'a>> {
         .needs(&["tools"]),
         Step::new(
             "bundle",
-            "trunk build --release (the bundle the browser tests load)",
+            "trunk build --release, split into page chunks (the bundle the browser tests load)",
             move || with_tools(&|t| bundle::build(ws, t)),
         )
         .needs(&["tools"]),

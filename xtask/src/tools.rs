@@ -134,10 +134,14 @@ pub fn ensure(ws: &Workspace, purpose: Purpose) -> Result<ToolEnv, String> {
         versions::WASM_SPLIT,
         || capture(Command::new(&splitter).arg("--help")).is_some(),
         || {
-            process::run(&mut crate::split::install_command(
-                &tools,
-                &ws.wasm_split_root(),
-            ))
+            process::run(
+                tools
+                    .command(&cargo())
+                    .args(["install", "wasm_split_cli_support", "--version"])
+                    .arg(versions::WASM_SPLIT)
+                    .args(["--features", "build-binary", "--locked", "--root"])
+                    .arg(ws.wasm_split_root()),
+            )
         },
     )?;
 

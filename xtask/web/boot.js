@@ -15,7 +15,7 @@ const bundle = (name) => {
 
 const wasmUrl = bundle("switchboard-wasm");
 
-// The release bundle keeps each group of pages in its own wasm chunk (src/pages/mod.rs), which
+// The release bundle keeps each group of pages in a wasm chunk of its own (src/pages/mod.rs), which
 // the app fetches only once it runs. Fetching the opened page's chunk now, while the main
 // module downloads and compiles, takes that second round trip off the first render. The
 // path-to-chunk table mirrors the router's: a wrong guess only costs a wasted download.

@@ -205,7 +205,7 @@ fn git_commit(root: &Path) -> Option<String> {
 async fn bench(o: &Options, root: &Path) -> Result<(), String> {
     if !o.dist.join("index.html").is_file() {
         return Err(format!(
-            "no console build in {}: run `cargo xtask bench` (or `trunk build --release`) first",
+            "no console build in {}: run `cargo xtask bench` (or `cargo xtask bundle`) first",
             o.dist.display()
         ));
     }
