@@ -85,14 +85,17 @@ pub fn split_bundle(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
         &bindgen_dir.join(format!("{BIN}.js")),
         &out.join(format!("{BIN}.js")),
     )?;
-    copy(&stage.join(LINK_FILE), &out.join(LINK_FILE))?;
+    let link = read(&stage.join(LINK_FILE))?;
+    fs::write(out.join(LINK_FILE), &link)
+        .map_err(|e| format!("cannot write {}: {e}", out.join(LINK_FILE).display()))?;
+    check_links(&out, &link)?;
 
     // trunk's unsplit files would never load; the page now names the split ones.
     for old in [&js, &wasm] {
         let _ = fs::remove_file(dist.join(old.trim_start_matches('/')));
     }
     let wasm_meta = format!("<meta name=\"switchboard-wasm\" content=\"{wasm}\">");
-    let chunks = chunk_meta(&read(&stage.join(LINK_FILE))?);
+    let chunks = chunk_meta(&link);
     let html = html
         .replace(&wasm_meta, &format!("{wasm_meta}{chunks}"))
         .replace(&js, &format!("/{stem}/{BIN}.js"))
@@ -100,9 +103,7 @@ pub fn split_bundle(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
     if !html.contains("name=\"switchboard-chunks\"") {
         return Err("could not add the switchboard-chunks meta tag to index.html".into());
     }
-    fs::write(&html_path, html)
-        .map_err(|e| format!("cannot write {}: {e}", html_path.display()))?;
-    check_links(&out)
+    fs::write(&html_path, html).map_err(|e| format!("cannot write {}: {e}", html_path.display()))
 }
 
 /// wasm-opt `-Oz` on every piece, in one node process (`xtask/node/wasm-opt-all.mjs`).
@@ -125,13 +126,13 @@ fn optimise_all(
     process::run_hiding(&mut cmd, "unknown name subsection")
 }
 
-/// Every chunk the loader fetches is there, and the loader imports the bindings beside it.
-pub fn check_links(dir: &Path) -> Result<(), String> {
-    let link = read(&dir.join(LINK_FILE))?;
+/// Every chunk the loader (`link`, the text of its file in `dir`) fetches is there, and the
+/// loader imports the bindings beside it.
+pub fn check_links(dir: &Path, link: &str) -> Result<(), String> {
     if !link.contains(&format!("from \"./{BIN}.js\"")) {
         return Err(format!("{LINK_FILE} does not import ./{BIN}.js"));
     }
-    let fetched = fetched_files(&link);
+    let fetched = fetched_files(link);
     if !fetched.iter().any(|f| f.starts_with("split_")) {
         return Err(format!(
             "{LINK_FILE} loads no page chunk: has its format changed?"
@@ -147,10 +148,7 @@ pub fn check_links(dir: &Path) -> Result<(), String> {
     }
     // Every shared piece must be listed under some chunk, or boot.js would not preload it
     // and the comment format this reads has changed.
-    let listed: Vec<String> = chunk_files(&link)
-        .into_iter()
-        .flat_map(|(_, f)| f)
-        .collect();
+    let listed: Vec<String> = chunk_files(link).into_iter().flat_map(|(_, f)| f).collect();
     let unlisted: Vec<&str> = fetched
         .iter()
         .filter(|f| !listed.contains(f))
@@ -343,38 +341,30 @@ export const __wasm_split_load_a = wrapAsyncCb(makeLoad(() => {
     fn a_missing_or_unknown_chunk_fails_the_check() {
         let dir = std::env::temp_dir().join(format!("xtask-split-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
-        fs::write(dir.join(LINK_FILE), LINK).unwrap();
         for f in ["split_a.wasm", "split_list.wasm", "chunk_4.wasm"] {
             fs::write(dir.join(f), b"\0asm").unwrap();
         }
-        let err = check_links(&dir).unwrap_err();
+        let err = check_links(&dir, LINK).unwrap_err();
         assert!(err.contains("not there: chunk_5.wasm"), "{err}");
         fs::write(dir.join("chunk_5.wasm"), b"\0asm").unwrap();
-        check_links(&dir).unwrap();
+        check_links(&dir, LINK).unwrap();
 
         // A shared piece whose users cannot be read would be fetched late, not preloaded.
         let bare = LINK.replace("/* a, b */", "");
-        fs::write(dir.join(LINK_FILE), bare).unwrap();
-        let err = check_links(&dir).unwrap_err();
+        let err = check_links(&dir, &bare).unwrap_err();
         assert!(
             err.contains("no chunk is known to need chunk_4.wasm"),
             "{err}"
         );
 
-        fs::write(
-            dir.join(LINK_FILE),
-            "import { initSync } from \"./switchboard.js\";",
-        )
-        .unwrap();
-        assert!(check_links(&dir)
+        let no_chunks = "import { initSync } from \"./switchboard.js\";";
+        assert!(check_links(&dir, no_chunks)
             .unwrap_err()
             .contains("loads no page chunk"));
-        fs::write(
-            dir.join(LINK_FILE),
-            "import { initSync } from \"./other.js\";",
-        )
-        .unwrap();
-        assert!(check_links(&dir).unwrap_err().contains("does not import"));
+        let other = "import { initSync } from \"./other.js\";";
+        assert!(check_links(&dir, other)
+            .unwrap_err()
+            .contains("does not import"));
         fs::remove_dir_all(&dir).unwrap();
     }
 }
