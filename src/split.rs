@@ -31,44 +31,33 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
 #[macro_export]
 macro_rules! split_page {
     ($vis:vis fn $name:ident in $chunk:ident => $view:expr) => {
-        #[cfg(feature = "split")]
-        #[::leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
-        $vis fn $name() -> $crate::split_page!(@output) {
-            $crate::split_page!(@build $view)
-        }
-
-        #[cfg(not(feature = "split"))]
-        $vis async fn $name() -> $crate::split_page!(@output) {
-            $crate::split_page!(@build $view)
-        }
+        $crate::split_page!(@page $vis $name [$chunk] $view);
     };
     ($vis:vis fn $name:ident in $chunk:ident, prefetch = $prefetch:ident => $view:expr) => {
-        #[cfg(feature = "split")]
-        #[::leptos::wasm_split::wasm_split(
-            $chunk,
-            wasm_split_path = ::leptos::wasm_split,
-            fallible,
-            preload($prefetch)
-        )]
-        $vis fn $name() -> $crate::split_page!(@output) {
-            $crate::split_page!(@build $view)
-        }
-
-        #[cfg(not(feature = "split"))]
-        $vis async fn $name() -> $crate::split_page!(@output) {
-            $crate::split_page!(@build $view)
-        }
+        $crate::split_page!(@page $vis $name [$chunk, preload($prefetch)] $view);
 
         #[cfg(not(feature = "split"))]
         $vis async fn $prefetch() -> ::core::result::Result<(), $crate::split::ChunkError> {
             ::core::result::Result::Ok(())
         }
     };
-    (@output) => {
-        ::core::result::Result<::leptos::prelude::AnyView, $crate::split::ChunkError>
-    };
-    (@build $view:expr) => {
-        ::core::result::Result::Ok(::leptos::prelude::IntoAny::into_any($view))
+    // The page function itself; `[$chunk, …]` are the splitter's options after the chunk name.
+    (@page $vis:vis $name:ident [$chunk:ident $(, $option:meta)*] $view:expr) => {
+        #[cfg(feature = "split")]
+        #[::leptos::wasm_split::wasm_split(
+            $chunk,
+            wasm_split_path = ::leptos::wasm_split,
+            fallible
+            $(, $option)*
+        )]
+        $vis fn $name() -> ::core::result::Result<::leptos::prelude::AnyView, $crate::split::ChunkError> {
+            ::core::result::Result::Ok(::leptos::prelude::IntoAny::into_any($view))
+        }
+
+        #[cfg(not(feature = "split"))]
+        $vis async fn $name() -> ::core::result::Result<::leptos::prelude::AnyView, $crate::split::ChunkError> {
+            ::core::result::Result::Ok(::leptos::prelude::IntoAny::into_any($view))
+        }
     };
 }
 
