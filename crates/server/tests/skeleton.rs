@@ -140,6 +140,60 @@ async fn static_files_carry_security_headers_and_spa_fallback() {
 }
 
 #[tokio::test]
+async fn a_missing_file_a_page_asks_for_is_a_404_and_navigations_get_the_page() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(
+        site.path().join("index.html"),
+        "<!doctype html><title>console</title>",
+    )
+    .unwrap();
+    std::fs::write(site.path().join("app.js"), "console.log(1)").unwrap();
+    let dir = site.path().to_path_buf();
+    let s = TestServer::with(move |c| c.static_dir = Some(dir)).await;
+    // (path, what the browser says it fetches, status, served the page)
+    for (path, dest, status, page) in [
+        // A chunk of an older deploy, as the loader asks for it.
+        (
+            "/switchboard-0ld/split_list.wasm",
+            Some("empty"),
+            404,
+            false,
+        ),
+        (
+            "/switchboard-0ld/switchboard.js",
+            Some("script"),
+            404,
+            false,
+        ),
+        ("/main-0ld.css", Some("style"), 404, false),
+        ("/app.js", Some("script"), 200, false),
+        // Client-side routes, dots in an event type's name included.
+        (
+            "/event-types/delivery.completed",
+            Some("document"),
+            200,
+            true,
+        ),
+        ("/webhooks/wh_1", Some("iframe"), 200, true),
+        ("/event-types/delivery.completed", None, 200, true),
+    ] {
+        let mut req = s.client.get(format!("{}{path}", s.base));
+        if let Some(dest) = dest {
+            req = req.header("sec-fetch-dest", dest);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status().as_u16(), status, "{path} {dest:?}");
+        assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+        let text = res.text().await.unwrap();
+        assert_eq!(
+            text.contains("<title>console</title>"),
+            page,
+            "{path} {dest:?}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn precompressed_assets_go_to_clients_that_accept_gzip() {
     let site = tempfile::tempdir().unwrap();
     std::fs::write(site.path().join("index.html"), "<!doctype html>").unwrap();

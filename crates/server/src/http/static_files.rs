@@ -24,27 +24,43 @@ pub fn content_security_policy(extra_connect_src: &[String]) -> String {
 }
 
 /// `/` and everything not under `/api`: files of the static directory, `index.html` for any
-/// path that is not a file (client-side routes), or a short note when no console is bundled.
+/// other page the browser navigates to (client-side routes), or a short note when no console
+/// is bundled.
+///
+/// A missing file that a page asks for (a script, a stylesheet, a wasm chunk of an older
+/// deploy) is a 404, not `index.html`: browsers say what they fetch in `Sec-Fetch-Dest`, and
+/// only navigations get the page. Requests without that header (other clients) get the page.
 pub fn service(config: &Config) -> BoxCloneSyncService<Request<Body>, Response<Body>, Infallible> {
     let csp = HeaderValue::from_str(&content_security_policy(&config.extra_connect_src))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     let inner = config.static_dir.clone().map(|dir| {
         let index = dir.join("index.html");
         // The bundle step writes `file.gz` beside each asset; browsers that accept gzip get it.
-        ServeDir::new(dir)
+        let files = ServeDir::new(dir)
             .append_index_html_on_directories(true)
-            .precompressed_gzip()
-            .fallback(ServeFile::new(index))
+            .precompressed_gzip();
+        (files.clone(), files.fallback(ServeFile::new(index)))
     });
     BoxCloneSyncService::new(tower::service_fn(move |req: Request<Body>| {
         let csp = csp.clone();
         let inner = inner.clone();
         async move {
             let mut res = match inner {
-                Some(mut dir) => match tower::Service::call(&mut dir, req).await {
-                    Ok(res) => res.map(Body::new),
-                    Err(e) => match e {},
-                },
+                Some((mut files, mut pages)) => {
+                    let served = if is_subresource(&req) {
+                        tower::Service::call(&mut files, req)
+                            .await
+                            .map(|r| r.map(Body::new))
+                    } else {
+                        tower::Service::call(&mut pages, req)
+                            .await
+                            .map(|r| r.map(Body::new))
+                    };
+                    match served {
+                        Ok(res) => res,
+                        Err(e) => match e {},
+                    }
+                }
                 None => (
                     StatusCode::NOT_FOUND,
                     "This Switchboard server has no console bundled; the API is at /api/v1.",
@@ -55,6 +71,14 @@ pub fn service(config: &Config) -> BoxCloneSyncService<Request<Body>, Response<B
             Ok::<_, Infallible>(res)
         }
     }))
+}
+
+/// Whether a browser fetches this for a page rather than navigating to it.
+fn is_subresource(req: &Request<Body>) -> bool {
+    req.headers()
+        .get("sec-fetch-dest")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|dest| !matches!(dest, "document" | "iframe" | "frame"))
 }
 
 fn secure(res: &mut Response<Body>, csp: HeaderValue) {
