@@ -152,6 +152,16 @@ async fn the_opened_pages_chunk_downloads_beside_the_main_module() {
             .filter(|(f, _)| f.starts_with("split_"))
             .count();
         assert_eq!(pages, 1, "{path}: {fetched:?}");
+        // The chunk loader, which the bindings import, is requested once, by a modulepreload
+        // with the page's first requests: found through the import, it could only be asked
+        // for after the bindings had arrived.
+        let loader = e
+            .js("const all = performance.getEntriesByType('resource');\
+                 const bindings = all.find((r) => r.name.endsWith('/switchboard.js'));\
+                 return all.filter((r) => r.name.endsWith('/__wasm_split.js'))\
+                   .map((r) => r.startTime < bindings.responseEnd);")
+            .await;
+        assert_eq!(loader, serde_json::json!([true]), "{path}");
     }
     e.assert_no_panic().await;
     e.finish().await;

@@ -96,8 +96,13 @@ pub fn split_bundle(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
     }
     let wasm_meta = format!("<meta name=\"switchboard-wasm\" content=\"{wasm}\">");
     let chunks = chunk_meta(&link);
+    // The bindings import the loader statically, and the main module cannot start before it
+    // arrives; Chromium's modulepreload of the bindings does not fetch their imports.
+    let loader = format!(
+        "<link rel=\"modulepreload\" href=\"/{stem}/{LINK_FILE}\" crossorigin=\"anonymous\">"
+    );
     let html = html
-        .replace(&wasm_meta, &format!("{wasm_meta}{chunks}"))
+        .replace(&wasm_meta, &format!("{wasm_meta}{chunks}{loader}"))
         .replace(&js, &format!("/{stem}/{BIN}.js"))
         .replace(&wasm, &format!("/{stem}/{BIN}_bg.wasm"));
     if !html.contains("name=\"switchboard-chunks\"") {
