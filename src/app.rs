@@ -16,6 +16,8 @@ pub fn App() -> impl IntoView {
     provide_settings();
     provide_connection();
     crate::split::prefetch_once_connected(pages::prefetch_all);
+    // Before the router adds its own `popstate` listener, which would follow Back at once.
+    crate::components::unsaved_guard::install_history_guard();
 
     view! {
         <Router>

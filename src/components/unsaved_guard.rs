@@ -1,15 +1,47 @@
 //! `UnsavedGuard`: while a form has unsaved changes, closing or reloading the tab asks the
-//! browser's question, and in-app links ask ours before leaving. The router has no blocker,
-//! so link clicks are caught in the capture phase, before its own handler sees them.
+//! browser's question, and in-app links and the browser's Back and Forward ask ours before
+//! leaving. The router has no blocker, so link clicks are caught in the capture phase, and
+//! `popstate` by a listener [`install_history_guard`] adds before the router adds its own.
 
 use crate::components::ConfirmDialog;
 use crate::state::{use_connection, Phase};
 use leptos::ev;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+type PopstateHandler = Rc<dyn Fn(&web_sys::Event)>;
+
+thread_local! {
+    /// The mounted guard's `popstate` handler, with the id of the guard that set it.
+    static ON_POPSTATE: RefCell<Option<(u64, PopstateHandler)>> = const { RefCell::new(None) };
+    static NEXT_GUARD: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Listens to `popstate` for the guards. Call it once, before the router starts: listeners on
+/// `window` run in the order they were added, so this one can stop the router's seeing a
+/// Back or Forward that would lose a form's input. It lives as long as the page.
+pub fn install_history_guard() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let listener = Closure::<dyn Fn(web_sys::Event)>::new(|e: web_sys::Event| {
+        let handler = ON_POPSTATE.with(|h| h.borrow().as_ref().map(|(_, f)| f.clone()));
+        if let Some(handler) = handler {
+            handler(&e);
+        }
+    });
+    if window
+        .add_event_listener_with_callback("popstate", listener.as_ref().unchecked_ref())
+        .is_ok()
+    {
+        listener.forget();
+    }
+}
 
 /// The in-app path (`/x?y#z`) a click on `href` leads to, when the router would handle it.
 pub fn in_app_target(href: &str, origin: &str) -> Option<String> {
@@ -52,6 +84,21 @@ fn clicked_link(ev: &web_sys::MouseEvent) -> Option<String> {
     in_app_target(&href, &origin)
 }
 
+/// Where Leave goes once the person confirms it.
+#[derive(Clone, Debug, PartialEq)]
+enum Away {
+    /// The in-app link they clicked.
+    Link(String),
+    /// The history entry Back or Forward took them to; the form's URL was pushed after it.
+    History,
+}
+
+/// `path?search#hash` as the router holds it (its search has no `?`).
+fn router_href(path: &str, search: &str, hash: &str) -> String {
+    let q = if search.is_empty() { "" } else { "?" };
+    format!("{path}{q}{search}{hash}")
+}
+
 #[component]
 pub fn UnsavedGuard(
     /// Guarding while true.
@@ -59,8 +106,11 @@ pub fn UnsavedGuard(
     when: Signal<bool>,
 ) -> impl IntoView {
     let navigate = use_navigate();
+    let location = use_location();
     let open = RwSignal::new(false);
-    let target = RwSignal::new(None::<String>);
+    let target = RwSignal::new(None::<Away>);
+    // Set while Leave goes back through history, so that step is not caught again.
+    let leaving = StoredValue::new(false);
 
     let unload = window_event_listener(ev::beforeunload, move |e| {
         if when.get_untracked() {
@@ -70,22 +120,62 @@ pub fn UnsavedGuard(
     });
 
     let conn = use_connection();
+    // While the connection is down the form is hidden behind the reconnect prompt, whose
+    // way out must work; the form keeps its input as a draft when it is left that way.
+    let guarding = move || {
+        when.try_get_untracked().unwrap_or(false)
+            && conn
+                .phase
+                .try_with_untracked(|p| matches!(p, Phase::Connected(_)))
+                .unwrap_or(false)
+    };
     let on_click = Closure::<dyn FnMut(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
-        // While the connection is down the form is hidden behind the reconnect prompt, whose
-        // way out must work; the form keeps its input as a draft when it is left that way.
-        let connected = conn
-            .phase
-            .try_with_untracked(|p| matches!(p, Phase::Connected(_)))
-            .unwrap_or(false);
-        if !when.get_untracked() || !connected {
+        if !guarding() {
             return;
         }
         if let Some(to) = clicked_link(&e) {
             e.prevent_default();
-            target.set(Some(to));
+            target.set(Some(Away::Link(to)));
             open.set(true);
         }
     });
+    // Back and Forward have already changed the URL when `popstate` fires: the router is
+    // kept from following, and the form's URL goes back on top of the entry they reached,
+    // so Leave is one step back from there. Runs from `install_history_guard`'s listener.
+    let on_popstate = move |e: &web_sys::Event| {
+        if leaving.try_get_value().unwrap_or(true) || !guarding() {
+            return;
+        }
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let loc = window.location();
+        let reached = format!(
+            "{}{}",
+            loc.pathname().unwrap_or_default(),
+            loc.search().unwrap_or_default()
+        );
+        let (path, search, hash) = (
+            location.pathname.get_untracked(),
+            location.search.get_untracked(),
+            location.hash.get_untracked(),
+        );
+        if reached == router_href(&path, &search, "") {
+            return; // only the hash changed: the form stays
+        }
+        e.stop_immediate_propagation();
+        if let Ok(history) = window.history() {
+            let here = router_href(&path, &search, &hash);
+            let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&here));
+        }
+        target.set(Some(Away::History));
+        open.set(true);
+    };
+    let id = NEXT_GUARD.with(|n| {
+        n.set(n.get() + 1);
+        n.get()
+    });
+    ON_POPSTATE.with(|h| *h.borrow_mut() = Some((id, Rc::new(on_popstate) as PopstateHandler)));
     let document = web_sys::window().and_then(|w| w.document());
     if let Some(d) = &document {
         let _ = d.add_event_listener_with_callback_and_bool(
@@ -97,6 +187,13 @@ pub fn UnsavedGuard(
     let listener = StoredValue::new_local(Some((document, on_click)));
     on_cleanup(move || {
         unload.remove();
+        // A guard mounted since (the next form) keeps its own handler.
+        ON_POPSTATE.with(|h| {
+            let mut h = h.borrow_mut();
+            if h.as_ref().is_some_and(|(owner, _)| *owner == id) {
+                *h = None;
+            }
+        });
         if let Some((Some(d), cb)) = listener.try_update_value(|l| l.take()).flatten() {
             let _ = d.remove_event_listener_with_callback_and_bool(
                 "click",
@@ -108,9 +205,16 @@ pub fn UnsavedGuard(
 
     let leave = Callback::new(move |_| {
         open.set(false);
-        if let Some(to) = target.get_untracked() {
+        match target.get_untracked() {
             // The guard is still armed; the navigation goes through the router directly.
-            navigate(&to, NavigateOptions::default());
+            Some(Away::Link(to)) => navigate(&to, NavigateOptions::default()),
+            Some(Away::History) => {
+                leaving.set_value(true);
+                if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                    let _ = history.back();
+                }
+            }
+            None => {}
         }
     });
     view! {
@@ -122,7 +226,17 @@ pub fn UnsavedGuard(
 
 #[cfg(test)]
 mod tests {
-    use super::in_app_target;
+    use super::{in_app_target, router_href};
+
+    #[test]
+    fn the_routers_url_parts_make_the_href_again() {
+        assert_eq!(router_href("/webhooks/new", "", ""), "/webhooks/new");
+        assert_eq!(
+            router_href("/webhooks", "q=a&active=true", "#top"),
+            "/webhooks?q=a&active=true#top"
+        );
+        assert_eq!(router_href("/x", "", "#h"), "/x#h");
+    }
 
     #[test]
     fn only_same_origin_links_are_guarded() {

@@ -562,6 +562,42 @@ async fn leaving_a_dirty_form_asks_first() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_browsers_back_on_a_dirty_form_asks_first() {
+    let e = E2e::start().await;
+    e.connect_and_open("/webhooks").await;
+    let path = || async { e.client.current_url().await.unwrap().path().to_owned() };
+    // A clean form is left at once.
+    e.click("[data-testid=new-webhook]").await;
+    e.find("[data-testid=wh-name]").await;
+    e.client.back().await.unwrap();
+    e.find("[data-testid=webhooks-empty]").await;
+    assert_eq!(path().await, "/webhooks");
+    assert!(!e.exists("dialog[open]").await);
+
+    e.click("[data-testid=new-webhook]").await;
+    e.fill("[data-testid=wh-name]", "Half typed").await;
+    e.wait_text("[data-testid=dirty-note]", "Unsaved").await;
+    e.client.back().await.unwrap();
+    e.wait_text("dialog[open] [data-testid=unsaved-message]", "unsaved")
+        .await;
+    assert_eq!(path().await, "/webhooks/new");
+    e.click("dialog[open] [data-testid=confirm-cancel]").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(path().await, "/webhooks/new");
+    assert_eq!(e.value("[data-testid=wh-name]").await, "Half typed");
+
+    // Asked again on the next Back; Leave goes where Back went.
+    e.client.back().await.unwrap();
+    e.wait_text("dialog[open] [data-testid=unsaved-message]", "unsaved")
+        .await;
+    confirm(&e).await;
+    e.find("[data-testid=webhooks-empty]").await;
+    assert_eq!(path().await, "/webhooks");
+    e.assert_no_panic().await;
+    e.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_core_only_backend_hides_every_extra() {
     let e = E2e::start_with(Options {
         profile: Profile::Core,
