@@ -250,15 +250,26 @@ impl Inner {
     }
 
     /// Claims what is due and starts a sender for each; returns how long to sleep.
+    ///
+    /// Due deliveries that cannot start yet (every sender busy, or their webhook's share
+    /// taken) are no reason to look again at once: a sender that finishes wakes the
+    /// dispatcher, and so does a new event. Looking again at once would spin on the database
+    /// for as long as a backlog waits on a slow or unreachable endpoint.
     async fn dispatch(self: &Arc<Self>, senders: &mut JoinSet<()>) -> Result<Duration, ApiError> {
         let free = self.pool.available_permits();
+        let now = now_ms();
+        let mut started = 0;
         if free > 0 {
             let mut room: HashMap<String, usize> = self
                 .in_flight
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .clone();
-            let now = now_ms();
+            let full: Vec<String> = room
+                .iter()
+                .filter(|(_, n)| **n >= PER_WEBHOOK)
+                .map(|(w, _)| w.clone())
+                .collect();
             let claimed = self
                 .store
                 .call(move |c| {
@@ -270,7 +281,7 @@ impl Inner {
                         *n += 1;
                         false
                     };
-                    deliveries::claim_due(c, now, free, LEASE_MS, &mut busy)
+                    deliveries::claim_due(c, now, free, LEASE_MS, &full, &mut busy)
                 })
                 .await?;
             for d in claimed {
@@ -283,6 +294,7 @@ impl Inner {
                     .unwrap_or_else(|p| p.into_inner())
                     .entry(d.webhook_id.clone())
                     .or_default() += 1;
+                started += 1;
                 let me = self.clone();
                 senders.spawn(async move {
                     let webhook_id = d.webhook_id.clone();
@@ -302,13 +314,15 @@ impl Inner {
                 });
             }
         }
-        let next = self.store.call(|c| deliveries::next_due(c)).await?;
-        Ok(match next {
-            Some(t) => {
-                Duration::from_millis((t - now_ms()).clamp(0, IDLE_POLL.as_millis() as i64) as u64)
-            }
-            None => IDLE_POLL,
-        })
+        if started > 0 {
+            // More may be claimable now (the candidates are a window): look again.
+            return Ok(Duration::ZERO);
+        }
+        let next = self
+            .store
+            .call(move |c| deliveries::next_due(c, now))
+            .await?;
+        Ok(sleep_until_due(next, now))
     }
 
     /// One attempt of one delivery, and what follows from it.
@@ -381,6 +395,18 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
     Some(Duration::from_millis(ms))
 }
 
+/// How long the dispatcher sleeps when it started nothing and `next` is the earliest due
+/// time: until then, or the idle poll when that is sooner or already past (what is due now
+/// is waiting for a sender, and a finishing one wakes the dispatcher).
+fn sleep_until_due(next: Option<i64>, now: i64) -> Duration {
+    match next {
+        Some(t) if t > now => {
+            Duration::from_millis((t - now).min(IDLE_POLL.as_millis() as i64) as u64)
+        }
+        _ => IDLE_POLL,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,6 +421,140 @@ mod tests {
         assert_eq!(parse_duration("7"), Some(Duration::from_secs(7)));
         assert_eq!(parse_duration("5x"), None);
         assert_eq!(parse_duration(""), None);
+    }
+
+    #[test]
+    fn the_dispatcher_sleeps_until_the_next_due_time_or_the_idle_poll() {
+        assert_eq!(sleep_until_due(None, 1_000), IDLE_POLL);
+        assert_eq!(
+            sleep_until_due(Some(1_200), 1_000),
+            Duration::from_millis(200)
+        );
+        assert_eq!(sleep_until_due(Some(60_000), 1_000), IDLE_POLL);
+        // Due already but not started: something is waiting for a sender.
+        assert_eq!(sleep_until_due(Some(900), 1_000), IDLE_POLL);
+        assert_eq!(sleep_until_due(Some(1_000), 1_000), IDLE_POLL);
+    }
+
+    fn engine() -> (Engine, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("engine.db")).unwrap();
+        let config = EngineConfig {
+            allow_private_targets: true,
+            retry_schedule: vec![Duration::ZERO],
+        };
+        (
+            Engine::new(store, Arc::new(Catalogue::builtin()), config),
+            dir,
+        )
+    }
+
+    async fn queue(engine: &Engine, webhook: &str, n: usize, due: i64) {
+        let webhook = webhook.to_owned();
+        engine
+            .inner
+            .store
+            .call(move |c| {
+                for i in 0..n {
+                    let d = StoredDelivery {
+                        seq: 0,
+                        id: new_id("msg"),
+                        webhook_id: webhook.clone(),
+                        event_id: None,
+                        event_type: "order_confirm".into(),
+                        payload: serde_json::json!({}),
+                        state: State::Queued,
+                        attempt_count: 0,
+                        retries_left: 0,
+                        priority: 0,
+                        next_attempt_at: Some(due + i as i64),
+                        last_attempt_at: None,
+                        response_status: None,
+                        created_at: due,
+                    };
+                    deliveries::insert(c, &d)?;
+                }
+                Ok(())
+            })
+            .await
+            .unwrap();
+    }
+
+    async fn leased(engine: &Engine) -> Vec<String> {
+        engine
+            .inner
+            .store
+            .call(|c| {
+                let mut stmt = c.prepare(
+                    "SELECT webhook_id FROM deliveries WHERE lease_until IS NOT NULL ORDER BY seq",
+                )?;
+                let rows = stmt
+                    .query_map([], |r| r.get(0))?
+                    .collect::<Result<Vec<String>, _>>()?;
+                Ok(rows)
+            })
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_backlog_that_cannot_start_waits_for_a_wake_instead_of_spinning() {
+        let (engine, _dir) = engine();
+        let past = now_ms() - 10_000;
+        queue(&engine, "wh_slow", 10, past).await;
+        engine
+            .inner
+            .in_flight
+            .lock()
+            .unwrap()
+            .insert("wh_slow".into(), PER_WEBHOOK);
+        let mut senders = JoinSet::new();
+        // Its share of the senders is taken: nothing starts, and the dispatcher does not
+        // look again before a sender finishes (or the idle poll).
+        let sleep = engine.inner.dispatch(&mut senders).await.unwrap();
+        assert_eq!(sleep, IDLE_POLL);
+        assert!(leased(&engine).await.is_empty());
+
+        // Every sender busy: the same.
+        engine.inner.in_flight.lock().unwrap().clear();
+        let all = engine
+            .inner
+            .pool
+            .clone()
+            .try_acquire_many_owned(WORKERS as u32)
+            .unwrap();
+        let sleep = engine.inner.dispatch(&mut senders).await.unwrap();
+        assert_eq!(sleep, IDLE_POLL);
+        assert!(leased(&engine).await.is_empty());
+        drop(all);
+        senders.abort_all();
+    }
+
+    #[tokio::test]
+    async fn a_full_webhooks_backlog_does_not_hold_back_the_others() {
+        let (engine, _dir) = engine();
+        let past = now_ms() - 10_000;
+        // Older than the other webhook's delivery, and more than the candidate window.
+        queue(&engine, "wh_slow", 10, past).await;
+        queue(&engine, "wh_other", 1, past + 100).await;
+        engine
+            .inner
+            .in_flight
+            .lock()
+            .unwrap()
+            .insert("wh_slow".into(), PER_WEBHOOK);
+        // One sender free: four candidates, which the full webhook's backlog would fill.
+        let _taken = engine
+            .inner
+            .pool
+            .clone()
+            .try_acquire_many_owned(WORKERS as u32 - 1)
+            .unwrap();
+        let mut senders = JoinSet::new();
+        let sleep = engine.inner.dispatch(&mut senders).await.unwrap();
+        assert_eq!(sleep, Duration::ZERO, "started one, so it looks again");
+        assert_eq!(leased(&engine).await, ["wh_other"]);
+        senders.abort_all();
     }
 
     #[test]

@@ -233,22 +233,33 @@ pub fn list(
 
 /// Leases up to `limit` due deliveries for `lease_ms`, most urgent first, skipping webhooks
 /// in `busy` (already at their share of the pool).
+/// Leases up to `limit` due deliveries, oldest first, skipping the webhooks in `full` (whose
+/// share of the senders is taken) and any `busy` turns down as it counts them.
 pub fn claim_due(
     conn: &mut Connection,
     now: i64,
     limit: usize,
     lease_ms: i64,
+    full: &[String],
     busy: &mut dyn FnMut(&str) -> bool,
 ) -> Result<Vec<StoredDelivery>, ApiError> {
     let tx = conn.transaction()?;
     let candidates: Vec<StoredDelivery> = {
+        // Without the full webhooks in the query, a backlog for one of them would fill every
+        // candidate row and keep the others' due deliveries waiting.
+        let skip: Vec<String> = (0..full.len()).map(|i| format!("?{}", i + 3)).collect();
+        let skip = skip.join(", ");
         let mut stmt = tx.prepare(&format!(
             "SELECT {COLUMNS} FROM deliveries WHERE state = 'queued' AND next_attempt_at <= ?1 \
-             AND (lease_until IS NULL OR lease_until < ?1) \
+             AND (lease_until IS NULL OR lease_until < ?1) AND webhook_id NOT IN ({skip}) \
              ORDER BY next_attempt_at ASC, priority DESC, seq ASC LIMIT ?2"
         ))?;
+        let mut values: Vec<&dyn rusqlite::ToSql> = vec![&now];
+        let candidates = (limit * 4) as i64;
+        values.push(&candidates);
+        values.extend(full.iter().map(|w| w as &dyn rusqlite::ToSql));
         let rows = stmt
-            .query_map(params![now, (limit * 4) as i64], from_row)?
+            .query_map(values.as_slice(), from_row)?
             .collect::<Result<_, _>>()?;
         rows
     };
@@ -270,12 +281,13 @@ pub fn claim_due(
     Ok(claimed)
 }
 
-/// The earliest time a queued delivery becomes due, to sleep until then.
-pub fn next_due(conn: &Connection) -> Result<Option<i64>, ApiError> {
+/// The earliest time an unleased queued delivery is due (possibly already past), to sleep
+/// until then. Leases run out after minutes, which the dispatcher's idle poll covers.
+pub fn next_due(conn: &Connection, now: i64) -> Result<Option<i64>, ApiError> {
     Ok(conn.query_row(
-        "SELECT MIN(MAX(next_attempt_at, IFNULL(lease_until, 0))) FROM deliveries \
-         WHERE state = 'queued'",
-        [],
+        "SELECT MIN(next_attempt_at) FROM deliveries \
+         WHERE state = 'queued' AND (lease_until IS NULL OR lease_until < ?1)",
+        params![now],
         |r| r.get(0),
     )?)
 }
