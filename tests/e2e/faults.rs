@@ -536,13 +536,21 @@ async fn a_page_whose_code_cannot_load_says_so_and_loads_on_retry() {
         &format!("{dir}/split_webhook_pages.wasm"),
         Fault::status(503, "text/plain", "deploy in progress"),
     );
-    // The list's chunk is slow: past a moment the page says it is loading.
-    let list_chunk = format!("{dir}/split_webhooks_list.wasm");
-    proxy.fault(&list_chunk, Fault::Latency(Duration::from_millis(2000)));
-    e.connect_and_open("/webhooks").await;
+    // The chunk Settings is in is slow: past a moment the page says it is loading.
+    proxy.fault(
+        &format!("{dir}/split_activity.wasm"),
+        Fault::Latency(Duration::from_millis(2000)),
+    );
+    e.open("/settings").await;
     e.wait_text("[data-testid=page-loading]", "Loading").await;
-    e.wait_text("[data-testid=webhooks-table]", "Chunky").await;
+    e.find("[data-testid=token]").await;
     assert!(!e.exists("[data-testid=page-loading]").await);
+    e.connect_here(&e.token.clone()).await;
+    e.wait_text("[data-testid=connection-status]", "Connected")
+        .await;
+    // The list, in the main module, needs no chunk.
+    e.navigate("/webhooks").await;
+    e.wait_text("[data-testid=webhooks-table]", "Chunky").await;
 
     e.navigate(&format!("/webhooks/{id}")).await;
     let text = e

@@ -15,12 +15,12 @@ const bundle = (name) => {
 
 const wasmUrl = bundle("switchboard-wasm");
 
-// The release bundle keeps each group of pages in a wasm chunk of its own (src/pages/mod.rs), which
+// The release bundle keeps most pages in wasm chunks (src/pages/mod.rs), which
 // the app fetches only once it runs. Fetching the opened page's chunk now, while the main
 // module downloads and compiles, takes that second round trip off the first render. The
 // path-to-chunk table mirrors the router's: a wrong guess only costs a wasted download.
 const chunkFor = (path) =>
-  path === "/webhooks" ? "webhooks_list"
+  path === "/webhooks" ? null // in the main module
     : path.startsWith("/webhooks/") ? "webhook_pages"
     : "activity";
 const chunks = document.querySelector('meta[name="switchboard-chunks"]');
