@@ -18,6 +18,8 @@ pub fn run(ws: &Workspace, args: &[String]) -> Result<(), String> {
         .arg("--dist")
         .arg(ws.dist())
         .args(args)
+        // The baseline is built with the same path remapping as the console.
+        .env("SWITCHBOARD_BASELINE_RUSTFLAGS", bundle::remap_flags())
         // As for the demo: the release profile is tuned for the wasm; the native bench and the
         // server inside it only need optimised code, not fat LTO on one codegen unit.
         .env("CARGO_PROFILE_RELEASE_LTO", "false")

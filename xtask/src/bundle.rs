@@ -84,6 +84,7 @@ pub fn build(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
     let html = fs::read_to_string(&html_path)
         .map_err(|e| format!("trunk wrote no {}: {e}", html_path.display()))?;
     check_csp_ready(&html)?;
+    check_no_registry_paths(&ws.dist())?;
     precompress(&ws.dist());
     print!("{}", size_table(&ws.dist()));
     Ok(())
@@ -142,12 +143,65 @@ fn lock_bundle(ws: &Workspace) -> Result<fs::File, String> {
 /// clippy and the wasm component tests keep their usual flags (and their build cache).
 pub const WASM_RUSTFLAGS: &str = "--cfg erase_components -Clink-args=--emit-relocs";
 
-/// `WASM_RUSTFLAGS` after any the caller set (a `RUSTFLAGS` variable replaces config flags).
+/// `WASM_RUSTFLAGS` and [`remap_flags`] after any the caller set (a `RUSTFLAGS` variable
+/// replaces config flags).
 pub fn wasm_rustflags() -> String {
+    let ours = [WASM_RUSTFLAGS.to_string(), remap_flags()].join(" ");
     match std::env::var("RUSTFLAGS") {
-        Ok(own) if !own.trim().is_empty() => format!("{own} {WASM_RUSTFLAGS}"),
-        _ => WASM_RUSTFLAGS.to_string(),
+        Ok(own) if !own.trim().is_empty() => format!("{own} {ours}"),
+        _ => ours,
     }
+}
+
+/// Fails when a wasm or js file of `dist` still names a registry directory that
+/// [`remap_flags`] remaps: the build machine's paths must not ship.
+fn check_no_registry_paths(dist: &Path) -> Result<(), String> {
+    let dirs: Vec<String> = remap_flags()
+        .split(' ')
+        .filter_map(|f| f.strip_prefix("--remap-path-prefix="))
+        .filter_map(|f| f.strip_suffix("/="))
+        .map(str::to_owned)
+        .collect();
+    for file in assets(dist) {
+        let Ok(bytes) = fs::read(&file) else { continue };
+        if let Some(dir) = dirs.iter().find(|d| contains(&bytes, d.as_bytes())) {
+            return Err(format!(
+                "{} names {dir}: the bundle would ship the build machine's paths",
+                file.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// `--remap-path-prefix` for each crate registry below cargo's home, so that the panic
+/// locations compiled into the bundle name `leptos-0.8.23/src/…` rather than a path of the
+/// machine that built it (which also costs bytes). Run after `cargo fetch`, which creates them.
+pub fn remap_flags() -> String {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    let dirs = home
+        .and_then(|h| fs::read_dir(h.join("registry").join("src")).ok())
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path().to_string_lossy().into_owned());
+    remap_args(dirs)
+}
+
+/// The flags for `dirs`; a path RUSTFLAGS cannot carry (it splits on whitespace) is left as is.
+fn remap_args(dirs: impl Iterator<Item = String>) -> String {
+    let mut flags: Vec<String> = dirs
+        .filter(|d| !d.contains(char::is_whitespace))
+        .map(|d| format!("--remap-path-prefix={}/=", d.trim_end_matches('/')))
+        .collect();
+    flags.sort();
+    flags.join(" ")
 }
 
 fn cargo() -> String {
@@ -278,6 +332,21 @@ fn gzip_len(bytes: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registry_paths_are_remapped_to_the_crate_directories() {
+        let dirs = [
+            "/home/a/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/",
+            "/srv/my builds/.cargo/registry/src/other",
+            "/home/a/.cargo/registry/src/alt-0123",
+        ];
+        assert_eq!(
+            remap_args(dirs.iter().map(|d| d.to_string())),
+            "--remap-path-prefix=/home/a/.cargo/registry/src/alt-0123/= \
+             --remap-path-prefix=/home/a/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/="
+        );
+        assert_eq!(remap_args(std::iter::empty()), "");
+    }
 
     const GOOD: &str = r#"<!doctype html><html><head>
 <meta name="switchboard-js" content="/switchboard-1.js"><meta name="switchboard-wasm" content="/switchboard-1_bg.wasm">

@@ -107,6 +107,15 @@ fn run_tool(cmd: &mut Command) -> Result<(), String> {
 /// baseline is built the same way, and sharing the flags shares the compiled dependencies.
 const BUNDLE_RUSTFLAGS: &str = "--cfg erase_components";
 
+/// `BUNDLE_RUSTFLAGS`, and the registry path remapping `cargo xtask bench` passes on in
+/// `SWITCHBOARD_BASELINE_RUSTFLAGS` (the console's bundle has it too).
+fn baseline_rustflags() -> String {
+    match std::env::var("SWITCHBOARD_BASELINE_RUSTFLAGS") {
+        Ok(extra) if !extra.trim().is_empty() => format!("{BUNDLE_RUSTFLAGS} {extra}"),
+        _ => BUNDLE_RUSTFLAGS.to_string(),
+    }
+}
+
 /// Builds the baseline page with trunk, with the console's profile and tools (the xtask puts
 /// the pinned wasm-bindgen and wasm-opt on PATH), into the shared target directory.
 fn build_baseline(root: &Path) -> Result<PathBuf, String> {
@@ -126,7 +135,7 @@ fn build_baseline(root: &Path) -> Result<PathBuf, String> {
             .arg(&dist)
             .current_dir(&dir)
             .env("CARGO_TARGET_DIR", &target)
-            .env("RUSTFLAGS", BUNDLE_RUSTFLAGS)
+            .env("RUSTFLAGS", baseline_rustflags())
             .env("TRUNK_SKIP_VERSION_CHECK", "true"),
     )?;
     Ok(dist)
