@@ -143,7 +143,13 @@ pub fn UnsavedGuard(
     // kept from following, and the form's URL goes back on top of the entry they reached,
     // so Leave is one step back from there. Runs from `install_history_guard`'s listener.
     let on_popstate = move |e: &web_sys::Event| {
-        if leaving.try_get_value().unwrap_or(true) || !guarding() {
+        if leaving.try_get_value().unwrap_or(true) {
+            // Leave's own step back goes through; a form that stays mounted (the same route
+            // with other parameters) is guarded again from the next one.
+            leaving.try_set_value(false);
+            return;
+        }
+        if !guarding() {
             return;
         }
         let Some(window) = web_sys::window() else {
