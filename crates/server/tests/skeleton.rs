@@ -93,8 +93,9 @@ async fn unknown_api_routes_are_problems() {
     assert_eq!(res.headers()["content-type"], "application/problem+json");
 }
 
-#[tokio::test]
-async fn static_files_carry_security_headers_and_spa_fallback() {
+/// A static directory with a console page (`<title>console</title>`) and one script,
+/// `app.js`; the directory lives as long as the returned guard.
+fn console_site() -> (tempfile::TempDir, std::path::PathBuf) {
     let site = tempfile::tempdir().unwrap();
     std::fs::write(
         site.path().join("index.html"),
@@ -103,6 +104,12 @@ async fn static_files_carry_security_headers_and_spa_fallback() {
     .unwrap();
     std::fs::write(site.path().join("app.js"), "console.log(1)").unwrap();
     let dir = site.path().to_path_buf();
+    (site, dir)
+}
+
+#[tokio::test]
+async fn static_files_carry_security_headers_and_spa_fallback() {
+    let (_site, dir) = console_site();
     let s = TestServer::with(move |c| {
         c.static_dir = Some(dir);
         c.extra_connect_src = vec!["http://127.0.0.1:9999".into()];
@@ -141,14 +148,7 @@ async fn static_files_carry_security_headers_and_spa_fallback() {
 
 #[tokio::test]
 async fn a_missing_file_a_page_asks_for_is_a_404_and_navigations_get_the_page() {
-    let site = tempfile::tempdir().unwrap();
-    std::fs::write(
-        site.path().join("index.html"),
-        "<!doctype html><title>console</title>",
-    )
-    .unwrap();
-    std::fs::write(site.path().join("app.js"), "console.log(1)").unwrap();
-    let dir = site.path().to_path_buf();
+    let (_site, dir) = console_site();
     let s = TestServer::with(move |c| c.static_dir = Some(dir)).await;
     // (path, what the browser says it fetches, status, served the page)
     for (path, dest, status, page) in [
