@@ -497,17 +497,24 @@ mod tests {
             .unwrap()
     }
 
+    /// Marks `webhook`'s share of the senders as taken, as while its attempts run.
+    fn take_share(engine: &Engine, webhook: &str) {
+        let mut in_flight = engine.inner.in_flight.lock().unwrap();
+        in_flight.insert(webhook.into(), PER_WEBHOOK);
+    }
+
+    /// Holds `n` of the pool's senders until the permit is dropped.
+    fn take_senders(engine: &Engine, n: usize) -> tokio::sync::OwnedSemaphorePermit {
+        let pool = engine.inner.pool.clone();
+        pool.try_acquire_many_owned(n as u32).unwrap()
+    }
+
     #[tokio::test]
     async fn a_backlog_that_cannot_start_waits_for_a_wake_instead_of_spinning() {
         let (engine, _dir) = engine();
         let past = now_ms() - 10_000;
         queue(&engine, "wh_slow", 10, past).await;
-        engine
-            .inner
-            .in_flight
-            .lock()
-            .unwrap()
-            .insert("wh_slow".into(), PER_WEBHOOK);
+        take_share(&engine, "wh_slow");
         let mut senders = JoinSet::new();
         // Its share of the senders is taken: nothing starts, and the dispatcher does not
         // look again before a sender finishes (or the idle poll).
@@ -517,12 +524,7 @@ mod tests {
 
         // Every sender busy: the same.
         engine.inner.in_flight.lock().unwrap().clear();
-        let all = engine
-            .inner
-            .pool
-            .clone()
-            .try_acquire_many_owned(WORKERS as u32)
-            .unwrap();
+        let all = take_senders(&engine, WORKERS);
         let sleep = engine.inner.dispatch(&mut senders).await.unwrap();
         assert_eq!(sleep, IDLE_POLL);
         assert!(leased(&engine).await.is_empty());
@@ -537,19 +539,9 @@ mod tests {
         // Older than the other webhook's delivery, and more than the candidate window.
         queue(&engine, "wh_slow", 10, past).await;
         queue(&engine, "wh_other", 1, past + 100).await;
-        engine
-            .inner
-            .in_flight
-            .lock()
-            .unwrap()
-            .insert("wh_slow".into(), PER_WEBHOOK);
+        take_share(&engine, "wh_slow");
         // One sender free: four candidates, which the full webhook's backlog would fill.
-        let _taken = engine
-            .inner
-            .pool
-            .clone()
-            .try_acquire_many_owned(WORKERS as u32 - 1)
-            .unwrap();
+        let _taken = take_senders(&engine, WORKERS - 1);
         let mut senders = JoinSet::new();
         let sleep = engine.inner.dispatch(&mut senders).await.unwrap();
         assert_eq!(sleep, Duration::ZERO, "started one, so it looks again");
