@@ -156,12 +156,7 @@ pub fn wasm_rustflags() -> String {
 /// Fails when a wasm or js file of `dist` still names a registry directory that
 /// [`remap_flags`] remaps: the build machine's paths must not ship.
 fn check_no_registry_paths(dist: &Path) -> Result<(), String> {
-    let dirs: Vec<String> = remap_flags()
-        .split(' ')
-        .filter_map(|f| f.strip_prefix("--remap-path-prefix="))
-        .filter_map(|f| f.strip_suffix("/="))
-        .map(str::to_owned)
-        .collect();
+    let dirs = registry_dirs();
     for file in assets(dist) {
         let Ok(bytes) = fs::read(&file) else { continue };
         if let Some(dir) = dirs.iter().find(|d| contains(&bytes, d.as_bytes())) {
@@ -182,6 +177,15 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// locations compiled into the bundle name `leptos-0.8.23/src/…` rather than a path of the
 /// machine that built it (which also costs bytes). Run after `cargo fetch`, which creates them.
 pub fn remap_flags() -> String {
+    registry_dirs()
+        .iter()
+        .map(|d| format!("--remap-path-prefix={d}/="))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The crate registries below cargo's home that [`remap_flags`] remaps.
+fn registry_dirs() -> Vec<String> {
     let home = std::env::var_os("CARGO_HOME")
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
@@ -191,17 +195,18 @@ pub fn remap_flags() -> String {
         .flatten()
         .filter_map(Result::ok)
         .map(|e| e.path().to_string_lossy().into_owned());
-    remap_args(dirs)
+    remappable(dirs)
 }
 
-/// The flags for `dirs`; a path RUSTFLAGS cannot carry (it splits on whitespace) is left as is.
-fn remap_args(dirs: impl Iterator<Item = String>) -> String {
-    let mut flags: Vec<String> = dirs
+/// `dirs` without a trailing `/`, sorted; a path RUSTFLAGS cannot carry (it splits on
+/// whitespace) is left out.
+fn remappable(dirs: impl Iterator<Item = String>) -> Vec<String> {
+    let mut dirs: Vec<String> = dirs
         .filter(|d| !d.contains(char::is_whitespace))
-        .map(|d| format!("--remap-path-prefix={}/=", d.trim_end_matches('/')))
+        .map(|d| d.trim_end_matches('/').to_owned())
         .collect();
-    flags.sort();
-    flags.join(" ")
+    dirs.sort();
+    dirs
 }
 
 fn cargo() -> String {
@@ -341,11 +346,13 @@ mod tests {
             "/home/a/.cargo/registry/src/alt-0123",
         ];
         assert_eq!(
-            remap_args(dirs.iter().map(|d| d.to_string())),
-            "--remap-path-prefix=/home/a/.cargo/registry/src/alt-0123/= \
-             --remap-path-prefix=/home/a/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/="
+            remappable(dirs.iter().map(|d| d.to_string())),
+            [
+                "/home/a/.cargo/registry/src/alt-0123",
+                "/home/a/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f",
+            ]
         );
-        assert_eq!(remap_args(std::iter::empty()), "");
+        assert!(remappable(std::iter::empty()).is_empty());
     }
 
     const GOOD: &str = r#"<!doctype html><html><head>
