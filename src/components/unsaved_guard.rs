@@ -17,9 +17,8 @@ use wasm_bindgen::JsCast;
 type PopstateHandler = Rc<dyn Fn(&web_sys::Event)>;
 
 thread_local! {
-    /// The mounted guard's `popstate` handler, with the id of the guard that set it.
-    static ON_POPSTATE: RefCell<Option<(u64, PopstateHandler)>> = const { RefCell::new(None) };
-    static NEXT_GUARD: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// The mounted guard's `popstate` handler.
+    static ON_POPSTATE: RefCell<Option<PopstateHandler>> = const { RefCell::new(None) };
 }
 
 /// Listens to `popstate` for the guards. Call it once, before the router starts: listeners on
@@ -30,7 +29,7 @@ pub fn install_history_guard() {
         return;
     };
     let listener = Closure::<dyn Fn(web_sys::Event)>::new(|e: web_sys::Event| {
-        let handler = ON_POPSTATE.with(|h| h.borrow().as_ref().map(|(_, f)| f.clone()));
+        let handler = ON_POPSTATE.with(|h| h.borrow().clone());
         if let Some(handler) = handler {
             handler(&e);
         }
@@ -177,11 +176,9 @@ pub fn UnsavedGuard(
         target.set(Some(Away::History));
         open.set(true);
     };
-    let id = NEXT_GUARD.with(|n| {
-        n.set(n.get() + 1);
-        n.get()
-    });
-    ON_POPSTATE.with(|h| *h.borrow_mut() = Some((id, Rc::new(on_popstate) as PopstateHandler)));
+    let handler: PopstateHandler = Rc::new(on_popstate);
+    ON_POPSTATE.with(|h| *h.borrow_mut() = Some(handler.clone()));
+    let handler = StoredValue::new_local(handler);
     let document = web_sys::window().and_then(|w| w.document());
     if let Some(d) = &document {
         let _ = d.add_event_listener_with_callback_and_bool(
@@ -194,12 +191,14 @@ pub fn UnsavedGuard(
     on_cleanup(move || {
         unload.remove();
         // A guard mounted since (the next form) keeps its own handler.
-        ON_POPSTATE.with(|h| {
-            let mut h = h.borrow_mut();
-            if h.as_ref().is_some_and(|(owner, _)| *owner == id) {
-                *h = None;
-            }
-        });
+        if let Some(own) = handler.try_get_value() {
+            ON_POPSTATE.with(|h| {
+                let mut h = h.borrow_mut();
+                if h.as_ref().is_some_and(|set| Rc::ptr_eq(set, &own)) {
+                    *h = None;
+                }
+            });
+        }
         if let Some((Some(d), cb)) = listener.try_update_value(|l| l.take()).flatten() {
             let _ = d.remove_event_listener_with_callback_and_bool(
                 "click",
