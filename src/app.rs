@@ -43,7 +43,7 @@ pub fn App() -> impl IntoView {
                 <main id="main" class="main" tabindex="-1">
                     <Routes fallback=|| view! { <NotFoundPage/> }>
                         <Route path=path!("/") view=|| view! { <Lazy load=pages::dashboard/> }/>
-                        <Route path=path!("/webhooks") view=|| view! { <Lazy load=pages::webhook_list/> }/>
+                        <Route path=path!("/webhooks") view=pages::webhook_list/>
                         <Route path=path!("/webhooks/new") view=|| view! { <Lazy load=pages::webhook_new/> }/>
                         <Route path=path!("/webhooks/:id") view=|| view! { <Lazy load=pages::webhook_detail/> }/>
                         <Route path=path!("/webhooks/:id/edit") view=|| view! { <Lazy load=pages::webhook_edit/> }/>

@@ -19,9 +19,9 @@ use leptos::prelude::*;
 // with its shared pieces). The other webhook pages are one chunk, everything else another;
 // code used by both goes into a piece shared by the two.
 
-/// The webhooks list, in the main module (see above).
-pub async fn webhook_list() -> Result<AnyView, crate::split::ChunkError> {
-    Ok(view! { <Gate eager=true><webhooks::WebhookListPage/></Gate> }.into_any())
+/// The webhooks list, in the main module (see above): its route shows it directly.
+pub fn webhook_list() -> impl IntoView {
+    view! { <Gate eager=true><webhooks::WebhookListPage/></Gate> }
 }
 
 crate::split_page!(pub fn webhook_detail in webhook_pages, prefetch = prefetch_webhook_pages => view! { <Gate eager=true><webhooks::WebhookDetailPage/></Gate> });
