@@ -26,13 +26,15 @@ pub enum Feature {
     Stats,
     Status,
     Events,
+    /// `GET /webhooks/types`: destination types besides `http`, each with its schema.
+    Types,
     /// A feature this console does not know; kept so a newer backend is not an error.
     #[serde(other)]
     Unknown,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 8] = [
+    pub const ALL: [Feature; 9] = [
         Feature::Update,
         Feature::Catalogue,
         Feature::Test,
@@ -41,6 +43,7 @@ impl Feature {
         Feature::Stats,
         Feature::Status,
         Feature::Events,
+        Feature::Types,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +56,7 @@ impl Feature {
             Feature::Stats => "stats",
             Feature::Status => "status",
             Feature::Events => "events",
+            Feature::Types => "types",
             Feature::Unknown => "unknown",
         }
     }

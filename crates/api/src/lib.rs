@@ -2,7 +2,9 @@
 //! the console (a tolerant reader) and the reference server (a strict writer). No I/O here.
 
 mod capabilities;
+pub mod channels;
 mod delivery;
+mod destination;
 mod envelope;
 mod event_type;
 pub mod limits;
@@ -16,13 +18,14 @@ pub use delivery::{
     Attempt, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, EmitEvent, EmittedEvent,
     RecoverRequest, RecoverResult, Stats, StatsBucket, TestSend,
 };
+pub use destination::DestinationType;
 pub use envelope::{Envelope, Meta};
 pub use event_type::{EventField, EventType};
 pub use problem::{FieldError, Problem};
 pub use tolerant::{Id, Timestamp};
 pub use webhook::{
     Auth, Delay, DelayUnit, EndpointOverview, EndpointStatus, Filter, Format, RotatedSecret,
-    Webhook, WebhookInput, WebhookPatch,
+    Target, Webhook, WebhookInput, WebhookPatch, HTTP_TYPE,
 };
 pub use xml::{payload_to_xml, xml_name};
 

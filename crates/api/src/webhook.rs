@@ -9,23 +9,37 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Webhook {
     pub id: Id,
-    #[serde(default)]
+    /// Destination type (`http` unless the backend lists others, see [`DestinationType`]).
+    ///
+    /// [`DestinationType`]: crate::DestinationType
+    #[serde(rename = "type", default = "http_type")]
+    pub kind: String,
+    /// The type's own configuration, shaped by its JSON Schema; `None` for `http`, whose
+    /// configuration is the webhook's own members. Secret members are write-only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(default, deserialize_with = "null_as_default")]
     pub url: String,
-    #[serde(default)]
+    /// Further destinations of an `http` webhook, each with its own format (Shoprenter's
+    /// `webHookParameters` beyond the first); every event goes to `url` and to each of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<Target>,
+    #[serde(default, deserialize_with = "null_as_default")]
     pub events: Vec<String>,
     #[serde(default = "yes")]
     pub is_active: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_from: Option<Timestamp>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub headers: BTreeMap<String, String>,
     /// Secrets stripped: only the type and non-secret fields.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub auth: Auth,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub format: Format,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<Delay>,
@@ -56,16 +70,38 @@ pub struct Webhook {
     pub created_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
+    /// The item exactly as the backend sent it, kept by the console so that members it does
+    /// not understand can be shown as they are and sent back untouched. Never on the wire.
+    #[serde(skip)]
+    pub raw: Option<serde_json::Value>,
+}
+
+/// One more destination of an `http` webhook: where to send, and in which format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub url: String,
+    #[serde(default)]
+    pub format: Format,
 }
 
 /// Body of `POST /webhooks`. Strict: unknown members are rejected by the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookInput {
+    #[serde(rename = "type", default = "http_type", skip_serializing_if = "is_http")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Required for `http`; other types carry their destination in `data`.
+    #[serde(default)]
     pub url: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<Target>,
+    #[serde(default)]
     pub events: Vec<String>,
     #[serde(default = "yes")]
     pub is_active: bool,
@@ -94,9 +130,12 @@ pub struct WebhookInput {
 impl Default for WebhookInput {
     fn default() -> Self {
         WebhookInput {
+            kind: http_type(),
+            data: None,
             name: String::new(),
             description: None,
             url: String::new(),
+            targets: Vec::new(),
             events: Vec::new(),
             is_active: true,
             active_from: None,
@@ -118,6 +157,9 @@ impl Default for WebhookInput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookPatch {
+    /// Replaces the type's `data` as a whole (secret members left out keep their stored value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(
@@ -128,6 +170,8 @@ pub struct WebhookPatch {
     pub description: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Vec<Target>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -176,7 +220,12 @@ where
 /// How Switchboard authenticates to the endpoint. Secret members (`token`, `password`,
 /// `client_secret`, `value`) are write-only: responses leave them out.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(
+    tag = "type",
+    rename_all = "snake_case",
+    deny_unknown_fields,
+    remote = "Auth"
+)]
 pub enum Auth {
     #[default]
     None,
@@ -200,7 +249,46 @@ pub enum Auth {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         value: Option<String>,
     },
+    /// A type this side does not know, read so that one odd webhook does not hide the rest;
+    /// the server refuses to store it.
+    #[serde(skip)]
+    Other { kind: String },
 }
+
+impl Serialize for Auth {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Auth::Other { kind } => {
+                use serde::ser::SerializeMap;
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("type", kind)?;
+                m.end()
+            }
+            known => Auth::serialize(known, s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Auth {
+    /// Known types are read strictly (an unknown member of `basic` is an error); an unknown
+    /// `type` becomes [`Auth::Other`] instead of failing the whole webhook.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        let kind = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| serde::de::Error::custom("auth needs a string member `type`"))?;
+        if KNOWN_AUTH.contains(&kind) {
+            Auth::deserialize(value).map_err(serde::de::Error::custom)
+        } else {
+            Ok(Auth::Other {
+                kind: kind.to_owned(),
+            })
+        }
+    }
+}
+
+const KNOWN_AUTH: [&str; 5] = ["none", "bearer", "basic", "client_credentials", "header"];
 
 impl Auth {
     pub fn is_none(&self) -> bool {
@@ -214,6 +302,7 @@ impl Auth {
             Auth::Basic { .. } => "basic",
             Auth::ClientCredentials { .. } => "client_credentials",
             Auth::Header { .. } => "header",
+            Auth::Other { .. } => "other",
         }
     }
 
@@ -236,13 +325,14 @@ impl Auth {
                 token_url,
             },
             Auth::Header { name, .. } => Auth::Header { name, value: None },
+            other @ Auth::Other { .. } => other,
         }
     }
 
     /// The secret member, if this type has one and it is set.
     pub fn secret(&self) -> Option<&str> {
         match self {
-            Auth::None => None,
+            Auth::None | Auth::Other { .. } => None,
             Auth::Bearer { token } => token.as_deref(),
             Auth::Basic { password, .. } => password.as_deref(),
             Auth::ClientCredentials { client_secret, .. } => client_secret.as_deref(),
@@ -253,7 +343,7 @@ impl Auth {
     /// Name of the secret member for this type, used in field errors (`auth.token`).
     pub fn secret_field(&self) -> Option<&'static str> {
         match self {
-            Auth::None => None,
+            Auth::None | Auth::Other { .. } => None,
             Auth::Bearer { .. } => Some("token"),
             Auth::Basic { .. } => Some("password"),
             Auth::ClientCredentials { .. } => Some("client_secret"),
@@ -268,6 +358,9 @@ pub enum Format {
     #[default]
     Json,
     Xml,
+    /// A format this side does not know; read, never stored.
+    #[serde(other)]
+    Unknown,
 }
 
 impl Format {
@@ -279,6 +372,7 @@ impl Format {
         match self {
             Format::Json => "json",
             Format::Xml => "xml",
+            Format::Unknown => "unknown",
         }
     }
 }
@@ -297,6 +391,9 @@ pub enum DelayUnit {
     Minute,
     Hour,
     Day,
+    /// A unit this side does not know; read, never stored.
+    #[serde(other)]
+    Unknown,
 }
 
 impl DelayUnit {
@@ -305,6 +402,7 @@ impl DelayUnit {
             DelayUnit::Minute => 60,
             DelayUnit::Hour => 3600,
             DelayUnit::Day => 86_400,
+            DelayUnit::Unknown => 0,
         }
     }
 
@@ -313,6 +411,7 @@ impl DelayUnit {
             DelayUnit::Minute => "minute",
             DelayUnit::Hour => "hour",
             DelayUnit::Day => "day",
+            DelayUnit::Unknown => "unknown",
         }
     }
 }
@@ -339,8 +438,9 @@ pub struct EndpointStatus {
     pub status_string: String,
     #[serde(rename = "badgeColor")]
     pub badge_color: String,
+    /// hostware's "additional data in array format": any JSON, shown as data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional: Option<String>,
+    pub additional: Option<serde_json::Value>,
 }
 
 impl Default for EndpointStatus {
@@ -367,6 +467,26 @@ pub struct RotatedSecret {
     /// Until when the previous secret keeps signing alongside the new one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_valid_until: Option<Timestamp>,
+}
+
+/// A member sent as `null` reads as its default (plandocket's `"name": null`).
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
+}
+
+/// The destination type every backend has: an HTTP POST to `url`.
+pub const HTTP_TYPE: &str = "http";
+
+fn http_type() -> String {
+    HTTP_TYPE.to_owned()
+}
+
+fn is_http(kind: &str) -> bool {
+    kind == HTTP_TYPE
 }
 
 fn is_zero(n: &i32) -> bool {
@@ -436,6 +556,31 @@ mod tests {
         );
         let back: WebhookInput = serde_json::from_value(v).unwrap();
         assert_eq!(back, input);
+    }
+
+    #[test]
+    fn odd_members_do_not_fail_a_webhook() {
+        let w: Webhook = serde_json::from_str(
+            r#"{"id": "a", "url": null, "name": null, "auth": {"type": "noauth"},
+                "format": "protobuf", "delay": {"amount": 2, "unit": "fortnight"}}"#,
+        )
+        .unwrap();
+        assert_eq!(w.name, "");
+        assert_eq!(w.kind, "http");
+        assert_eq!(
+            w.auth,
+            Auth::Other {
+                kind: "noauth".into()
+            }
+        );
+        assert_eq!(w.format, Format::Unknown);
+        assert_eq!(w.delay.unwrap().unit, DelayUnit::Unknown);
+        // A known type is still read strictly.
+        assert!(serde_json::from_str::<Auth>(r#"{"type":"basic","usr":"x"}"#).is_err());
+        assert_eq!(
+            serde_json::to_string(&Auth::Other { kind: "x".into() }).unwrap(),
+            r#"{"type":"x"}"#
+        );
     }
 
     #[test]
