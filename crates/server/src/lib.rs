@@ -85,6 +85,12 @@ pub struct Config {
     pub retry_schedule: Vec<Duration>,
     /// Extra origins allowed in the console's CSP `connect-src`.
     pub extra_connect_src: Vec<String>,
+    /// Vendor APIs forwarded at `/upstream/{name}/…`: name → base URL (origin and path prefix).
+    pub upstreams: Vec<(String, reqwest::Url)>,
+    /// How long one forwarded exchange may take before it is a 504.
+    pub upstream_timeout: Duration,
+    /// Origins whose pages may call `/api` directly (CORS); exact, never a wildcard.
+    pub cors_origins: Vec<String>,
 }
 
 impl Config {
@@ -99,6 +105,9 @@ impl Config {
             profile: Profile::Full,
             retry_schedule: default_retry_schedule(),
             extra_connect_src: Vec::new(),
+            upstreams: Vec::new(),
+            upstream_timeout: http::upstream::DEFAULT_TIMEOUT,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -180,6 +189,9 @@ pub async fn spawn(mut config: Config) -> Result<ServerHandle, ServerError> {
             "the retry schedule needs at least one entry".into(),
         ));
     }
+    http::upstream::check(&config.upstreams).map_err(ServerError::Config)?;
+    http::cors::check(&config.cors_origins, &config.extra_connect_src)
+        .map_err(ServerError::Config)?;
     let store = store::Store::open(&config.db).map_err(ServerError::Database)?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;

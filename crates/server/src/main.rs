@@ -37,9 +37,21 @@ struct Cli {
     /// Delays before attempt 1, 2, …, e.g. `0s,5s,5m,30m,2h,5h,10h`; the last repeats.
     #[arg(long, value_parser = parse_schedule)]
     retry_schedule: Option<Schedule>,
-    /// Extra origin allowed in the console's CSP connect-src (repeatable).
+    /// Extra origin allowed in the console's CSP connect-src (repeatable), e.g. a vendor API
+    /// the console calls directly.
     #[arg(long)]
     connect_src: Vec<String>,
+    /// Forward `/upstream/NAME/…` to a vendor API: `NAME=https://api.vendor.example`
+    /// (repeatable). The vendor's own auth header passes; redirects are not followed.
+    #[arg(long, value_name = "NAME=URL", value_parser = parse_upstream)]
+    upstream: Vec<(String, reqwest::Url)>,
+    /// Deadline of one forwarded exchange, e.g. `30s`.
+    #[arg(long, value_parser = parse_one_duration)]
+    upstream_timeout: Option<Duration>,
+    /// Origin whose pages may call `/api` directly, e.g. `https://console.example`
+    /// (repeatable; CORS for exactly these origins).
+    #[arg(long)]
+    cors_origin: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -57,6 +69,19 @@ fn parse_schedule(s: &str) -> Result<Schedule, String> {
         })
         .collect::<Result<Vec<_>, _>>()
         .map(Schedule)
+}
+
+fn parse_upstream(s: &str) -> Result<(String, reqwest::Url), String> {
+    let (name, url) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?} is not NAME=URL"))?;
+    let url = reqwest::Url::parse(url.trim()).map_err(|e| format!("{url:?}: {e}"))?;
+    Ok((name.trim().to_string(), url))
+}
+
+fn parse_one_duration(s: &str) -> Result<Duration, String> {
+    switchboard_server::engine::parse_duration(s.trim())
+        .ok_or_else(|| format!("{s:?} is not a duration like 500ms, 5s, 5m, 2h or 1d"))
 }
 
 fn random_token() -> String {
@@ -84,6 +109,11 @@ async fn main() -> std::process::ExitCode {
     config.demo = cli.demo;
     config.profile = cli.profile;
     config.extra_connect_src = cli.connect_src;
+    config.upstreams = cli.upstream;
+    if let Some(t) = cli.upstream_timeout {
+        config.upstream_timeout = t;
+    }
+    config.cors_origins = cli.cors_origin;
     if let Some(Schedule(s)) = cli.retry_schedule {
         config.retry_schedule = s;
     }

@@ -1,10 +1,12 @@
 //! The axum application: shared state, router assembly, middleware and body extraction.
 
+pub mod cors;
 pub mod deliveries;
 pub mod events;
 pub mod meta;
 pub mod routes;
 pub mod static_files;
+pub mod upstream;
 pub mod webhooks;
 
 use crate::catalogue::Catalogue;
@@ -51,7 +53,8 @@ impl AppState {
     }
 }
 
-/// The whole application: `/api/v1` behind the bearer check, the demo receivers, the console.
+/// The whole application: `/api/v1` behind the bearer check, the demo receivers, the
+/// forwarding to configured upstreams, the console; CORS on `/api` for configured origins.
 pub fn router(state: AppState) -> Router {
     let mut api = Router::new();
     for (spec, handler) in routes::entries(state.profile()) {
@@ -70,7 +73,10 @@ pub fn router(state: AppState) -> Router {
     if state.config.demo {
         app = app.nest("/demo", crate::demo::receiver_routes());
     }
-    let app = app.fallback_service(static_files::service(&state.config));
+    let app = app
+        .merge(upstream::router(&state.config))
+        .fallback_service(static_files::service(&state.config));
+    let app = cors::apply(app, &state.config.cors_origins);
     app.layer(middleware::from_fn(assign_request_id))
         .with_state(state)
 }
