@@ -499,6 +499,7 @@ fn history(
             last_attempt_at: None,
             response_status: None,
             created_at: at,
+            target_url: None,
         };
         deliveries::insert(tx, &d)?;
         d.seq = tx.last_insert_rowid();

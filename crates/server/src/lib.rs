@@ -7,6 +7,7 @@ mod error;
 pub mod http;
 mod ids;
 mod store;
+mod types;
 mod validate;
 
 use std::net::SocketAddr;
@@ -29,6 +30,12 @@ pub enum Profile {
     /// Core level shaped like the plandocket API: no `/capabilities`, integer ids, Unix-second
     /// `created_at`/`updated_at`, HTTPS-only URLs.
     Plandocket,
+    /// Shoprenter's WebHook resource at `/api` (`api/dialects.md`).
+    Shoprenter,
+    /// Output.Rocks' webhook resource at `/api/spa`: its nine channel types, no http.
+    Outputrocks,
+    /// The API platform's notification webhooks at `/api/notifications/v1`.
+    Apiplatform,
 }
 
 impl Profile {
@@ -37,8 +44,22 @@ impl Profile {
             "full" => Some(Profile::Full),
             "core" => Some(Profile::Core),
             "plandocket" => Some(Profile::Plandocket),
+            "shoprenter" => Some(Profile::Shoprenter),
+            "outputrocks" => Some(Profile::Outputrocks),
+            "apiplatform" => Some(Profile::Apiplatform),
             _ => None,
         }
+    }
+
+    /// Every name [`Profile::parse`] accepts, for help texts.
+    pub const NAMES: &'static str = "full, core, plandocket, shoprenter, outputrocks, apiplatform";
+
+    /// Whether the server speaks a vendor's own API instead of Switchboard's `/api/v1`.
+    pub fn vendor(self) -> bool {
+        matches!(
+            self,
+            Profile::Shoprenter | Profile::Outputrocks | Profile::Apiplatform
+        )
     }
 
     /// Whether routes above the core level are served.

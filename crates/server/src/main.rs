@@ -31,7 +31,9 @@ struct Cli {
     /// Seed demo webhooks, run the demo receivers and emit live events.
     #[arg(long)]
     demo: bool,
-    /// API shape: full, core (core level only) or plandocket (core level, plandocket-shaped).
+    /// API shape: full, core (core level only), plandocket (core level, plandocket-shaped),
+    /// or a vendor's own webhook API: shoprenter (/api), outputrocks (/api/spa), apiplatform
+    /// (/api/notifications/v1).
     #[arg(long, default_value = "full", value_parser = parse_profile)]
     profile: Profile,
     /// Delays before attempt 1, 2, …, e.g. `0s,5s,5m,30m,2h,5h,10h`; the last repeats.
@@ -58,7 +60,7 @@ struct Cli {
 struct Schedule(Vec<Duration>);
 
 fn parse_profile(s: &str) -> Result<Profile, String> {
-    Profile::parse(s).ok_or_else(|| format!("unknown profile {s:?}: use full, core or plandocket"))
+    Profile::parse(s).ok_or_else(|| format!("unknown profile {s:?}: use {}", Profile::NAMES))
 }
 
 fn parse_schedule(s: &str) -> Result<Schedule, String> {

@@ -502,7 +502,7 @@ async fn endpoint_status_and_overview_probes() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(st["data"]["statusString"], "Online");
     assert_eq!(st["data"]["badgeColor"], "success");
-    assert_eq!(st["data"]["additional"], r#"{"disk":"42%"}"#);
+    assert_eq!(st["data"]["additional"], serde_json::json!({"disk": "42%"}));
     let (status, ov) = s.get(&format!("/webhooks/{id}/overview")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(ov["data"]["html"], "<p>3 sites <script>x()</script></p>");

@@ -32,6 +32,10 @@ fn every_example_round_trips_through_the_wire_types() {
     let schemas = spec["components"]["schemas"].as_object().unwrap();
     let mut checked = 0;
     for (name, schema) in schemas {
+        // Named fragments of other schemas, checked through the examples of those.
+        if ["TypeName", "TypeData", "Targets"].contains(&name.as_str()) {
+            continue;
+        }
         let examples = schema["examples"]
             .as_array()
             .unwrap_or_else(|| panic!("schema {name} has no examples"));
@@ -44,6 +48,8 @@ fn every_example_round_trips_through_the_wire_types() {
                 "Delay" => round_trip::<Delay>(name, ex),
                 "Filter" => round_trip::<Filter>(name, ex),
                 "Webhook" => round_trip::<Webhook>(name, ex),
+                "Target" => round_trip::<Target>(name, ex),
+                "DestinationType" => round_trip::<DestinationType>(name, ex),
                 "WebhookInput" => round_trip::<WebhookInput>(name, ex),
                 "WebhookPatch" => round_trip::<WebhookPatch>(name, ex),
                 "EventField" => round_trip::<EventField>(name, ex),

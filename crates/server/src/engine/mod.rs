@@ -146,16 +146,23 @@ impl Engine {
                         }
                     }
                     let delay = w.delay.map(|d| d.seconds() as i64 * 1000).unwrap_or(0) + first;
-                    let d = new_delivery(
-                        &w,
-                        Some(event.id.clone()),
-                        &event_type,
-                        payload.clone(),
-                        now + delay,
-                        now,
-                    );
-                    deliveries::insert(&tx, &d)?;
-                    event.deliveries.push(d.id);
+                    // One delivery per destination, so each URL has its own attempts,
+                    // retries and outcome.
+                    let destinations =
+                        std::iter::once(None).chain(w.targets.iter().map(|t| Some(t.url.clone())));
+                    for target_url in destinations {
+                        let mut d = new_delivery(
+                            &w,
+                            Some(event.id.clone()),
+                            &event_type,
+                            payload.clone(),
+                            now + delay,
+                            now,
+                        );
+                        d.target_url = target_url;
+                        deliveries::insert(&tx, &d)?;
+                        event.deliveries.push(d.id);
+                    }
                 }
                 events::insert(&tx, &event)?;
                 tx.commit()?;
@@ -166,8 +173,8 @@ impl Engine {
         Ok(event)
     }
 
-    /// Queues one delivery of `payload` to one webhook now, whatever its events, filter and
-    /// delay say (a test send).
+    /// Queues one delivery of `payload` to one webhook's own URL now, whatever its events,
+    /// filter and delay say (a test send).
     pub async fn send_now(
         &self,
         w: &StoredWebhook,
@@ -237,6 +244,7 @@ fn new_delivery(
         last_attempt_at: None,
         response_status: None,
         created_at: now,
+        target_url: None,
     }
 }
 
@@ -332,7 +340,10 @@ impl Inner {
             .store
             .call(move |c| webhooks::get(c, Key::Id(&id)))
             .await?;
-        let Some(w) = webhook else {
+        // Gone, no longer an http webhook, or the target it was for since removed.
+        let Some(w) = webhook.filter(|w| {
+            w.kind == switchboard_api::HTTP_TYPE && w.destination(d.target_url.as_deref()).is_some()
+        }) else {
             let seq = d.seq;
             return self.store.call(move |c| deliveries::abandon(c, seq)).await;
         };
@@ -471,6 +482,7 @@ mod tests {
                         last_attempt_at: None,
                         response_status: None,
                         created_at: due,
+                        target_url: None,
                     };
                     deliveries::insert(c, &d)?;
                 }

@@ -1,4 +1,4 @@
-//! Capabilities and the event-type catalogue.
+//! Capabilities, destination types and the event-type catalogue.
 
 use super::{ok, AppState};
 use crate::error::ApiError;
@@ -10,8 +10,13 @@ use switchboard_api::Capabilities;
 pub async fn capabilities(State(state): State<AppState>) -> Response {
     ok(match state.profile() {
         Profile::Full => Capabilities::full(),
-        Profile::Core | Profile::Plandocket => Capabilities::core(),
+        _ => Capabilities::core(),
     })
+}
+
+/// The destination types webhooks may have here, each with the schema of its `data`.
+pub async fn destination_types(State(state): State<AppState>) -> Response {
+    ok(state.types.as_slice())
 }
 
 pub async fn event_types(State(state): State<AppState>) -> Response {

@@ -14,6 +14,7 @@ use crate::engine::Engine;
 use crate::error::ApiError;
 use crate::ids::{new_id, request_id, with_request_id};
 use crate::store::Store;
+use crate::validate::{Rules, Schemes};
 use crate::{Config, Profile};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
@@ -24,7 +25,7 @@ use axum::Router;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::sync::Arc;
-use switchboard_api::{Envelope, FieldError};
+use switchboard_api::{DestinationType, Envelope, FieldError};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -35,21 +36,38 @@ pub struct AppState {
     /// Serialises creates that carry an `Idempotency-Key`, so two racing requests with the
     /// same key cannot both insert.
     pub idempotency: Arc<tokio::sync::Mutex<()>>,
+    /// The destination types this profile accepts.
+    pub types: Arc<Vec<DestinationType>>,
 }
 
 impl AppState {
     pub fn new(config: Config, store: Store, catalogue: Arc<Catalogue>, engine: Engine) -> Self {
         AppState {
-            config: Arc::new(config),
             store,
             catalogue,
             engine,
             idempotency: Arc::new(tokio::sync::Mutex::new(())),
+            types: Arc::new(crate::types::for_profile(config.profile)),
+            config: Arc::new(config),
         }
     }
 
     pub fn profile(&self) -> Profile {
         self.config.profile
+    }
+
+    /// How this profile validates webhook input.
+    pub fn rules(&self) -> Rules<'_> {
+        Rules {
+            catalogue: &self.catalogue,
+            allow_private_targets: self.config.allow_private_targets,
+            schemes: match self.profile() {
+                Profile::Plandocket => Schemes::HttpsOnly,
+                Profile::Shoprenter => Schemes::Either,
+                _ => Schemes::HttpsOrLocal,
+            },
+            types: &self.types,
+        }
     }
 }
 

@@ -16,7 +16,8 @@ pub struct RouteSpec {
     pub feature: Option<Feature>,
 }
 
-/// Every route the given profile serves.
+/// Every route below `/api/v1` the given profile serves (none for a vendor profile, which
+/// serves its vendor's API instead).
 pub fn route_table(profile: Profile) -> Vec<RouteSpec> {
     entries(profile).into_iter().map(|(spec, _)| spec).collect()
 }
@@ -50,6 +51,12 @@ pub(crate) fn entries(profile: Profile) -> Vec<(RouteSpec, MethodRouter<AppState
             "/webhooks/events",
             None,
             get(meta::event_types),
+        ),
+        (
+            Method::GET,
+            "/webhooks/types",
+            Some(Types),
+            get(meta::destination_types),
         ),
         (
             Method::GET,
@@ -119,6 +126,7 @@ pub(crate) fn entries(profile: Profile) -> Vec<(RouteSpec, MethodRouter<AppState
             Profile::Full => true,
             Profile::Core => feature.is_none(),
             Profile::Plandocket => feature.is_none() && *path != "/capabilities",
+            Profile::Shoprenter | Profile::Outputrocks | Profile::Apiplatform => false,
         })
         .map(|(method, path, feature, handler)| {
             (

@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use crate::ids::{new_id, now_ms};
 use crate::store::deliveries;
 use crate::store::webhooks::{self, Key, ListFilter, StoredWebhook};
-use crate::validate::{self, Rules};
+use crate::validate;
 use crate::Profile;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -23,14 +23,6 @@ use switchboard_api::{
 
 /// How long the previous signing secret keeps signing after a rotation.
 const SECRET_GRACE_MS: i64 = 24 * 3600 * 1000;
-
-fn rules(state: &AppState) -> Rules<'_> {
-    Rules {
-        catalogue: &state.catalogue,
-        allow_private_targets: state.config.allow_private_targets,
-        https_only: state.profile() == Profile::Plandocket,
-    }
-}
 
 /// The id the API shows: the sequence number in the plandocket profile, else the string id.
 fn public_id(state: &AppState, w: &StoredWebhook) -> String {
@@ -153,22 +145,6 @@ impl PlandocketInput {
     }
 }
 
-async fn check(state: &AppState, input: &WebhookInput) -> Result<(), ApiError> {
-    let r = rules(state);
-    let mut errors = validate::webhook(input, &r);
-    if !errors
-        .iter()
-        .any(|e| e.field == "url" || e.field == "auth.token_url")
-    {
-        errors.extend(validate::targets(input, &r).await);
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
-
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -179,7 +155,7 @@ pub async fn create(
     } else {
         parse_json(&body)?
     };
-    check(&state, &input).await?;
+    validate::check(&input, &state.rules()).await?;
     let key = headers
         .get("idempotency-key")
         .map(|v| v.to_str().map(|s| s.trim().to_string()))
@@ -284,7 +260,17 @@ pub async fn remove(
 
 /// Applies a PATCH to the stored input. An auth of the same type without its secret member
 /// keeps the stored secret, so a form can change a username without re-typing the password.
-fn merge(mut input: WebhookInput, patch: WebhookPatch) -> WebhookInput {
+pub fn merge(mut input: WebhookInput, patch: WebhookPatch) -> WebhookInput {
+    if let Some(v) = patch.data {
+        input.data = Some(crate::types::keep_secrets(
+            &input.kind,
+            input.data.as_ref(),
+            v,
+        ));
+    }
+    if let Some(v) = patch.targets {
+        input.targets = v;
+    }
     if let Some(v) = patch.name {
         input.name = v;
     }
@@ -330,7 +316,7 @@ fn merge(mut input: WebhookInput, patch: WebhookPatch) -> WebhookInput {
     input
 }
 
-fn keep_secret(old: &Auth, new: Auth) -> Auth {
+pub fn keep_secret(old: &Auth, new: Auth) -> Auth {
     if new.secret().is_some() || old.kind() != new.kind() {
         return new;
     }
@@ -351,7 +337,7 @@ fn keep_secret(old: &Auth, new: Auth) -> Auth {
             token_url,
         },
         Auth::Header { name, .. } => Auth::Header { name, value: kept },
-        Auth::None => Auth::None,
+        other @ (Auth::None | Auth::Other { .. }) => other,
     }
 }
 
@@ -362,7 +348,7 @@ pub async fn update(
 ) -> Result<Response, ApiError> {
     let mut w = find(&state, id).await?;
     let input = merge(w.to_input(), patch);
-    check(&state, &input).await?;
+    validate::check(&input, &state.rules()).await?;
     w.apply_input(input);
     w.updated_at = now_ms().max(w.updated_at);
     let saved = w.clone();
@@ -483,7 +469,7 @@ pub async fn endpoint_status(
         Err(kind) => EndpointStatus {
             status_string: "Unreachable".into(),
             badge_color: "danger".into(),
-            additional: Some(kind),
+            additional: Some(Value::String(kind)),
         },
         Ok((code, _)) if !(200..300).contains(&code) => EndpointStatus {
             status_string: format!("HTTP {code}"),
@@ -499,11 +485,8 @@ pub async fn endpoint_status(
                 if let Some(c) = b.get("badgeColor").and_then(Value::as_str) {
                     s.badge_color = c.to_string();
                 }
-                s.additional = match b.get("additional") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::String(a)) => Some(a.clone()),
-                    Some(other) => Some(other.to_string()),
-                };
+                // hostware's "additional data in array format": kept as the JSON it is.
+                s.additional = b.get("additional").filter(|a| !a.is_null()).cloned();
             }
             s
         }

@@ -50,6 +50,8 @@ pub struct StoredDelivery {
     pub last_attempt_at: Option<i64>,
     pub response_status: Option<u16>,
     pub created_at: i64,
+    /// One of the webhook's `targets` by URL; `None` is the webhook's own `url`.
+    pub target_url: Option<String>,
 }
 
 impl StoredDelivery {
@@ -87,7 +89,7 @@ impl StoredDelivery {
 }
 
 const COLUMNS: &str = "seq, id, webhook_id, event_id, event_type, payload, state, attempt_count, \
-    retries_left, priority, next_attempt_at, last_attempt_at, response_status, created_at";
+    retries_left, priority, next_attempt_at, last_attempt_at, response_status, created_at, target_url";
 
 fn from_row(r: &Row) -> rusqlite::Result<StoredDelivery> {
     Ok(StoredDelivery {
@@ -105,6 +107,7 @@ fn from_row(r: &Row) -> rusqlite::Result<StoredDelivery> {
         last_attempt_at: r.get(11)?,
         response_status: r.get(12)?,
         created_at: r.get(13)?,
+        target_url: r.get(14)?,
     })
 }
 
@@ -112,7 +115,8 @@ pub fn insert(conn: &Connection, d: &StoredDelivery) -> Result<(), ApiError> {
     conn.execute(
         "INSERT INTO deliveries (id, webhook_id, event_id, event_type, payload, state, \
          attempt_count, retries_left, priority, next_attempt_at, last_attempt_at, \
-         response_status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         response_status, created_at, target_url) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             d.id,
             d.webhook_id,
@@ -127,6 +131,7 @@ pub fn insert(conn: &Connection, d: &StoredDelivery) -> Result<(), ApiError> {
             d.last_attempt_at,
             d.response_status,
             d.created_at,
+            d.target_url,
         ],
     )?;
     Ok(())

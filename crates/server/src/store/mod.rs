@@ -10,7 +10,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// Each entry runs once, in order; `PRAGMA user_version` remembers how many have run.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE webhooks (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
@@ -94,7 +95,17 @@ CREATE TABLE idempotency_keys (
     webhook_id TEXT NOT NULL,
     created_at INTEGER NOT NULL
 );
-"#];
+"#,
+    // Destination types: a webhook's `type` and its `data`, and further http destinations
+    // (`targets`). A delivery to one of those names it in `target_url`; NULL is the webhook's
+    // own `url`, which a PATCH may change while the delivery waits.
+    r#"
+ALTER TABLE webhooks ADD COLUMN kind TEXT NOT NULL DEFAULT 'http';
+ALTER TABLE webhooks ADD COLUMN data TEXT;
+ALTER TABLE webhooks ADD COLUMN targets TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE deliveries ADD COLUMN target_url TEXT;
+"#,
+];
 
 /// One shared connection: SQLite serialises writers anyway, and WAL keeps readers cheap.
 #[derive(Clone)]

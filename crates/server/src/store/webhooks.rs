@@ -4,16 +4,22 @@ use super::{from_json, to_json, ts};
 use crate::error::ApiError;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::collections::BTreeMap;
-use switchboard_api::{Auth, Delay, Filter, Format, Id, Webhook, WebhookInput};
+use switchboard_api::{Auth, Delay, Filter, Format, Id, Target, Webhook, WebhookInput};
 
 /// A webhook as stored: auth secrets and signing secrets included.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredWebhook {
     pub seq: i64,
     pub id: String,
+    /// Destination type: `http`, or a type whose configuration is `data`.
+    pub kind: String,
+    /// The type's configuration, secrets included.
+    pub data: Option<serde_json::Value>,
     pub name: String,
     pub description: Option<String>,
     pub url: String,
+    /// Further http destinations; each event goes to `url` and to each of these.
+    pub targets: Vec<Target>,
     pub events: Vec<String>,
     pub is_active: bool,
     pub active_from: Option<i64>,
@@ -50,9 +56,12 @@ impl StoredWebhook {
         StoredWebhook {
             seq: 0,
             id,
+            kind: input.kind,
+            data: input.data.filter(|d| !d.is_null()),
             name: input.name.trim().to_string(),
             description: input.description.filter(|d| !d.trim().is_empty()),
             url: input.url.trim().to_string(),
+            targets: trimmed(input.targets),
             events: input.events,
             is_active: input.is_active,
             active_from: input.active_from.map(|t| t.unix_millis()),
@@ -81,9 +90,12 @@ impl StoredWebhook {
     /// The editable part, as a full input (a PATCH is applied to this, then validated whole).
     pub fn to_input(&self) -> WebhookInput {
         WebhookInput {
+            kind: self.kind.clone(),
+            data: self.data.clone(),
             name: self.name.clone(),
             description: self.description.clone(),
             url: self.url.clone(),
+            targets: self.targets.clone(),
             events: self.events.clone(),
             is_active: self.is_active,
             active_from: ts(self.active_from),
@@ -99,9 +111,12 @@ impl StoredWebhook {
     }
 
     pub fn apply_input(&mut self, input: WebhookInput) {
+        self.kind = input.kind;
+        self.data = input.data.filter(|d| !d.is_null());
         self.name = input.name.trim().to_string();
         self.description = input.description.filter(|d| !d.trim().is_empty());
         self.url = input.url.trim().to_string();
+        self.targets = trimmed(input.targets);
         self.events = input.events;
         self.is_active = input.is_active;
         self.active_from = input.active_from.map(|t| t.unix_millis());
@@ -127,13 +142,33 @@ impl StoredWebhook {
         v
     }
 
-    /// The API form: auth secrets always stripped, the signing secret only when asked.
+    /// Where a delivery goes: the webhook's own URL and format, or the target with the URL
+    /// the delivery names; `None` when that target has since been removed.
+    pub fn destination(&self, target_url: Option<&str>) -> Option<(&str, Format)> {
+        match target_url {
+            None => Some((self.url.as_str(), self.format)),
+            Some(url) => self
+                .targets
+                .iter()
+                .find(|t| t.url == url)
+                .map(|t| (t.url.as_str(), t.format)),
+        }
+    }
+
+    /// The API form: auth and data secrets always stripped, the signing secret only when
+    /// asked.
     pub fn to_api(&self, public_id: String, with_secret: bool) -> Webhook {
         Webhook {
             id: Id(public_id),
+            kind: self.kind.clone(),
+            data: self
+                .data
+                .as_ref()
+                .map(|d| crate::types::redact(&self.kind, d)),
             name: self.name.clone(),
             description: self.description.clone(),
             url: self.url.clone(),
+            targets: self.targets.clone(),
             events: self.events.clone(),
             is_active: self.is_active,
             active_from: ts(self.active_from),
@@ -154,14 +189,34 @@ impl StoredWebhook {
             updated_at: ts(Some(self.updated_at)),
             created_by: self.created_by.clone(),
             updated_by: self.updated_by.clone(),
+            raw: None,
         }
     }
+}
+
+fn trimmed(targets: Vec<Target>) -> Vec<Target> {
+    targets
+        .into_iter()
+        .map(|t| Target {
+            url: t.url.trim().to_string(),
+            format: t.format,
+        })
+        .collect()
 }
 
 const COLUMNS: &str = "seq, id, name, description, url, events, is_active, active_from, headers, \
     auth, format, delay, retry_count, timeout_seconds, priority, filter, secret, previous_secret, \
     previous_secret_until, last_triggered_at, last_success_at, last_failure_at, failure_count, \
-    created_at, updated_at, created_by, updated_by";
+    created_at, updated_at, created_by, updated_by, kind, data, targets";
+
+/// A stored format; only known ones are ever written.
+fn format_of(s: &str) -> Format {
+    if s == "xml" {
+        Format::Xml
+    } else {
+        Format::Json
+    }
+}
 
 fn from_row(r: &Row) -> rusqlite::Result<StoredWebhook> {
     let format: String = r.get(10)?;
@@ -178,11 +233,7 @@ fn from_row(r: &Row) -> rusqlite::Result<StoredWebhook> {
         active_from: r.get(7)?,
         headers: from_json(&r.get::<_, String>(8)?)?,
         auth: from_json(&r.get::<_, String>(9)?)?,
-        format: if format == "xml" {
-            Format::Xml
-        } else {
-            Format::Json
-        },
+        format: format_of(&format),
         delay: delay.map(|d| from_json(&d)).transpose()?,
         retry_count: r.get(12)?,
         timeout_seconds: r.get(13)?,
@@ -199,6 +250,12 @@ fn from_row(r: &Row) -> rusqlite::Result<StoredWebhook> {
         updated_at: r.get(24)?,
         created_by: r.get(25)?,
         updated_by: r.get(26)?,
+        kind: r.get(27)?,
+        data: r
+            .get::<_, Option<String>>(28)?
+            .map(|d| from_json(&d))
+            .transpose()?,
+        targets: from_json(&r.get::<_, String>(29)?)?,
     })
 }
 
@@ -206,7 +263,8 @@ pub fn insert(conn: &Connection, w: &StoredWebhook) -> Result<i64, ApiError> {
     conn.execute(
         &format!(
             "INSERT INTO webhooks ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, \
-             ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+             ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, \
+             ?29)",
             COLUMNS
         ),
         params![
@@ -236,6 +294,9 @@ pub fn insert(conn: &Connection, w: &StoredWebhook) -> Result<i64, ApiError> {
             w.updated_at,
             w.created_by,
             w.updated_by,
+            w.kind,
+            w.data.as_ref().map(to_json),
+            to_json(&w.targets),
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -247,7 +308,8 @@ pub fn update(conn: &Connection, w: &StoredWebhook) -> Result<(), ApiError> {
         "UPDATE webhooks SET name = ?2, description = ?3, url = ?4, events = ?5, is_active = ?6, \
          active_from = ?7, headers = ?8, auth = ?9, format = ?10, delay = ?11, retry_count = ?12, \
          timeout_seconds = ?13, priority = ?14, filter = ?15, secret = ?16, previous_secret = ?17, \
-         previous_secret_until = ?18, updated_at = ?19, updated_by = ?20 WHERE seq = ?1",
+         previous_secret_until = ?18, updated_at = ?19, updated_by = ?20, kind = ?21, data = ?22, \
+         targets = ?23 WHERE seq = ?1",
         params![
             w.seq,
             w.name,
@@ -269,6 +331,9 @@ pub fn update(conn: &Connection, w: &StoredWebhook) -> Result<(), ApiError> {
             w.previous_secret_until,
             w.updated_at,
             w.updated_by,
+            w.kind,
+            w.data.as_ref().map(to_json),
+            to_json(&w.targets),
         ],
     )?;
     Ok(())
@@ -371,10 +436,11 @@ pub fn list(
     Ok(super::finish_page(rows, limit, |r| (r.created_at, r.seq)))
 }
 
-/// Every active webhook subscribed to `event_type`, highest priority first.
+/// Every active `http` webhook subscribed to `event_type`, highest priority first. Other
+/// types are stored and shown, never delivered by this engine.
 pub fn subscribers(conn: &Connection, event_type: &str) -> Result<Vec<StoredWebhook>, ApiError> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM webhooks WHERE is_active = 1 AND EXISTS \
+        "SELECT {COLUMNS} FROM webhooks WHERE is_active = 1 AND kind = 'http' AND EXISTS \
          (SELECT 1 FROM json_each(webhooks.events) WHERE value = ?1) \
          ORDER BY priority DESC, created_at ASC, seq ASC"
     ))?;
