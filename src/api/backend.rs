@@ -2,8 +2,8 @@
 
 use super::{ApiError, DeliveryQuery, WebhookQuery};
 use switchboard_api::{
-    Capabilities, Delivery, EmittedEvent, EndpointOverview, EndpointStatus, EventType,
-    RecoverResult, RotatedSecret, Stats, Timestamp, Webhook, WebhookInput, WebhookPatch,
+    Capabilities, Delivery, DestinationType, EmittedEvent, EndpointOverview, EndpointStatus,
+    EventType, RecoverResult, RotatedSecret, Stats, Timestamp, Webhook, WebhookInput, WebhookPatch,
 };
 
 /// One page of a cursor-paginated list.
@@ -35,6 +35,11 @@ pub trait Backend {
     /// The whole catalogue (every page), summaries only.
     async fn list_event_types(&self) -> Result<Vec<EventType>, ApiError>;
     async fn get_event_type(&self, name: &str) -> Result<EventType, ApiError>;
+    /// The destination types a webhook can have (`http` at least), each with its schema.
+    async fn destination_types(
+        &self,
+        capabilities: &Capabilities,
+    ) -> Result<Vec<DestinationType>, ApiError>;
 
     async fn send_test(&self, webhook_id: &str, event_type: &str) -> Result<Delivery, ApiError>;
     async fn rotate_secret(&self, webhook_id: &str) -> Result<RotatedSecret, ApiError>;

@@ -67,6 +67,12 @@ pub enum ApiError {
     },
     /// A 2xx whose body is not what the contract promises.
     Decode { status: u16, message: String },
+    /// The server at `origin` answered, but the browser withheld the answer: that origin does
+    /// not allow this console's (CORS).
+    CorsBlocked { origin: String },
+    /// The backend's API has no way to do this (a vendor without an update, say); nothing
+    /// was sent.
+    Unsupported { what: String },
 }
 
 impl ApiError {
@@ -106,6 +112,10 @@ impl ApiError {
                 "Cannot reach the server. Check the base URL and that the server is running.".into()
             }
             ApiError::Aborted => "The request was cancelled.".into(),
+            ApiError::CorsBlocked { origin } => format!(
+                "{origin} answered, but the browser withheld the answer: that server does not allow this console's origin (CORS). Allow it there, or connect through this console's server (base URL …/upstream/NAME, set up with --upstream)."
+            ),
+            ApiError::Unsupported { what } => format!("Not possible on this API: {what}."),
             ApiError::Timeout { seconds } => {
                 format!("The server did not answer within {seconds} s.")
             }

@@ -1,7 +1,8 @@
 //! `HttpBackend`: the `Backend` over HTTP with gloo-net — bearer header, envelope decoding,
 //! problem+json errors, timeout, cancellation, `Retry-After`, and never a panic on what comes back.
 
-use super::error::{decode_envelope, error_from_response};
+use super::dialect::{self, Call, Created, Dialect, Verb};
+use super::error::decode_envelope;
 use super::inflight::Ticket;
 use super::query::{encode, query_string};
 use super::{ApiError, Backend, DeliveryQuery, Page, WebhookQuery};
@@ -11,9 +12,9 @@ use serde::{de::DeserializeOwned, Serialize};
 use std::cell::RefCell;
 use std::rc::Rc;
 use switchboard_api::{
-    Capabilities, Delivery, EmitEvent, EmittedEvent, EndpointOverview, EndpointStatus, Envelope,
-    EventType, RecoverRequest, RecoverResult, RotatedSecret, Stats, TestSend, Timestamp, Webhook,
-    WebhookInput, WebhookPatch, API_PREFIX,
+    Capabilities, Delivery, DestinationType, EmitEvent, EmittedEvent, EndpointOverview,
+    EndpointStatus, Envelope, EventType, Feature, RecoverRequest, RecoverResult, RotatedSecret,
+    Stats, TestSend, Timestamp, Webhook, WebhookInput, WebhookPatch,
 };
 
 /// Past this a request is abandoned as unanswered.
@@ -81,18 +82,63 @@ pub fn retry_after_seconds(
     )
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct HttpBackend {
     base_url: String,
     token: String,
+    dialect: &'static dyn Dialect,
+    /// Where the webhook resource lives below `base_url` (the dialect's default unless the
+    /// user set another).
+    base_path: String,
+}
+
+impl PartialEq for HttpBackend {
+    fn eq(&self, other: &Self) -> bool {
+        self.base_url == other.base_url
+            && self.token == other.token
+            && self.dialect.id() == other.dialect.id()
+            && self.base_path == other.base_path
+    }
+}
+
+impl Eq for HttpBackend {}
+
+impl std::fmt::Debug for HttpBackend {
+    // The token is left out: a debug print must never carry it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpBackend")
+            .field("base_url", &self.base_url)
+            .field("dialect", &self.dialect.id())
+            .field("base_path", &self.base_path)
+            .finish_non_exhaustive()
+    }
 }
 
 impl HttpBackend {
-    /// `base_url` is the server's origin (and optional path prefix), without `/api/v1`.
+    /// A backend speaking Switchboard's own API. `base_url` is the server's origin (and
+    /// optional path prefix), without `/api/v1`.
     pub fn new(base_url: &str, token: &str) -> Self {
+        Self::with_dialect(base_url, token, dialect::ALL[0], "")
+    }
+
+    /// A backend speaking `dialect`, with the webhook resource below `base_path` (empty: the
+    /// dialect's default).
+    pub fn with_dialect(
+        base_url: &str,
+        token: &str,
+        dialect: &'static dyn Dialect,
+        base_path: &str,
+    ) -> Self {
+        let base_path = match base_path.trim().trim_end_matches('/') {
+            "" => dialect.default_base_path().to_owned(),
+            p if p.starts_with('/') => p.to_owned(),
+            p => format!("/{p}"),
+        };
         HttpBackend {
             base_url: base_url.trim().trim_end_matches('/').to_owned(),
             token: token.trim().to_owned(),
+            dialect,
+            base_path,
         }
     }
 
@@ -100,8 +146,52 @@ impl HttpBackend {
         &self.base_url
     }
 
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        self.dialect
+    }
+
     fn url(&self, path: &str) -> String {
-        format!("{}{}{}", self.base_url, API_PREFIX, path)
+        format!("{}{}{}", self.base_url, self.base_path, path)
+    }
+
+    /// Whether the backend answers this dialect's list call with something shaped like the
+    /// vendor's list. Errors of any kind mean no.
+    pub async fn looks_like_its_dialect(&self) -> bool {
+        if self.dialect.capabilities().is_none() {
+            // Switchboard's own API says so itself.
+            return self.get::<Capabilities>("/capabilities").await.is_ok();
+        }
+        match self
+            .run(&self.dialect.list(&WebhookQuery::default()), None)
+            .await
+        {
+            Ok((_, text)) => serde_json::from_str::<serde_json::Value>(&text)
+                .is_ok_and(|v| self.dialect.recognises(&v)),
+            Err(_) => false,
+        }
+    }
+
+    /// Sends a dialect's call; `Ok` carries the 2xx status and body text.
+    async fn run(
+        &self,
+        call: &Call,
+        idempotency_key: Option<&str>,
+    ) -> Result<(u16, String), ApiError> {
+        let method = match call.verb {
+            Verb::Get => Method::GET,
+            Verb::Post => Method::POST,
+            Verb::Put => Method::PUT,
+            Verb::Patch => Method::PATCH,
+            Verb::Delete => Method::DELETE,
+        };
+        self.send_as(
+            method,
+            &call.path,
+            call.body.clone(),
+            idempotency_key,
+            call.content_type,
+        )
+        .await
     }
 
     /// Sends one request; `Ok` carries the 2xx status and body text.
@@ -115,6 +205,18 @@ impl HttpBackend {
         path: &str,
         body: Option<String>,
         idempotency_key: Option<&str>,
+    ) -> Result<(u16, String), ApiError> {
+        self.send_as(method, path, body, idempotency_key, dialect::JSON)
+            .await
+    }
+
+    async fn send_as(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        idempotency_key: Option<&str>,
+        content_type: &str,
     ) -> Result<(u16, String), ApiError> {
         // The label is shown to the user: the path only, never the query or a header.
         let label = format!(
@@ -138,6 +240,7 @@ impl HttpBackend {
                     path,
                     body.as_deref(),
                     idempotency_key,
+                    content_type,
                     controller.as_ref(),
                     &ticket,
                 )
@@ -170,23 +273,24 @@ impl HttpBackend {
         path: &str,
         body: Option<&str>,
         idempotency_key: Option<&str>,
+        content_type: &str,
         controller: Option<&web_sys::AbortController>,
         ticket: &Ticket,
     ) -> Result<(u16, String), ApiError> {
         let signal = controller.map(|c| c.signal());
         let mut builder = RequestBuilder::new(&self.url(path))
             .method(method)
-            .header("Accept", "application/json, application/problem+json")
+            .header("Accept", self.dialect.accept())
             .abort_signal(signal.as_ref());
-        if !self.token.is_empty() {
-            builder = builder.header("Authorization", &format!("Bearer {}", self.token));
+        if let Some((name, value)) = self.dialect.auth().header(&self.token) {
+            builder = builder.header(name, &value);
         }
         if let Some(key) = idempotency_key {
             builder = builder.header("Idempotency-Key", key);
         }
         let request = match body {
             Some(body) => builder
-                .header("Content-Type", "application/json")
+                .header("Content-Type", content_type)
                 .body(body.to_owned()),
             None => builder.build(),
         }
@@ -247,7 +351,9 @@ impl HttpBackend {
             Ok((status, text))
         } else {
             let retry_after = retry_after.map(|s| s.to_string());
-            Err(error_from_response(status, &text, retry_after.as_deref()))
+            Err(self
+                .dialect
+                .read_error(status, &text, retry_after.as_deref()))
         }
     }
 
@@ -286,6 +392,28 @@ impl HttpBackend {
     }
 }
 
+impl HttpBackend {
+    /// Every page of a cursor-paginated list. A bound on pages guards against a backend whose
+    /// cursor never ends.
+    async fn all_pages<T: DeserializeOwned>(&self, first: &str) -> Result<Vec<T>, ApiError> {
+        let mut all = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..50 {
+            let path = match &cursor {
+                Some(c) => format!("{first}&cursor={}", encode(c)),
+                None => first.to_owned(),
+            };
+            let page: Page<T> = self.page(&path).await?;
+            all.extend(page.items);
+            match page.next_cursor {
+                Some(next) if Some(&next) != cursor.as_ref() => cursor = Some(next),
+                _ => break,
+            }
+        }
+        Ok(all)
+    }
+}
+
 fn json<B: Serialize>(body: &B) -> Result<String, ApiError> {
     serde_json::to_string(body).map_err(|e| ApiError::Network {
         message: format!("could not encode the request: {e}"),
@@ -298,6 +426,12 @@ fn id(segment: &str) -> String {
 
 impl Backend for HttpBackend {
     async fn capabilities(&self) -> Result<Capabilities, ApiError> {
+        if let Some(fixed) = self.dialect.capabilities() {
+            // Nothing to ask: prove the base URL and token with the list the vendor has.
+            self.run(&self.dialect.list(&WebhookQuery::default()), None)
+                .await?;
+            return Ok(fixed);
+        }
         match self.get("/capabilities").await {
             Err(e) if e.is_not_found() => Ok(Capabilities::core()),
             other => other,
@@ -305,12 +439,17 @@ impl Backend for HttpBackend {
     }
 
     async fn list_webhooks(&self, query: &WebhookQuery) -> Result<Page<Webhook>, ApiError> {
-        self.page(&format!("/webhooks{}", query_string(query)))
-            .await
+        let (status, text) = self.run(&self.dialect.list(query), None).await?;
+        let mut page = self.dialect.read_list(status, &text)?;
+        if !self.dialect.vocabulary().server_filters {
+            page.items = dialect::filter_locally(page.items, query);
+        }
+        Ok(page)
     }
 
     async fn get_webhook(&self, wid: &str) -> Result<Webhook, ApiError> {
-        self.get(&format!("/webhooks/{}", id(wid))).await
+        let (status, text) = self.run(&self.dialect.get(wid), None).await?;
+        self.dialect.read_one(status, &text)
     }
 
     async fn create_webhook(
@@ -318,57 +457,58 @@ impl Backend for HttpBackend {
         input: &WebhookInput,
         idempotency_key: &str,
     ) -> Result<Webhook, ApiError> {
-        let env = self
-            .call(
-                Method::POST,
-                "/webhooks",
-                Some(json(input)?),
-                Some(idempotency_key),
-            )
+        let (status, text) = self
+            .run(&self.dialect.create(input), Some(idempotency_key))
             .await?;
-        Ok(env.data)
+        match self.dialect.read_created(status, &text)? {
+            Created::Webhook(w) => Ok(*w),
+            Created::Id(id) => self.get_webhook(&id).await,
+        }
     }
 
     async fn update_webhook(&self, wid: &str, patch: &WebhookPatch) -> Result<Webhook, ApiError> {
-        let env = self
-            .call(
-                Method::PATCH,
-                &format!("/webhooks/{}", id(wid)),
-                Some(json(patch)?),
-                None,
-            )
-            .await?;
-        Ok(env.data)
+        let current = if self.dialect.update_needs_current(patch) {
+            Some(self.get_webhook(wid).await?)
+        } else {
+            None
+        };
+        let call = self
+            .dialect
+            .update(wid, patch, current.as_ref())
+            .ok_or_else(|| ApiError::Unsupported {
+                what: format!("{} cannot change this", self.dialect.title()),
+            })?;
+        let (status, text) = self.run(&call, None).await?;
+        match self.dialect.read_one(status, &text) {
+            Ok(w) => Ok(w),
+            // An action answered with no body (or another shape): read the webhook back.
+            Err(ApiError::Decode { .. }) => self.get_webhook(wid).await,
+            Err(e) => Err(e),
+        }
     }
 
     async fn delete_webhook(&self, wid: &str) -> Result<(), ApiError> {
-        self.send(
-            Method::DELETE,
-            &format!("/webhooks/{}", id(wid)),
-            None,
-            None,
-        )
-        .await
-        .map(|_| ())
+        self.run(&self.dialect.delete(wid), None).await.map(|_| ())
     }
 
     async fn list_event_types(&self) -> Result<Vec<EventType>, ApiError> {
-        let mut all = Vec::new();
-        let mut cursor: Option<String> = None;
-        // A bound on pages guards against a backend whose cursor never ends.
-        for _ in 0..50 {
-            let path = match &cursor {
-                Some(c) => format!("/webhooks/events?limit=200&cursor={}", encode(c)),
-                None => "/webhooks/events?limit=200".to_owned(),
-            };
-            let page: Page<EventType> = self.page(&path).await?;
-            all.extend(page.items);
-            match page.next_cursor {
-                Some(next) if Some(&next) != cursor.as_ref() => cursor = Some(next),
-                _ => break,
-            }
+        if let Some(fixed) = self.dialect.event_types() {
+            return Ok(fixed);
         }
-        Ok(all)
+        self.all_pages("/webhooks/events?limit=200").await
+    }
+
+    async fn destination_types(
+        &self,
+        capabilities: &Capabilities,
+    ) -> Result<Vec<DestinationType>, ApiError> {
+        if let Some(fixed) = self.dialect.destination_types() {
+            return Ok(fixed);
+        }
+        if !capabilities.has(Feature::Types) {
+            return Ok(vec![DestinationType::http()]);
+        }
+        self.all_pages("/webhooks/types").await
     }
 
     async fn get_event_type(&self, name: &str) -> Result<EventType, ApiError> {

@@ -6,10 +6,11 @@
 #![allow(clippy::result_large_err)]
 
 mod backend;
-mod error;
+pub mod dialect;
+pub(crate) mod error;
 mod http;
 pub mod inflight;
-mod query;
+pub(crate) mod query;
 
 pub use backend::{Backend, Page};
 pub use error::ApiError;

@@ -73,6 +73,9 @@ pub fn AuthFields(
     auth: RwSignal<AuthForm>,
     /// Errors shown in the form (the `auth.*` ones appear here).
     errors: Errors,
+    /// The kinds the backend offers, as `Auth::kind()` names; empty offers every kind.
+    #[prop(optional)]
+    kinds: &'static [&'static str],
 ) -> impl IntoView {
     let kind = move || auth.with(|a| a.kind);
     let (token, set_token) = bind!(auth, token);
@@ -86,6 +89,7 @@ pub fn AuthFields(
 
     let choices = AuthKind::ALL
         .into_iter()
+        .filter(|k| kinds.is_empty() || kinds.contains(&k.as_str()))
         .map(|k| {
             let id = format!("auth-kind-{}", k.as_str());
             view! {

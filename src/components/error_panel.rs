@@ -70,6 +70,8 @@ pub fn ErrorPanel(
         ApiError::TooLarge { .. } => "too-large",
         ApiError::Decode { .. } => "decode",
         ApiError::Http { .. } => "http",
+        ApiError::Unsupported { .. } => "unsupported",
+        ApiError::CorsBlocked { .. } => "cors",
     };
     let status = error.status_code().map(|s| s.to_string());
     view! {

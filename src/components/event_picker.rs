@@ -43,6 +43,10 @@ pub fn EventPicker(
     /// The error shown for `events`, if any.
     #[prop(into)]
     error: Signal<Option<String>>,
+    /// Exactly one event type per webhook (Shoprenter's `event`): choosing one replaces the
+    /// other.
+    #[prop(optional)]
+    single: bool,
 ) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let manual = RwSignal::new(String::new());
@@ -57,7 +61,10 @@ pub fn EventPicker(
     };
     let toggle = move |name: String, on: bool| {
         selected.update(|s| {
-            if on {
+            if on && single {
+                s.clear();
+                s.insert(name);
+            } else if on {
                 s.insert(name);
             } else {
                 s.remove(&name);
@@ -100,7 +107,7 @@ pub fn EventPicker(
                 view! {
                     <li>
                         <label class="event-option" for=input_id.clone()>
-                            <input type="checkbox" id=input_id.clone() name="events"
+                            <input type=if single { "radio" } else { "checkbox" } id=input_id.clone() name="events"
                                 data-testid=format!("event-option-{}", slug(&name)) data-event=name.clone()
                                 prop:checked=move || selected.with(|s| s.contains(&name_check))
                                 on:change=move |ev| toggle(name_toggle.clone(), event_target_checked(&ev))/>
@@ -119,6 +126,7 @@ pub fn EventPicker(
                 <header class="event-group-head">
                     <h4 id=heading_id.clone()>{group.clone()}</h4>
                     <button type="button" class="button ghost small" data-testid=format!("event-group-toggle-{}", slug(&group))
+                        hidden=single
                         on:click=move |_| {
                             let on = !all_on2();
                             selected.update(|s| for n in &names_all {

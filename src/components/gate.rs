@@ -129,10 +129,16 @@ fn Reconnect(
             .map(|c| c.base_url.clone())
             .unwrap_or_else(crate::state::default_base_url);
         let remember = previous.as_ref().is_some_and(|c| c.remember);
+        // The same API and path as before: only the token changes.
+        let (dialect, base_path) = previous
+            .map(|c| (c.dialect, c.base_path))
+            .unwrap_or_default();
         reconnect.dispatch(Connection {
             base_url,
             token: token.get_untracked().trim().to_owned(),
             remember,
+            dialect,
+            base_path,
         });
         token.set(String::new());
     };

@@ -1,8 +1,9 @@
 //! Settings / Connect: base URL and token, capability discovery, theme and time zone.
 
+use crate::api::dialect::{self, Dialect};
 use crate::state::{
-    default_base_url, use_connection, use_settings, use_toasts, Connection, Phase, Theme,
-    TimeZoneMode,
+    default_base_url, recognise, use_connection, use_settings, use_toasts, Connection, Phase,
+    Theme, TimeZoneMode,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -36,10 +37,43 @@ pub fn SettingsPage() -> impl IntoView {
     );
     let remember = RwSignal::new(initial.as_ref().map(|c| c.remember).unwrap_or(false));
     let show_token = RwSignal::new(false);
+    // A link may name the API and where it lives (`?api=outputrocks&base_url=…&base_path=…`).
+    let linked = |key: &str| {
+        query
+            .with_untracked(|q| q.get(key))
+            .filter(|v| !v.is_empty())
+    };
+    let api = RwSignal::new(
+        linked("api")
+            .or_else(|| initial.as_ref().map(|c| c.dialect.clone()))
+            .map(|id| dialect::by_id(&id).id())
+            .unwrap_or(dialect::ALL[0].id()),
+    );
+    let base_path = RwSignal::new(
+        linked("base_path")
+            .or_else(|| initial.as_ref().map(|c| c.base_path.clone()))
+            .unwrap_or_default(),
+    );
+    if let Some(url) = linked("base_url") {
+        base_url.set(url);
+    }
+    let chosen = move || dialect::by_id(&api.get());
+    // What the backend's answers say it speaks, when that is not the API chosen.
+    let suggestion = RwSignal::new(None::<&'static dyn Dialect>);
 
     let connect = Action::new_local(move |c: &Connection| {
         let c = c.clone();
-        async move { conn.connect(c).await }
+        async move {
+            let result = conn.connect(c.clone()).await;
+            let offer = match &result {
+                Err(e) if !e.is_unauthorised() => recognise(&c.base_url, &c.token)
+                    .await
+                    .filter(|d| d.id() != c.dialect().id()),
+                _ => None,
+            };
+            suggestion.set(offer);
+            result
+        }
     });
     Effect::new(move |_| {
         if let Some(result) = connect.value().get() {
@@ -61,6 +95,8 @@ pub fn SettingsPage() -> impl IntoView {
             base_url: base_url.get_untracked().trim().to_owned(),
             token: token.get_untracked().trim().to_owned(),
             remember: remember.get_untracked(),
+            dialect: api.get_untracked().to_owned(),
+            base_path: base_path.get_untracked().trim().to_owned(),
         });
     };
     let disconnect = move |_| {
@@ -69,7 +105,8 @@ pub fn SettingsPage() -> impl IntoView {
         toasts.info("Disconnected: the token is forgotten");
     };
 
-    let status = move || match conn.phase.get() {
+    let status = move || {
+        match conn.phase.get() {
         Phase::Disconnected => view! {
             <p class="muted" data-testid="connection-status">"Not connected."</p>
         }
@@ -81,6 +118,15 @@ pub fn SettingsPage() -> impl IntoView {
         Phase::Failed(e) => view! {
             <div class="error-panel" role="alert" data-testid="connection-error">
                 <p class="error-title">{e.message()}</p>
+                {move || suggestion.get().map(|d| view! {
+                    <p data-testid="dialect-suggestion">
+                        "Its answers look like the " <strong>{d.title()}</strong> " API. "
+                        <button type="button" class="button" data-testid="use-suggestion"
+                            on:click=move |_| { api.set(d.id()); base_path.set(String::new()); suggestion.set(None); }>
+                            {format!("Use {}", d.title())}
+                        </button>
+                    </p>
+                })}
             </div>
         }
         .into_any(),
@@ -106,12 +152,15 @@ pub fn SettingsPage() -> impl IntoView {
             };
             view! {
                 <div class="success-panel" data-testid="connection-status" role="status">
-                    <p>"Connected. API version " <strong>{caps.api_version.clone()}</strong> ", " {level} "."</p>
+                    <p>"Connected to a " <strong data-testid="connected-api">{conn.dialect().title()}</strong>
+                        " API (version " {caps.api_version.clone()} "), " {level} ". "
+                        <span data-testid="transport">{transport(&conn.connection.get().map(|c| c.base_url).unwrap_or_default())}</span></p>
                     <ul class="caps" data-testid="capabilities">{features}</ul>
                 </div>
             }
             .into_any()
         }
+    }
     };
 
     view! {
@@ -123,14 +172,37 @@ pub fn SettingsPage() -> impl IntoView {
             <form class="card form" on:submit=on_submit data-testid="connect-form" novalidate>
                 <h2>"Connection"</h2>
                 <div class="field">
+                    <label for="api">"API"</label>
+                    <select id="api" name="api" data-testid="api-select"
+                        prop:value=move || api.get()
+                        on:change=move |ev| {
+                            api.set(dialect::by_id(&event_target_value(&ev)).id());
+                            base_path.set(String::new());
+                            suggestion.set(None);
+                        }>
+                        {dialect::ALL.iter().map(|d| view! { <option value=d.id()>{d.title()}</option> }).collect_view()}
+                    </select>
+                    <p class="hint">"Which webhook API the server speaks: Switchboard's own, or a vendor's as its documentation shapes it."</p>
+                </div>
+                <div class="field">
                     <label for="base-url">"Base URL"</label>
                     <input id="base-url" name="base-url" type="url" autocomplete="url" data-testid="base-url"
                         prop:value=move || base_url.get()
                         on:input=move |ev| base_url.set(event_target_value(&ev))/>
-                    <p class="hint">"The server's address, without " <code>"/api/v1"</code> ". Empty means this page's own origin."</p>
+                    <p class="hint">"The server's address, without the API's path. Empty means this page's own origin; "
+                        <code>"/upstream/NAME"</code> " on this origin goes through the forwarding this console's server is configured with."</p>
                 </div>
                 <div class="field">
-                    <label for="token">"API token"</label>
+                    <label for="base-path">"API path"</label>
+                    <input id="base-path" name="base-path" data-testid="base-path" spellcheck="false"
+                        placeholder=move || chosen().default_base_path()
+                        prop:value=move || base_path.get()
+                        on:input=move |ev| base_path.set(event_target_value(&ev))/>
+                    <p class="hint">"Where the webhooks live below the base URL. Empty means "
+                        <code>{move || chosen().default_base_path()}</code> "."</p>
+                </div>
+                <div class="field">
+                    <label for="token">{move || chosen().auth().token_label()}</label>
                     <div class="input-row">
                         <input id="token" name="token" autocomplete="off" spellcheck="false" data-testid="token"
                             type=move || if show_token.get() { "text" } else { "password" }
@@ -141,7 +213,7 @@ pub fn SettingsPage() -> impl IntoView {
                             {move || if show_token.get() { "Hide" } else { "Show" }}
                         </button>
                     </div>
-                    <p class="hint">"Sent as " <code>"Authorization: Bearer …"</code> ". Kept in memory only, unless you tick the box below."</p>
+                    <p class="hint">"Kept in memory only, unless you tick the box below; never put in a URL."</p>
                 </div>
                 <label class="check">
                     <input type="checkbox" data-testid="remember"
@@ -185,6 +257,20 @@ pub fn SettingsPage() -> impl IntoView {
                 </div>
             </div>
         </section>
+    }
+}
+
+/// Whether calls go straight to another origin or through this page's own server.
+fn transport(base_url: &str) -> String {
+    let origin = default_base_url();
+    let base = base_url.trim_end_matches('/');
+    if base.is_empty() || base == origin {
+        "Calls go to this page's own server.".to_owned()
+    } else if base.starts_with(&format!("{origin}/upstream/")) {
+        "Calls are forwarded by this page's server to the upstream it is configured with."
+            .to_owned()
+    } else {
+        format!("Calls go directly to {base}, which allows this console's origin (CORS).")
     }
 }
 

@@ -1,6 +1,7 @@
 //! Connection settings (base URL and token) and the capabilities discovered with them.
 //! The token lives in memory, or in sessionStorage when the user opts in; never localStorage.
 
+use crate::api::dialect::{self, Dialect};
 use crate::api::{ApiError, Backend, HttpBackend};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,55 @@ pub struct Connection {
     pub token: String,
     /// Kept in this tab's sessionStorage.
     pub remember: bool,
+    /// Which vendor's API the backend speaks ([`dialect::ALL`]); empty is Switchboard's.
+    #[serde(default)]
+    pub dialect: String,
+    /// Where the webhook resource lives below `base_url`; empty is the dialect's default.
+    #[serde(default)]
+    pub base_path: String,
+}
+
+impl Connection {
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        dialect::by_id(&self.dialect)
+    }
+
+    pub fn backend(&self) -> HttpBackend {
+        HttpBackend::with_dialect(&self.base_url, &self.token, self.dialect(), &self.base_path)
+    }
+}
+
+/// After a failed call to another origin: a `no-cors` request gets an (unreadable) answer
+/// when the server is up but does not allow this origin, and fails when it is down. Only then
+/// is the failure a CORS refusal rather than "cannot reach".
+async fn cors_or_down(base_url: &str) -> Option<ApiError> {
+    let window = web_sys::window()?;
+    let origin = window.location().origin().ok()?;
+    let target = base_url.trim().trim_end_matches('/');
+    if target.is_empty() || target.starts_with(&origin) {
+        return None;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_mode(web_sys::RequestMode::NoCors);
+    let answered =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init(target, &init))
+            .await
+            .is_ok();
+    let target_origin = target.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+    answered.then_some(ApiError::CorsBlocked {
+        origin: target_origin,
+    })
+}
+
+/// The first dialect whose list answer at its default path looks like this backend's, if any.
+pub async fn recognise(base_url: &str, token: &str) -> Option<&'static dyn Dialect> {
+    for d in dialect::ALL {
+        let backend = HttpBackend::with_dialect(base_url, token, d, "");
+        if backend.looks_like_its_dialect().await {
+            return Some(d);
+        }
+    }
+    None
 }
 
 /// Where the connection stands.
@@ -50,6 +100,13 @@ impl ConnectionState {
             .with(|p| matches!(p, Phase::Connected(c) if c.has(feature)))
     }
 
+    /// Reactive: the dialect of the current connection (Switchboard's when there is none).
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        self.connection
+            .with(|c| c.as_ref().map(Connection::dialect))
+            .unwrap_or(dialect::ALL[0])
+    }
+
     pub fn is_connected(&self) -> bool {
         self.phase.with(|p| matches!(p, Phase::Connected(_)))
     }
@@ -57,7 +114,7 @@ impl ConnectionState {
     /// Tries the connection by asking for capabilities; on success it becomes the current one.
     pub async fn connect(&self, conn: Connection) -> Result<Capabilities, ApiError> {
         self.phase.set(Phase::Connecting);
-        let backend = HttpBackend::new(&conn.base_url, &conn.token);
+        let backend = conn.backend();
         match backend.capabilities().await {
             Ok(caps) => {
                 store(&conn);
@@ -66,6 +123,10 @@ impl ConnectionState {
                 Ok(caps)
             }
             Err(e) => {
+                let e = match e {
+                    ApiError::Network { .. } => cors_or_down(&conn.base_url).await.unwrap_or(e),
+                    other => other,
+                };
                 self.phase.set(Phase::Failed(e.clone()));
                 Err(e)
             }
@@ -141,7 +202,7 @@ pub fn use_connection() -> ConnectionState {
 pub fn use_backend() -> HttpBackend {
     let state = use_connection();
     state.connection.with_untracked(|c| match c {
-        Some(c) => HttpBackend::new(&c.base_url, &c.token),
+        Some(c) => c.backend(),
         None => HttpBackend::new(&default_base_url(), ""),
     })
 }

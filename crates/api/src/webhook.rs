@@ -89,7 +89,11 @@ pub struct Target {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookInput {
-    #[serde(rename = "type", default = "http_type", skip_serializing_if = "is_http")]
+    #[serde(
+        rename = "type",
+        default = "http_type",
+        skip_serializing_if = "is_http"
+    )]
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,

@@ -2,11 +2,14 @@
 //! validation mirroring the server, the server's field errors at their fields, focus on the
 //! first invalid field, and nothing typed ever lost on a failure.
 
+mod destination;
 pub mod fields;
 pub mod model;
 
+use crate::api::dialect::Events;
 use crate::api::ApiError;
 use crate::components::{AuthFields, EventPicker, HeaderEditor};
+use destination::{DataFields, TargetRows};
 use fields::{error_at, Errors, FieldMessage, TextField};
 use leptos::prelude::*;
 use model::{FormState, LocalClock};
@@ -239,6 +242,16 @@ pub fn WebhookForm(
     let (priority, set_priority) = bind!(base, priority);
     let (delay_amount, set_delay_amount) = bind!(base, delay_amount);
     let (group, set_group) = bind!(base, filter_group);
+    // The vendor's model: which sections and members exist, and its words for them.
+    let shape = start.shape.clone();
+    let v = shape.vocabulary;
+    let types = shape.types.clone();
+    let is_http = move || base.with(|s| s.kind == switchboard_api::HTTP_TYPE);
+    let kind_schema = {
+        let shape = shape.clone();
+        move || base.with(|s| shape.schema(&s.kind).cloned())
+    };
+    let date_only = v.active_from.is_some_and(|(_, d)| d);
     let events_error = Signal::derive(error_at(shown, "events".to_owned()));
     let description_error = Signal::derive(error_at(shown, "description".to_owned()));
     let condition_error = Signal::derive(error_at(shown, "filter.condition".to_owned()));
@@ -298,9 +311,31 @@ pub fn WebhookForm(
                     <p class="muted small">"How the webhook is listed, and where deliveries go."</p>
                 </div>
                 <div class="form-section-fields">
-                    <TextField path="name" label="Name" value=name on_input=set_name errors=shown required=true
-                        placeholder="Order notifications"/>
-                    <div class="field" class:invalid=move || description_error.get().is_some()>
+                    {v.name.map(|label| view! {
+                        <TextField path="name" label=label value=name on_input=set_name errors=shown required=true
+                            placeholder="Order notifications"/>
+                    })}
+                    {(v.types && types.len() > 1).then(|| {
+                        let types = types.clone();
+                        view! {
+                            <div class="field">
+                                <label for="wh-type">"Type"</label>
+                                <select id="wh-type" name="type" data-testid="wh-type" disabled=editing
+                                    prop:value=move || base.with(|s| s.kind.clone())
+                                    on:change=move |ev| {
+                                        let kind = event_target_value(&ev);
+                                        base.update(|s| { s.kind = kind; s.data.clear(); });
+                                    }>
+                                    {types.iter().map(|t| view! {
+                                        <option value=t.name.clone()>{if t.title.is_empty() { t.name.clone() } else { format!("{} — {}", t.title, t.name) }}</option>
+                                    }).collect_view()}
+                                </select>
+                                <p class="hint">{if editing { "The type is fixed once created." } else { "What the webhook delivers to; the settings below follow from it." }}</p>
+                                <FieldMessage path="type" errors=shown/>
+                            </div>
+                        }
+                    })}
+                    <div class="field" class:invalid=move || description_error.get().is_some() hidden=!v.description>
                         <label for="wh-description">"Description"</label>
                         <textarea id="wh-description" name="description" data-testid="wh-description" rows="2"
                             aria-invalid=move || description_error.get().is_some().then_some("true")
@@ -308,37 +343,59 @@ pub fn WebhookForm(
                             on:input=move |ev| base.update(|s| s.description = event_target_value(&ev))></textarea>
                         <FieldMessage path="description" errors=shown/>
                     </div>
-                    <TextField path="url" label="Endpoint URL" value=url on_input=set_url errors=shown required=true
-                        input_type="url" placeholder="https://example.com/webhooks"
-                        hint="Must use https://. Plain http is only accepted for loopback test receivers, where the server allows them."/>
-                    <label class="check">
+                    {v.url.map(|label| view! {
+                        <Show when=is_http>
+                            <TextField path="url" label=label value=url on_input=set_url errors=shown required=true
+                                input_type="url" placeholder="https://example.com/webhooks"
+                                hint=if v.https_only {
+                                    "Must use https://. Plain http is only accepted for loopback test receivers, where the server allows them."
+                                } else {
+                                    "http:// or https://."
+                                }/>
+                            {v.targets.is_some().then(|| view! { <TargetRows state=base errors=shown/> })}
+                        </Show>
+                    })}
+                    <label class="check" hidden=v.toggle == crate::api::dialect::Toggle::DeactivateOnly>
                         <input type="checkbox" name="is_active" data-testid="wh-is-active"
                             prop:checked=move || base.with(|s| s.is_active)
                             on:change=move |ev| base.update(|s| s.is_active = event_target_checked(&ev))/>
-                        <span>"Active" <span class="hint">" — deliver events as soon as they happen"</span></span>
+                        <span>{v.active} <span class="hint">" — deliver events as soon as they happen"</span></span>
                     </label>
                 </div>
             </section>
 
-            <section class="form-section card" aria-labelledby="sec-events">
+            {move || kind_schema().map(|schema| view! {
+                <section class="form-section card" aria-labelledby="sec-data" data-testid="wh-data">
+                    <div class="form-section-intro">
+                        <h2 id="sec-data">"Configuration"</h2>
+                        <p class="muted small">"What this type needs to deliver, as the backend describes it."</p>
+                    </div>
+                    <div class="form-section-fields">
+                        <DataFields state=base schema=schema errors=shown/>
+                    </div>
+                </section>
+            })}
+
+            <section class="form-section card" aria-labelledby="sec-events" hidden=v.events == Events::Fixed>
                 <div class="form-section-intro">
-                    <h2 id="sec-events">"Events" <span class="required" aria-hidden="true">" *"</span></h2>
-                    <p class="muted small">"The event types this webhook receives."</p>
+                    <h2 id="sec-events">{if v.events == Events::One { "Event" } else { "Events" }} <span class="required" aria-hidden="true">" *"</span></h2>
+                    <p class="muted small">{if v.events == Events::One { "The event type this webhook receives: exactly one." } else { "The event types this webhook receives." }}</p>
                 </div>
                 <div class="form-section-fields">
-                    <EventPicker catalogue=catalogue selected=events error=events_error/>
+                    <EventPicker catalogue=catalogue selected=events error=events_error single=v.events == Events::One/>
                     <FieldMessage path="events" errors=shown/>
                 </div>
             </section>
 
-            <section class="form-section card" aria-labelledby="sec-delivery">
+            <section class="form-section card" aria-labelledby="sec-delivery"
+                hidden=!(v.format || v.retry || v.timeout || v.priority || !v.delay_units.is_empty() || v.active_from.is_some())>
                 <div class="form-section-intro">
                     <h2 id="sec-delivery">"Delivery"</h2>
                     <p class="muted small">"Payload format, retries, timing and order."</p>
                 </div>
                 <div class="form-section-fields">
-                    <fieldset class="field plain">
-                        <legend class="label">"Format"</legend>
+                    <fieldset class="field plain" hidden=!v.format>
+                        <legend class="label">{if v.targets.is_some() { "Format (first URL)" } else { "Format" }}</legend>
                         <div class="segments">
                             {[Format::Json, Format::Xml].into_iter().map(|f| {
                                 let id = format!("wh-format-{}", f.as_str());
@@ -354,15 +411,15 @@ pub fn WebhookForm(
                         </div>
                     </fieldset>
                     <div class="grid three">
-                        <TextField path="retry_count" label="Retries" value=retry on_input=set_retry errors=shown
-                            input_type="number" hint="0 to 10 attempts after the first."/>
-                        <TextField path="timeout_seconds" label="Timeout (seconds)" value=timeout on_input=set_timeout_s errors=shown
-                            input_type="number" hint="1 to 120."/>
-                        <TextField path="priority" label="Priority" value=priority on_input=set_priority errors=shown
-                            input_type="number" hint="Order among webhooks of one event."/>
+                        {v.retry.then(|| view! { <TextField path="retry_count" label="Retries" value=retry on_input=set_retry errors=shown
+                            input_type="number" hint="0 to 10 attempts after the first."/> })}
+                        {v.timeout.then(|| view! { <TextField path="timeout_seconds" label="Timeout (seconds)" value=timeout on_input=set_timeout_s errors=shown
+                            input_type="number" hint="1 to 120."/> })}
+                        {v.priority.then(|| view! { <TextField path="priority" label="Priority" value=priority on_input=set_priority errors=shown
+                            input_type="number" hint="Order among webhooks of one event."/> })}
                     </div>
                     <div class="grid two">
-                        <div class="field">
+                        <div class="field" hidden=v.delay_units.is_empty()>
                             <label class="check">
                                 <input type="checkbox" name="delay" data-testid="wh-delay-enabled"
                                     prop:checked=move || base.with(|s| s.delay_enabled)
@@ -383,38 +440,46 @@ pub fn WebhookForm(
                                             };
                                             base.update(|s| s.delay_unit = unit);
                                         }>
-                                        <option value="minute">"minutes"</option>
-                                        <option value="hour">"hours"</option>
-                                        <option value="day">"days"</option>
+                                        {v.delay_units.iter().map(|u| view! {
+                                            <option value=u.as_str()>{format!("{}s", u.as_str())}</option>
+                                        }).collect_view()}
                                     </select>
                                 </TextField>
                             </Show>
                         </div>
-                        <div class="field" class:invalid=move || active_from_error.get().is_some()>
-                            <label for="wh-active-from">"Active from"</label>
-                            <input type="datetime-local" id="wh-active-from" name="active_from" data-testid="wh-active-from"
+                        <div class="field" class:invalid=move || active_from_error.get().is_some() hidden=v.active_from.is_none()>
+                            <label for="wh-active-from">{v.active_from.map(|(l, _)| l).unwrap_or("Active from")}</label>
+                            <input type=if date_only { "date" } else { "datetime-local" } id="wh-active-from" name="active_from" data-testid="wh-active-from"
                                 aria-invalid=move || active_from_error.get().is_some().then_some("true")
                                 aria-describedby="wh-active-from-hint"
-                                prop:value=move || base.with(|s| s.active_from.clone())
-                                on:input=move |ev| base.update(|s| s.active_from = event_target_value(&ev))/>
-                            <p class="hint" id="wh-active-from-hint">"Optional: no deliveries before this time (your local time)."</p>
+                                prop:value=move || base.with(|s| if date_only { s.active_from.chars().take(10).collect() } else { s.active_from.clone() })
+                                on:input=move |ev| {
+                                    let value = event_target_value(&ev);
+                                    let value = if date_only && !value.is_empty() { format!("{value}T00:00") } else { value };
+                                    base.update(|s| s.active_from = value);
+                                }/>
+                            <p class="hint" id="wh-active-from-hint">{if date_only {
+                                "Optional: the day (UTC) from which the entry is active."
+                            } else {
+                                "Optional: no deliveries before this time (your local time)."
+                            }}</p>
                             <FieldMessage path="active_from" errors=shown/>
                         </div>
                     </div>
                 </div>
             </section>
 
-            <section class="form-section card" aria-labelledby="sec-auth">
+            <section class="form-section card" aria-labelledby="sec-auth" hidden=v.auth.is_empty()>
                 <div class="form-section-intro">
                     <h2 id="sec-auth">"Authentication"</h2>
                     <p class="muted small">"How Switchboard proves itself to the endpoint, besides the signature. Secrets are write-only."</p>
                 </div>
                 <div class="form-section-fields">
-                    <AuthFields auth=auth errors=shown/>
+                    <AuthFields auth=auth errors=shown kinds=v.auth/>
                 </div>
             </section>
 
-            <section class="form-section card" aria-labelledby="sec-headers">
+            <section class="form-section card" aria-labelledby="sec-headers" hidden=!v.headers>
                 <div class="form-section-intro">
                     <h2 id="sec-headers">"Custom headers"</h2>
                     <p class="muted small">"Extra request headers sent with every delivery."</p>
@@ -424,7 +489,7 @@ pub fn WebhookForm(
                 </div>
             </section>
 
-            <section class="form-section card" aria-labelledby="sec-filter">
+            <section class="form-section card" aria-labelledby="sec-filter" hidden=v.filter.is_none()>
                 <div class="form-section-intro">
                     <h2 id="sec-filter">"Filter"</h2>
                     <p class="muted small">"Deliver only when a condition holds on the payload."</p>
@@ -437,10 +502,10 @@ pub fn WebhookForm(
                         <span>"Only deliver when a condition holds"</span>
                     </label>
                     <Show when=move || base.with(|s| s.filter_enabled)>
-                        <TextField path="filter.group" label="Group" value=group on_input=set_group errors=shown
+                        <TextField path="filter.group" label=v.filter.map(|f| f.0).unwrap_or("Group") value=group on_input=set_group errors=shown
                             placeholder="my_group" hint="Optional group identifier the condition belongs to."/>
                         <div class="field" class:invalid=move || condition_error.get().is_some()>
-                            <label for="wh-filter-condition">"Condition" <span class="required" aria-hidden="true">" *"</span></label>
+                            <label for="wh-filter-condition">{v.filter.map(|f| f.1).unwrap_or("Condition")} <span class="required" aria-hidden="true">" *"</span></label>
                             <textarea id="wh-filter-condition" name="filter.condition" data-testid="wh-filter-condition" rows="2"
                                 spellcheck="false" placeholder="data.contract.balance > 0"
                                 aria-invalid=move || condition_error.get().is_some().then_some("true")

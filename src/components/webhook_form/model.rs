@@ -1,10 +1,13 @@
 //! The webhook form's model: what the user typed, the client-side rules (mirroring the
 //! reference server's), and the conversion into a create body or a minimal PATCH.
 
+use crate::api::dialect::{self, Events, Vocabulary};
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, LazyLock};
 use switchboard_api::{
-    Auth, Delay, DelayUnit, EventType, FieldError, Filter, Format, Timestamp, Webhook,
-    WebhookInput, WebhookPatch,
+    Auth, Delay, DelayUnit, DestinationType, EventType, FieldError, Filter, Format, Target,
+    Timestamp, Webhook, WebhookInput, WebhookPatch, HTTP_TYPE,
 };
 use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset};
 
@@ -18,6 +21,106 @@ pub struct HeaderRow {
     pub id: u64,
     pub name: String,
     pub value: String,
+}
+
+/// One further destination row (Shoprenter's parameters after the first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetRow {
+    pub id: u64,
+    pub url: String,
+    pub format: Format,
+}
+
+/// What the form is for rather than what was typed: the vendor's model and the destination
+/// types it offers. Compared by identity, so it never makes a form look edited.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    pub vocabulary: &'static Vocabulary,
+    pub types: Arc<Vec<DestinationType>>,
+}
+
+impl PartialEq for Shape {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.vocabulary, other.vocabulary) && Arc::ptr_eq(&self.types, &other.types)
+    }
+}
+
+impl Eq for Shape {}
+
+impl Default for Shape {
+    fn default() -> Self {
+        static HTTP_ONLY: LazyLock<Arc<Vec<DestinationType>>> =
+            LazyLock::new(|| Arc::new(vec![DestinationType::http()]));
+        Shape {
+            vocabulary: dialect::ALL[0].vocabulary(),
+            types: Arc::clone(&HTTP_ONLY),
+        }
+    }
+}
+
+impl Shape {
+    /// The JSON Schema of a type's `data`; `None` for `http` and for a type not listed.
+    pub fn schema(&self, kind: &str) -> Option<&Value> {
+        self.types
+            .iter()
+            .find(|t| t.name == kind && t.name != HTTP_TYPE)
+            .map(|t| &t.schema)
+    }
+}
+
+/// One member of a type's `data` as the schema describes it, in the schema's order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataMember {
+    pub key: String,
+    pub title: String,
+    pub required: bool,
+    pub secret: bool,
+    pub integer: bool,
+    pub uri: bool,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub default: Option<String>,
+}
+
+/// The members of an object schema; anything the schema leaves vague is a plain text member.
+pub fn data_members(schema: &Value) -> Vec<DataMember> {
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let int = |p: &Value, k: &str| p.get(k).and_then(Value::as_i64);
+    props
+        .iter()
+        .map(|(key, p)| DataMember {
+            key: key.clone(),
+            title: p
+                .get("title")
+                .and_then(Value::as_str)
+                .unwrap_or(key)
+                .to_owned(),
+            required: required.contains(&key.as_str()),
+            secret: p.get("writeOnly").and_then(Value::as_bool) == Some(true),
+            integer: matches!(
+                p.get("type").and_then(Value::as_str),
+                Some("integer" | "number")
+            ),
+            uri: p.get("format").and_then(Value::as_str) == Some("uri"),
+            min: int(p, "minimum"),
+            max: int(p, "maximum"),
+            min_length: int(p, "minLength").map(|n| n as usize),
+            max_length: int(p, "maxLength").map(|n| n as usize),
+            default: p.get("default").map(|d| match d {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            }),
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -120,6 +223,8 @@ impl AuthForm {
                 form.token_url = token_url.clone();
             }
             Auth::Header { name, .. } => form.header_name = name.clone(),
+            // Not a kind the console can edit: shown as it came, left alone unless replaced.
+            Auth::Other { .. } => form.stored_kind = None,
         }
         form
     }
@@ -165,6 +270,14 @@ impl AuthForm {
 /// Everything the form holds, as typed: numbers stay strings so a half-typed value is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormState {
+    /// Destination type; `http` unless the backend lists others.
+    pub kind: String,
+    /// The type's `data` as typed, member → text (write-only members start empty on edit).
+    pub data: BTreeMap<String, String>,
+    pub targets: Vec<TargetRow>,
+    /// Editing a stored webhook: empty secrets in `data` keep the stored ones.
+    pub stored: bool,
+    pub shape: Shape,
     pub name: String,
     pub description: String,
     pub url: String,
@@ -189,6 +302,11 @@ pub struct FormState {
 impl Default for FormState {
     fn default() -> Self {
         FormState {
+            kind: HTTP_TYPE.to_owned(),
+            data: BTreeMap::new(),
+            targets: Vec::new(),
+            stored: false,
+            shape: Shape::default(),
             name: String::new(),
             description: String::new(),
             url: String::new(),
@@ -242,7 +360,36 @@ impl FormState {
                 }
             })
             .collect();
+        let data = match &w.data {
+            Some(Value::Object(map)) => map
+                .iter()
+                .map(|(k, v)| {
+                    let text = match v {
+                        Value::String(s) => s.clone(),
+                        Value::Null => String::new(),
+                        other => other.to_string(),
+                    };
+                    (k.clone(), text)
+                })
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        let targets = w
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| TargetRow {
+                id: i as u64 + 1,
+                url: t.url.clone(),
+                format: t.format,
+            })
+            .collect();
         FormState {
+            kind: w.kind.clone(),
+            data,
+            targets,
+            stored: true,
+            shape: Shape::default(),
             name: w.name.clone(),
             description: w.description.clone().unwrap_or_default(),
             url: w.url.clone(),
@@ -287,70 +434,111 @@ impl FormState {
     ) -> Vec<FieldError> {
         let mut errors = Vec::new();
         let mut err = |f: &str, m: String| errors.push(FieldError::new(f, m));
+        let v = self.shape.vocabulary;
+        let http = self.kind == HTTP_TYPE;
 
         let name = self.name.trim();
-        if name.is_empty() {
-            err("name", "is required".into());
-        } else if name.chars().count() > MAX_NAME {
-            err("name", format!("must be at most {MAX_NAME} characters"));
+        if v.name.is_some() {
+            if name.is_empty() {
+                err("name", "is required".into());
+            } else if name.chars().count() > MAX_NAME {
+                err("name", format!("must be at most {MAX_NAME} characters"));
+            }
         }
-        if self.description.chars().count() > MAX_DESCRIPTION {
+        if v.description && self.description.chars().count() > MAX_DESCRIPTION {
             err(
                 "description",
                 format!("must be at most {MAX_DESCRIPTION} characters"),
             );
         }
-        if let Err(m) = check_url(&self.url) {
-            err("url", m);
+        if v.types && !self.shape.types.iter().any(|t| t.name == self.kind) {
+            err("type", "is not a type this backend offers".into());
         }
-        if self.events.is_empty() {
-            err("events", "must name at least one event type".into());
-        } else if let Some(cat) = catalogue.filter(|c| !c.is_empty()) {
-            let unknown: Vec<&str> = self
-                .events
-                .iter()
-                .filter(|e| !cat.iter().any(|t| &t.name == *e))
-                .map(String::as_str)
-                .collect();
-            if !unknown.is_empty() {
-                err(
-                    "events",
-                    format!("unknown event type: {}", unknown.join(", ")),
-                );
+        if http && v.url.is_some() {
+            if let Err(m) = check_url_for(&self.url, v.https_only) {
+                err("url", m);
+            }
+            for (i, t) in self.targets.iter().enumerate() {
+                if let Err(m) = check_url_for(&t.url, v.https_only) {
+                    err(&format!("targets[{i}].url"), m);
+                }
             }
         }
-        if !self.active_from.trim().is_empty()
+        if let Some(schema) = self.shape.schema(&self.kind) {
+            for (path, m) in data_errors(&data_members(schema), &self.data, self.stored) {
+                err(&path, m);
+            }
+        }
+        match v.events {
+            Events::Fixed => {}
+            _ if http && self.events.is_empty() => {
+                err("events", "must name at least one event type".into())
+            }
+            Events::One if self.events.len() > 1 => {
+                err("events", "must be exactly one event type".into())
+            }
+            _ => {
+                if let Some(cat) = catalogue.filter(|c| !c.is_empty()) {
+                    let unknown: Vec<&str> = self
+                        .events
+                        .iter()
+                        .filter(|e| !cat.iter().any(|t| &t.name == *e))
+                        .map(String::as_str)
+                        .collect();
+                    if !unknown.is_empty() {
+                        err(
+                            "events",
+                            format!("unknown event type: {}", unknown.join(", ")),
+                        );
+                    }
+                }
+            }
+        }
+        if v.active_from.is_some()
+            && !self.active_from.trim().is_empty()
             && parse_local_input(&self.active_from, clock).is_none()
         {
             err("active_from", "is not a valid date and time".into());
         }
-        match parse_int::<u8>(&self.retry_count) {
-            Some(n) if n <= 10 => {}
-            _ => err("retry_count", "must be between 0 and 10".into()),
+        if v.retry {
+            match parse_int::<u8>(&self.retry_count) {
+                Some(n) if n <= 10 => {}
+                _ => err("retry_count", "must be between 0 and 10".into()),
+            }
         }
-        match parse_int::<u32>(&self.timeout_seconds) {
-            Some(n) if (1..=120).contains(&n) => {}
-            _ => err("timeout_seconds", "must be between 1 and 120".into()),
+        if v.timeout {
+            match parse_int::<u32>(&self.timeout_seconds) {
+                Some(n) if (1..=120).contains(&n) => {}
+                _ => err("timeout_seconds", "must be between 1 and 120".into()),
+            }
         }
-        if parse_int::<i32>(&self.priority).is_none() {
+        if v.priority && parse_int::<i32>(&self.priority).is_none() {
             err("priority", "must be a whole number".into());
         }
-        if self.delay_enabled {
+        if self.delay_enabled && !v.delay_units.is_empty() {
             match parse_int::<u32>(&self.delay_amount) {
                 Some(n) if (1..=MAX_DELAY).contains(&n) => {}
                 _ => err("delay.amount", format!("must be between 1 and {MAX_DELAY}")),
             }
+            if !v.delay_units.contains(&self.delay_unit) {
+                let units: Vec<&str> = v.delay_units.iter().map(|u| u.as_str()).collect();
+                err("delay.unit", format!("must be {}", units.join(" or ")));
+            }
         }
-        for (f, m) in self.auth_errors() {
-            err(&f, m);
+        if !v.auth.is_empty() {
+            for (f, m) in self.auth_errors() {
+                err(&f, m);
+            }
         }
-        if self.headers.len() > MAX_HEADERS {
-            err("headers", format!("at most {MAX_HEADERS} headers"));
+        if v.headers {
+            if self.headers.len() > MAX_HEADERS {
+                err("headers", format!("at most {MAX_HEADERS} headers"));
+            }
+            for e in header_row_errors(&self.headers) {
+                err(&e.path(), e.message);
+            }
         }
-        for e in header_row_errors(&self.headers) {
-            err(&e.path(), e.message);
-        }
-        if self.filter_enabled {
+        if self.filter_enabled && v.filter.is_some() {
             if self.filter_group.chars().count() > MAX_NAME {
                 err(
                     "filter.group",
@@ -438,10 +626,31 @@ impl FormState {
             .filter(|h| !(h.name.trim().is_empty() && h.value.is_empty()))
             .map(|h| (h.name.trim().to_owned(), h.value.clone()))
             .collect();
+        let http = self.kind == HTTP_TYPE;
         WebhookInput {
+            kind: self.kind.clone(),
+            data: self
+                .shape
+                .schema(&self.kind)
+                .map(|schema| data_value(&data_members(schema), &self.data)),
+            targets: if http {
+                self.targets
+                    .iter()
+                    .map(|t| Target {
+                        url: t.url.trim().to_owned(),
+                        format: t.format,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
             name: self.name.trim().to_owned(),
             description: (!description.is_empty()).then(|| description.to_owned()),
-            url: self.url.trim().to_owned(),
+            url: if http {
+                self.url.trim().to_owned()
+            } else {
+                String::new()
+            },
             events: self.events.iter().cloned().collect(),
             is_active: self.is_active,
             active_from: parse_local_input(&self.active_from, clock),
@@ -479,6 +688,8 @@ impl FormState {
             (new != old).then(|| new.clone())
         }
         Ok(WebhookPatch {
+            data: changed(&new.data, &old.data).flatten(),
+            targets: changed(&new.targets, &old.targets),
             name: changed(&new.name, &old.name),
             description: changed(&new.description, &old.description),
             url: changed(&new.url, &old.url),
@@ -584,6 +795,12 @@ pub fn is_header_value(value: &str) -> bool {
 /// Endpoint URL rules: a valid absolute URL with a host, no credentials, https — plain http
 /// only for loopback and private hosts (the server decides whether it allows those at all).
 pub fn check_url(raw: &str) -> Result<(), String> {
+    check_url_for(raw, true)
+}
+
+/// [`check_url`], or with plain http allowed for any host when the vendor's API takes it
+/// (Shoprenter's own example URL is `http://`).
+pub fn check_url_for(raw: &str, https_only: bool) -> Result<(), String> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Err("is required".into());
@@ -608,7 +825,7 @@ pub fn check_url(raw: &str) -> Result<(), String> {
     }
     match scheme.as_str() {
         "https" => Ok(()),
-        "http" if is_non_public_host(&host) => Ok(()),
+        "http" if !https_only || is_non_public_host(&host) => Ok(()),
         "http" => Err("must use https (plain http only for loopback test targets)".into()),
         _ => Err("must be an https URL".into()),
     }
@@ -739,6 +956,82 @@ pub fn to_local_input(t: &Timestamp, offset_minutes: i32) -> String {
         d.hour(),
         d.minute()
     )
+}
+
+/// The schema's rules on typed `data`; `stored`: empty secrets keep the stored ones.
+pub fn data_errors(
+    members: &[DataMember],
+    data: &BTreeMap<String, String>,
+    stored: bool,
+) -> Vec<(String, String)> {
+    let mut errors = Vec::new();
+    for m in members {
+        let path = format!("data.{}", m.key);
+        let text = data.get(&m.key).map(|s| s.trim()).unwrap_or("");
+        if text.is_empty() {
+            if m.required && !(m.secret && stored) {
+                errors.push((path, "is required".to_owned()));
+            }
+            continue;
+        }
+        if m.integer {
+            match text.parse::<i64>() {
+                Ok(n) if m.min.is_some_and(|min| n < min) || m.max.is_some_and(|max| n > max) => {
+                    errors.push((
+                        path,
+                        format!(
+                            "must be between {} and {}",
+                            m.min.unwrap_or(i64::MIN),
+                            m.max.unwrap_or(i64::MAX)
+                        ),
+                    ))
+                }
+                Ok(_) => {}
+                Err(_) => errors.push((path, "must be a whole number".to_owned())),
+            }
+            continue;
+        }
+        let chars = text.chars().count();
+        if m.min_length.is_some_and(|n| chars < n) {
+            errors.push((
+                path,
+                format!("must be at least {} characters", m.min_length.unwrap_or(0)),
+            ));
+        } else if m.max_length.is_some_and(|n| chars > n) {
+            errors.push((
+                path,
+                format!("must be at most {} characters", m.max_length.unwrap_or(0)),
+            ));
+        } else if m.uri {
+            if let Err(e) = check_url_for(text, false) {
+                errors.push((path, e));
+            }
+        }
+    }
+    errors
+}
+
+/// Typed `data` as the wire object: numbers as numbers, empty members (and so empty secrets,
+/// which keep the stored ones) left out. Members the schema does not name are sent back as
+/// text, so an edit never drops what the console did not understand.
+pub fn data_value(members: &[DataMember], data: &BTreeMap<String, String>) -> Value {
+    let mut out = serde_json::Map::new();
+    for (key, text) in data {
+        let member = members.iter().find(|m| &m.key == key);
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let value = match member {
+            Some(m) if m.integer => text
+                .parse::<i64>()
+                .map(Value::from)
+                .unwrap_or_else(|_| Value::from(text)),
+            _ => Value::from(text),
+        };
+        out.insert(key.clone(), value);
+    }
+    Value::Object(out)
 }
 
 /// The label a field error is shown after, so a server message like "is required" reads well.

@@ -3,6 +3,7 @@
 //! 24 hours of deliveries as a chart, and the latest deliveries — each only where the backend
 //! has the feature.
 
+use crate::api::dialect::{self, Events, Toggle};
 use crate::api::{encode_component, ApiError, Backend, DeliveryQuery};
 use crate::components::sanitize::sanitize_html;
 use crate::components::{
@@ -16,7 +17,8 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 use std::time::Duration;
 use switchboard_api::{
-    Auth, Delivery, DeliveryStatus, Feature, RotatedSecret, Webhook, WebhookPatch,
+    Auth, DelayUnit, Delivery, DeliveryStatus, Feature, Format, RotatedSecret, Webhook,
+    WebhookPatch,
 };
 
 /// How long a test delivery is followed before the page stops asking.
@@ -70,6 +72,7 @@ pub fn auth_summary(auth: &Auth) -> Vec<(&'static str, String)> {
             ("Token URL", token_url.clone()),
             ("Client secret", "set (write-only)".into()),
         ],
+        Auth::Other { kind } => vec![("Type", format!("{kind} (not known to this console)"))],
     }
 }
 
@@ -122,6 +125,7 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
         webhook.name.clone()
     };
     let active = webhook.is_active;
+    let vocabulary = conn.dialect().vocabulary();
 
     let toggle = Action::new_local({
         let id = id.clone();
@@ -184,7 +188,7 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
                 <nav class="crumbs" aria-label="Breadcrumb"><A href="/webhooks">"Webhooks"</A> " / "</nav>
                 <h1 data-testid="webhook-name">{name.clone()}</h1>
                 <div class="detail-badges">
-                    <ActiveBadge active=active/>
+                    <ActiveBadge active=active words=vocabulary.on_off/>
                     {webhook.failure_count.gt(&0).then(|| view! {
                         <span class="badge badge-danger" data-testid="detail-failure-count">
                             {format!("{} consecutive failure{}", webhook.failure_count, if webhook.failure_count == 1 { "" } else { "s" })}
@@ -194,16 +198,20 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
                         <EndpointStatusSlot id=id_status.clone()/>
                     </Show>
                 </div>
-                <p class="mono break detail-url" data-testid="webhook-url">{webhook.url.clone()}</p>
+                <p class="mono break detail-url" data-testid="webhook-url">
+                    {if webhook.url.is_empty() { webhook.kind.clone() } else { webhook.url.clone() }}
+                </p>
                 {webhook.description.clone().filter(|d| !d.is_empty()).map(|d| view! { <p class="detail-description">{d}</p> })}
             </div>
             <div class="page-actions">
-                <Show when=move || conn.has(Feature::Update)>
+                <Show when=move || conn.has(Feature::Update) || (vocabulary.toggle == Toggle::DeactivateOnly && active)>
                     <button type="button" class="button" data-testid="detail-toggle"
                         disabled=move || toggle.pending().get()
                         on:click=move |_| { toggle.dispatch(!active); }>
                         {if active { "Deactivate" } else { "Activate" }}
                     </button>
+                </Show>
+                <Show when=move || conn.has(Feature::Update)>
                     <A href=edit_href.clone() attr:class="button" attr:data-testid="detail-edit">"Edit"</A>
                 </Show>
                 <button type="button" class="button danger" data-testid="detail-delete" on:click=move |_| confirm_delete.set(true)>
@@ -229,7 +237,7 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
                 </Show>
             </div>
             <aside class="detail-side">
-                <SecretCard id=id.clone() secret=webhook.secret.clone()/>
+                {vocabulary.secret.then(|| view! { <SecretCard id=id.clone() secret=webhook.secret.clone()/> })}
                 <AuditCard webhook=webhook.clone()/>
             </aside>
         </div>
@@ -264,61 +272,145 @@ fn EndpointStatusSlot(id: String) -> impl IntoView {
 #[component]
 fn SettingsCard(webhook: Webhook) -> impl IntoView {
     let w = webhook;
+    let dialect = use_connection().dialect();
+    let v = dialect.vocabulary();
     let row = |label: &'static str, value: String| {
         view! { <div class="dl-row"><dt>{label}</dt><dd class="break">{value}</dd></div> }
     };
+    // An enum value the console did not understand is shown as the backend wrote it.
+    let as_sent = |pointer: &str, shown: &str, unknown: bool| {
+        if unknown {
+            dialect::raw_text(&w, pointer).unwrap_or_else(|| shown.to_owned())
+        } else {
+            shown.to_owned()
+        }
+    };
+    let format = as_sent(
+        "/format",
+        &w.format.as_str().to_uppercase(),
+        w.format == Format::Unknown,
+    );
     let events = w.events.clone();
     let headers = w.headers.clone();
+    let http = w.kind == switchboard_api::HTTP_TYPE;
+    let data_rows = data_summary(&w);
+    let others = dialect::other_members(&w, v);
+    let targets = w.targets.clone();
     view! {
         <section class="card" aria-labelledby="settings-h" data-testid="settings-card">
             <h2 id="settings-h">"Settings"</h2>
             <dl class="dl">
-                <div class="dl-row">
-                    <dt>"Events"</dt>
-                    <dd>
-                        <ul class="event-chips" data-testid="detail-events">
-                            {events.into_iter().map(|e| view! {
-                                <li class="chip mono"><A href=format!("/event-types/{}", encode_component(&e))>{e.clone()}</A></li>
+                {(v.types && !http).then(|| view! {
+                    <div class="dl-row"><dt>"Type"</dt><dd class="mono" data-testid="detail-type">{w.kind.clone()}</dd></div>
+                })}
+                {(v.events != Events::Fixed).then(|| view! {
+                    <div class="dl-row">
+                        <dt>{if v.events == Events::One { "Event" } else { "Events" }}</dt>
+                        <dd>
+                            <ul class="event-chips" data-testid="detail-events">
+                                {events.into_iter().map(|e| view! {
+                                    <li class="chip mono"><A href=format!("/event-types/{}", encode_component(&e))>{e.clone()}</A></li>
+                                }).collect_view()}
+                            </ul>
+                        </dd>
+                    </div>
+                })}
+                {(!targets.is_empty()).then(|| view! {
+                    <div class="dl-row">
+                        <dt>{v.targets.unwrap_or("More URLs")}</dt>
+                        <dd>
+                            <ul class="plain-list" data-testid="detail-targets">
+                                <li class="mono break">{format!("{} · {}", w.format.as_str().to_uppercase(), w.url)}</li>
+                                {targets.into_iter().map(|t| view! {
+                                    <li class="mono break">{format!("{} · {}", t.format.as_str().to_uppercase(), t.url)}</li>
+                                }).collect_view()}
+                            </ul>
+                        </dd>
+                    </div>
+                })}
+                {v.format.then(|| row("Format", format.clone()))}
+                {v.retry.then(|| row("Retries", w.retry_count.to_string()))}
+                {v.timeout.then(|| row("Timeout", format!("{} s", w.timeout_seconds)))}
+                {v.priority.then(|| row("Priority", w.priority.to_string()))}
+                {(!v.delay_units.is_empty()).then(|| row("Delay", match w.delay {
+                    Some(d) if d.unit == DelayUnit::Unknown => dialect::raw_text(&w, "/delay/unit").unwrap_or_default(),
+                    Some(d) => delay_text(d.amount, d.unit),
+                    None => "none".into(),
+                }))}
+                {v.active_from.map(|(label, _)| view! {
+                    <div class="dl-row"><dt>{label}</dt><dd><RelativeTime at=w.active_from placeholder="immediately"/></dd></div>
+                })}
+                {v.filter.map(|(group_label, _)| view! {
+                    <div class="dl-row">
+                        <dt>"Filter"</dt>
+                        <dd data-testid="detail-filter">
+                            {match w.filter.clone() {
+                                Some(f) => view! {
+                                    <code class="break">{f.condition.clone()}</code>
+                                    {f.group.map(|g| view! { <span class="muted small">{format!(" {} ", group_label.to_lowercase())} {g}</span> })}
+                                }.into_any(),
+                                None => view! { <span class="muted">"every event"</span> }.into_any(),
+                            }}
+                        </dd>
+                    </div>
+                })}
+            </dl>
+            {(!data_rows.is_empty()).then(|| view! {
+                <h3>"Configuration"</h3>
+                <dl class="dl" data-testid="detail-data">
+                    {data_rows.into_iter().map(|(k, v)| view! {
+                        <div class="dl-row"><dt class="mono">{k}</dt><dd class="break">{v}</dd></div>
+                    }).collect_view()}
+                </dl>
+            })}
+            {(!v.auth.is_empty()).then(|| view! {
+                <h3>"Authentication"</h3>
+                <dl class="dl" data-testid="detail-auth" data-auth=w.auth.kind()>
+                    {auth_summary(&w.auth).into_iter().map(|(k, v)| row(k, v)).collect_view()}
+                </dl>
+            })}
+            {v.headers.then(|| view! {
+                <h3>"Custom headers"</h3>
+                {if headers.is_empty() {
+                    view! { <p class="muted small" data-testid="detail-headers">"None"</p> }.into_any()
+                } else {
+                    view! {
+                        <dl class="dl mono small" data-testid="detail-headers">
+                            {headers.into_iter().map(|(k, v)| view! {
+                                <div class="dl-row"><dt>{k}</dt><dd class="break">{v}</dd></div>
                             }).collect_view()}
-                        </ul>
-                    </dd>
-                </div>
-                {row("Format", w.format.as_str().to_uppercase())}
-                {row("Retries", w.retry_count.to_string())}
-                {row("Timeout", format!("{} s", w.timeout_seconds))}
-                {row("Priority", w.priority.to_string())}
-                {row("Delay", w.delay.map(|d| delay_text(d.amount, d.unit)).unwrap_or_else(|| "none".into()))}
-                <div class="dl-row"><dt>"Active from"</dt><dd><RelativeTime at=w.active_from placeholder="immediately"/></dd></div>
-                <div class="dl-row">
-                    <dt>"Filter"</dt>
-                    <dd data-testid="detail-filter">
-                        {match w.filter.clone() {
-                            Some(f) => view! {
-                                <code class="break">{f.condition.clone()}</code>
-                                {f.group.map(|g| view! { <span class="muted small">" in group " {g}</span> })}
-                            }.into_any(),
-                            None => view! { <span class="muted">"every event"</span> }.into_any(),
-                        }}
-                    </dd>
-                </div>
-            </dl>
-            <h3>"Authentication"</h3>
-            <dl class="dl" data-testid="detail-auth" data-auth=w.auth.kind()>
-                {auth_summary(&w.auth).into_iter().map(|(k, v)| row(k, v)).collect_view()}
-            </dl>
-            <h3>"Custom headers"</h3>
-            {if headers.is_empty() {
-                view! { <p class="muted small" data-testid="detail-headers">"None"</p> }.into_any()
-            } else {
-                view! {
-                    <dl class="dl mono small" data-testid="detail-headers">
-                        {headers.into_iter().map(|(k, v)| view! {
-                            <div class="dl-row"><dt>{k}</dt><dd class="break">{v}</dd></div>
-                        }).collect_view()}
-                    </dl>
-                }.into_any()
-            }}
+                        </dl>
+                    }.into_any()
+                }}
+            })}
+            {(!others.is_empty()).then(|| view! {
+                <h3>"Other members"</h3>
+                <p class="muted small">"Sent by the backend but not part of this console's model: shown as they came, and left untouched by an edit."</p>
+                <dl class="dl mono small" data-testid="detail-other-members">
+                    {others.into_iter().map(|(k, v)| view! {
+                        <div class="dl-row"><dt>{k}</dt><dd class="break">{v}</dd></div>
+                    }).collect_view()}
+                </dl>
+            })}
         </section>
+    }
+}
+
+/// A type's `data` for reading: every member the backend sent back, as text. Write-only
+/// members never come back, so there is nothing secret here to hide.
+fn data_summary(w: &Webhook) -> Vec<(String, String)> {
+    match &w.data {
+        Some(serde_json::Value::Object(map)) => map
+            .iter()
+            .map(|(k, v)| {
+                let text = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                (k.clone(), text)
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! send the create with an `Idempotency-Key` or the minimal PATCH, and guard unsaved changes.
 
 use crate::api::{encode_component, ApiError, Backend};
-use crate::components::webhook_form::model::FormState;
+use crate::components::webhook_form::model::{FormState, LocalClock, Shape, Utc};
 use crate::components::webhook_form::BrowserClock;
 use crate::components::{ErrorPanel, UnsavedGuard, WebhookForm};
 use crate::state::{use_backend, use_connection, use_toasts};
@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
-use switchboard_api::{EventType, Feature, Webhook, WebhookInput, WebhookPatch};
+use std::sync::Arc;
+use switchboard_api::{Capabilities, EventType, Feature, Webhook, WebhookInput, WebhookPatch};
 
 /// One key per form session and body: a retry of the same submit (after a network error or
 /// a double click) reuses it, so the server answers with the first result instead of creating
@@ -65,6 +66,48 @@ fn catalogue_resource() -> LocalResource<Result<Vec<EventType>, ApiError>> {
     LocalResource::new(|| async { use_backend().list_event_types().await })
 }
 
+/// The connected API's model and destination types: what the form offers.
+fn shape_resource() -> LocalResource<Result<Shape, ApiError>> {
+    let conn = use_connection();
+    LocalResource::new(move || async move {
+        let backend = use_backend();
+        let caps = conn.capabilities().unwrap_or_else(Capabilities::core);
+        let types = backend.destination_types(&caps).await?;
+        Ok(Shape {
+            vocabulary: backend.dialect().vocabulary(),
+            types: Arc::new(types),
+        })
+    })
+}
+
+/// A date-only "active from" (Output.Rocks) is a UTC day, whatever the browser's zone.
+fn clock_for(shape: &Shape) -> &'static (dyn LocalClock + Sync) {
+    match shape.vocabulary.active_from {
+        Some((_, true)) => &Utc,
+        _ => &BrowserClock,
+    }
+}
+
+/// Shows `form` once the shape is known, or why it is not.
+fn with_shape<V: IntoView + 'static>(
+    shape: LocalResource<Result<Shape, ApiError>>,
+    form: impl Fn(Shape) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| view! { <div class="card" aria-busy="true"><span class="skeleton"></span></div> }>
+            {move || {
+                let form = form.clone();
+                Suspend::new(async move {
+                    match shape.await {
+                        Ok(s) => form(s).into_any(),
+                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 fn loaded(c: &Option<Result<Vec<EventType>, ApiError>>) -> Option<Vec<EventType>> {
     c.as_ref().and_then(|r| r.as_ref().ok()).cloned()
 }
@@ -74,17 +117,32 @@ pub fn WebhookNewPage() -> impl IntoView {
     let query = use_query_map();
     // A new `?event=` (the route stays the same) starts a fresh form with that preselection.
     let preselect = Memo::new(move |_| query.with(|q| q.get("event")));
-    move || view! { <NewWebhook preselect=preselect.get()/> }
+    let shape = shape_resource();
+    move || {
+        let preselect = preselect.get();
+        with_shape(shape, move |s| {
+            view! { <NewWebhook preselect=preselect.clone() shape=s/> }
+        })
+    }
 }
 
 #[component]
-fn NewWebhook(preselect: Option<String>) -> impl IntoView {
+fn NewWebhook(preselect: Option<String>, shape: Shape) -> impl IntoView {
     let navigate = use_navigate();
     let toasts = use_toasts();
     let catalogue = catalogue_resource();
     let catalogue_signal = Signal::derive(move || catalogue.get());
 
-    let mut initial = FormState::default();
+    let clock = clock_for(&shape);
+    let mut initial = FormState {
+        kind: shape
+            .types
+            .first()
+            .map(|t| t.name.clone())
+            .unwrap_or_else(|| switchboard_api::HTTP_TYPE.to_owned()),
+        shape,
+        ..FormState::default()
+    };
     if let Some(events) = preselect {
         initial.events.extend(
             events
@@ -110,7 +168,11 @@ fn NewWebhook(preselect: Option<String>) -> impl IntoView {
         match result {
             Ok(w) => {
                 saved.set(true);
-                toasts.success(format!("Webhook “{}” created", w.name));
+                toasts.success(if w.name.is_empty() {
+                    "Webhook created".to_owned()
+                } else {
+                    format!("Webhook “{}” created", w.name)
+                });
                 navigate(
                     &format!("/webhooks/{}", encode_component(w.id.as_str())),
                     NavigateOptions::default(),
@@ -124,7 +186,7 @@ fn NewWebhook(preselect: Option<String>) -> impl IntoView {
             return;
         }
         let cat = catalogue.with_untracked(loaded);
-        if let Ok(input) = state.to_input(cat.as_deref(), &BrowserClock) {
+        if let Ok(input) = state.to_input(cat.as_deref(), clock) {
             let body = serde_json::to_string(&input).unwrap_or_default();
             let key = keys
                 .try_update_value(|k| k.key_for(&body, new_idempotency_key))
@@ -162,6 +224,7 @@ pub fn WebhookEditPage() -> impl IntoView {
         reload.track();
         async move { use_backend().get_webhook(&id).await }
     });
+    let shape = shape_resource();
 
     view! {
         <section class="page narrow-wide">
@@ -175,7 +238,10 @@ pub fn WebhookEditPage() -> impl IntoView {
                 <Suspense fallback=|| view! { <div class="card" aria-busy="true"><span class="skeleton"></span></div> }>
                     {move || Suspend::new(async move {
                         match webhook.await {
-                            Ok(w) => view! { <EditForm webhook=w/> }.into_any(),
+                            Ok(w) => match shape.await {
+                                Ok(s) => view! { <EditForm webhook=w shape=s/> }.into_any(),
+                                Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                            },
                             Err(e) => view! {
                                 <ErrorPanel error=e on_retry=Callback::new(move |_| reload.update(|n| *n += 1))/>
                             }.into_any(),
@@ -188,7 +254,7 @@ pub fn WebhookEditPage() -> impl IntoView {
 }
 
 #[component]
-fn EditForm(webhook: Webhook) -> impl IntoView {
+fn EditForm(webhook: Webhook, shape: Shape) -> impl IntoView {
     let navigate = use_navigate();
     let toasts = use_toasts();
     let catalogue = catalogue_resource();
@@ -196,7 +262,11 @@ fn EditForm(webhook: Webhook) -> impl IntoView {
     let id = webhook.id.as_str().to_owned();
     let draft_id = id.clone();
     let detail_href = format!("/webhooks/{}", encode_component(&id));
-    let original = FormState::from_webhook(&webhook, &BrowserClock);
+    let clock = clock_for(&shape);
+    let original = FormState {
+        shape,
+        ..FormState::from_webhook(&webhook, clock)
+    };
     let original_copy = original.clone();
     let dirty = RwSignal::new(false);
     let saved = RwSignal::new(false);
@@ -230,7 +300,7 @@ fn EditForm(webhook: Webhook) -> impl IntoView {
             return;
         }
         let cat = catalogue.with_untracked(loaded);
-        if let Ok(patch) = state.to_patch(&original_copy, cat.as_deref(), &BrowserClock) {
+        if let Ok(patch) = state.to_patch(&original_copy, cat.as_deref(), clock) {
             if patch == WebhookPatch::default() {
                 saved.set(true);
                 toasts.info("Nothing changed");

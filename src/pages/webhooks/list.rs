@@ -352,6 +352,8 @@ pub fn WebhookListPage() -> impl IntoView {
     };
 
     let can_update = move || conn.has(Feature::Update);
+    let vocabulary = conn.dialect().vocabulary();
+    let (on_word, off_word) = vocabulary.on_off;
 
     let filters = {
         let go_active = go.clone();
@@ -373,8 +375,8 @@ pub fn WebhookListPage() -> impl IntoView {
                         go_active(p, false);
                     }>
                     <option value="">"All statuses"</option>
-                    <option value="true">"Active"</option>
-                    <option value="false">"Inactive"</option>
+                    <option value="true">{on_word}</option>
+                    <option value="false">{off_word}</option>
                 </select>
                 <label class="sr-only" for="filter-event">"Event type"</label>
                 <select id="filter-event" data-testid="filter-event"
@@ -467,7 +469,10 @@ pub fn WebhookListPage() -> impl IntoView {
                     <a href=format!("/webhooks/{}", encode_component(&id)) data-testid="webhook-link" class="row-title">{name.clone()}</a>
                     {w.description.clone().filter(|d| !d.is_empty()).map(|d| view! { <div class="muted small">{truncate(&d, 80)}</div> })}
                 </td>
-                <td class="col-url"><span class="mono small url-cell" title=w.url.clone()>{w.url.clone()}</span></td>
+                <td class="col-url"><span class="mono small url-cell" title=w.url.clone()>
+                    {if w.url.is_empty() { w.kind.clone() } else { w.url.clone() }}
+                    {(!w.targets.is_empty()).then(|| view! { <span class="chip chip-more" data-testid="targets-more">{format!("+{}", w.targets.len())}</span> })}
+                </span></td>
                 <td class="col-events" title=all_events>
                     <span class="event-chips compact">
                         {shown_events.into_iter().map(|e| view! { <span class="chip mono">{e}</span> }).collect_view()}
@@ -484,11 +489,11 @@ pub fn WebhookListPage() -> impl IntoView {
                                 disabled=move || toggle.pending().get()
                                 on:click=move |_| { toggle.dispatch((id.clone(), !active)); }>
                                 <span class="switch-track" aria-hidden="true"><span class="switch-thumb"></span></span>
-                                <span class="switch-text">{if active { "Active" } else { "Inactive" }}</span>
+                                <span class="switch-text">{if active { on_word } else { off_word }}</span>
                             </button>
                         }.into_any()
                     } else {
-                        view! { <ActiveBadge active=active/> }.into_any()
+                        view! { <ActiveBadge active=active words=vocabulary.on_off/> }.into_any()
                     }}
                 </td>
                 <td class="col-time">
@@ -616,6 +621,11 @@ pub fn WebhookListPage() -> impl IntoView {
                 </div>
             </header>
             {filters}
+            {move || (!vocabulary.server_filters && params.with(|p| p.has_filters())).then(|| view! {
+                <p class="info-note" role="status" data-testid="local-filter-note">
+                    {format!("The {} API has no list filters: these apply to the webhooks loaded in this console.", conn.dialect().title())}
+                </p>
+            })}
             {bulk_bar}
             <Transition fallback=skeleton>
                 {move || {
