@@ -21,6 +21,8 @@ pub enum ApiError {
     Conflict(String),
     /// The body is over the size limit.
     TooLarge,
+    /// The body is in a media type this route does not take (Output.Rocks' PATCH).
+    UnsupportedMediaType(String),
     /// The endpoint the request is about did not answer usefully.
     BadGateway(String),
     /// Something broke on our side; the detail is logged, never sent.
@@ -45,6 +47,7 @@ impl ApiError {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -86,6 +89,12 @@ impl ApiError {
                 "too-large",
                 "Payload Too Large",
                 Some("The request body is larger than this server accepts.".to_string()),
+                Vec::new(),
+            ),
+            ApiError::UnsupportedMediaType(d) => (
+                "unsupported-media-type",
+                "Unsupported Media Type",
+                Some(d.clone()),
                 Vec::new(),
             ),
             ApiError::BadGateway(d) => ("bad-gateway", "Bad Gateway", Some(d.clone()), Vec::new()),

@@ -166,6 +166,7 @@ pub struct ServerHandle {
     stop: tokio::sync::watch::Sender<bool>,
     server: tokio::task::JoinHandle<()>,
     background: Vec<tokio::task::JoinHandle<()>>,
+    engine: engine::Engine,
 }
 
 impl ServerHandle {
@@ -175,6 +176,17 @@ impl ServerHandle {
 
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Emits an event as `POST /api/v1/events` does and returns the ids of its deliveries.
+    /// The vendor profiles' APIs have no such route; their tests emit through this.
+    pub async fn emit(
+        &self,
+        event_type: &str,
+        payload: serde_json::Value,
+    ) -> Result<Vec<String>, ApiError> {
+        let event = self.engine.emit(event_type.to_owned(), payload).await?;
+        Ok(event.deliveries)
     }
 
     /// Stops accepting, lets in-flight requests finish briefly, then closes the listener.
@@ -255,5 +267,6 @@ pub async fn spawn(mut config: Config) -> Result<ServerHandle, ServerError> {
         stop,
         server,
         background,
+        engine,
     })
 }

@@ -7,6 +7,7 @@ pub mod meta;
 pub mod routes;
 pub mod static_files;
 pub mod upstream;
+pub mod vendor;
 pub mod webhooks;
 
 use crate::catalogue::Catalogue;
@@ -84,10 +85,14 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
         .layer(middleware::from_fn(problems_only));
 
-    let mut app = Router::new()
-        .nest(switchboard_api::API_PREFIX, api)
-        .route("/api", axum::routing::any(api_not_found))
-        .route("/api/{*rest}", axum::routing::any(api_not_found));
+    // A vendor profile speaks its vendor's API instead, and answers the rest of `/api` in
+    // that vendor's shape.
+    let mut app = vendor::router(&state).unwrap_or_else(|| {
+        Router::new()
+            .nest(switchboard_api::API_PREFIX, api)
+            .route("/api", axum::routing::any(api_not_found))
+            .route("/api/{*rest}", axum::routing::any(api_not_found))
+    });
     if state.config.demo {
         app = app.nest("/demo", crate::demo::receiver_routes());
     }
@@ -185,7 +190,7 @@ async fn require_token(State(state): State<AppState>, req: Request, next: Next) 
 
 /// Compares without an early exit so response timing does not leak how much of a guessed
 /// token was right.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

@@ -245,6 +245,12 @@ pub async fn remove(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let w = find(&state, id).await?;
+    delete(&state, w).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Deletes a webhook and fails what it still has queued; its history stays.
+pub async fn delete(state: &AppState, w: StoredWebhook) -> Result<(), ApiError> {
     state
         .store
         .call(move |c| {
@@ -254,8 +260,7 @@ pub async fn remove(
             tx.commit()?;
             Ok(())
         })
-        .await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+        .await
 }
 
 /// Applies a PATCH to the stored input. An auth of the same type without its secret member

@@ -436,6 +436,29 @@ pub fn list(
     Ok(super::finish_page(rows, limit, |r| (r.created_at, r.seq)))
 }
 
+/// One page by offset, oldest first, and how many there are in all: the vendor APIs count
+/// pages (`?page=N`) where Switchboard's own hands out cursors. `kind` keeps to one type.
+pub fn page(
+    conn: &Connection,
+    kind: Option<&str>,
+    offset: u64,
+    limit: u32,
+) -> Result<(Vec<StoredWebhook>, u64), ApiError> {
+    let total: u64 = conn.query_row(
+        "SELECT COUNT(*) FROM webhooks WHERE ?1 IS NULL OR kind = ?1",
+        [kind],
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM webhooks WHERE ?1 IS NULL OR kind = ?1 ORDER BY seq ASC \
+         LIMIT ?2 OFFSET ?3"
+    ))?;
+    let rows = stmt
+        .query_map(params![kind, limit, offset as i64], from_row)?
+        .collect::<Result<_, _>>()?;
+    Ok((rows, total))
+}
+
 /// Every active `http` webhook subscribed to `event_type`, highest priority first. Other
 /// types are stored and shown, never delivered by this engine.
 pub fn subscribers(conn: &Connection, event_type: &str) -> Result<Vec<StoredWebhook>, ApiError> {
