@@ -265,7 +265,7 @@ pub async fn delete(state: &AppState, w: StoredWebhook) -> Result<(), ApiError> 
 
 /// Applies a PATCH to the stored input. An auth of the same type without its secret member
 /// keeps the stored secret, so a form can change a username without re-typing the password.
-pub fn merge(mut input: WebhookInput, patch: WebhookPatch) -> WebhookInput {
+fn merge(mut input: WebhookInput, patch: WebhookPatch) -> WebhookInput {
     if let Some(v) = patch.data {
         input.data = Some(crate::types::keep_secrets(
             &input.kind,
@@ -321,7 +321,7 @@ pub fn merge(mut input: WebhookInput, patch: WebhookPatch) -> WebhookInput {
     input
 }
 
-pub fn keep_secret(old: &Auth, new: Auth) -> Auth {
+fn keep_secret(old: &Auth, new: Auth) -> Auth {
     if new.secret().is_some() || old.kind() != new.kind() {
         return new;
     }
