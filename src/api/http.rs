@@ -238,9 +238,8 @@ impl HttpBackend {
                 .attempt(
                     method.clone(),
                     path,
-                    body.as_deref(),
+                    body.as_deref().map(|b| (content_type, b)),
                     idempotency_key,
-                    content_type,
                     controller.as_ref(),
                     &ticket,
                 )
@@ -271,9 +270,9 @@ impl HttpBackend {
         &self,
         method: Method,
         path: &str,
-        body: Option<&str>,
+        // The media type and the text.
+        body: Option<(&str, &str)>,
         idempotency_key: Option<&str>,
-        content_type: &str,
         controller: Option<&web_sys::AbortController>,
         ticket: &Ticket,
     ) -> Result<(u16, String), ApiError> {
@@ -289,7 +288,7 @@ impl HttpBackend {
             builder = builder.header("Idempotency-Key", key);
         }
         let request = match body {
-            Some(body) => builder
+            Some((content_type, body)) => builder
                 .header("Content-Type", content_type)
                 .body(body.to_owned()),
             None => builder.build(),

@@ -57,7 +57,7 @@ pub fn SettingsPage() -> impl IntoView {
     if let Some(url) = linked("base_url") {
         base_url.set(url);
     }
-    let chosen = move || dialect::by_id(&api.get());
+    let chosen = move || dialect::by_id(api.get());
     // What the backend's answers say it speaks, when that is not the API chosen.
     let suggestion = RwSignal::new(None::<&'static dyn Dialect>);
 

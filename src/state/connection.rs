@@ -94,6 +94,14 @@ impl ConnectionState {
         }
     }
 
+    /// The capabilities now, without subscribing to changes.
+    pub fn capabilities_untracked(&self) -> Option<Capabilities> {
+        match self.phase.get_untracked() {
+            Phase::Connected(c) => Some(c),
+            _ => None,
+        }
+    }
+
     /// Reactive: does the connected backend have this feature?
     pub fn has(&self, feature: Feature) -> bool {
         self.phase

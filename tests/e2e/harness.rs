@@ -20,6 +20,9 @@ static BROWSERS: Semaphore = Semaphore::const_new(2);
 /// How long a wait for the page may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(20);
 
+/// A change a test makes to the server's configuration.
+pub type Adjust = std::sync::Arc<dyn Fn(&mut Config) + Send + Sync>;
+
 /// What kind of server a test wants.
 #[derive(Clone)]
 pub struct Options {
@@ -27,6 +30,8 @@ pub struct Options {
     pub demo: bool,
     pub retry_schedule: Vec<Duration>,
     pub allow_private_targets: bool,
+    /// Anything else the test sets on the server's configuration (upstreams, CORS origins).
+    pub adjust: Option<Adjust>,
 }
 
 impl Default for Options {
@@ -40,6 +45,7 @@ impl Default for Options {
                 Duration::from_secs(1),
             ],
             allow_private_targets: true,
+            adjust: None,
         }
     }
 }
@@ -174,6 +180,22 @@ impl E2e {
         self.click("[data-testid=connect]").await;
     }
 
+    /// Connects choosing another API (`api-select` value), optionally at another base URL.
+    pub async fn connect_as(&self, api: &str, base_url: Option<&str>, token: &str) {
+        self.open("/settings").await;
+        let select = self.find("[data-testid=api-select]").await;
+        select
+            .select_by_value(api)
+            .await
+            .expect("the API is offered");
+        if let Some(url) = base_url {
+            self.fill("[data-testid=base-url]", url).await;
+        }
+        self.connect_here(token).await;
+        self.wait_text("[data-testid=connection-status]", "Connected")
+            .await;
+    }
+
     /// Connects, then opens `path` through the router (an in-app navigation keeps the token).
     pub async fn connect_and_open(&self, path: &str) {
         self.connect().await;
@@ -202,12 +224,20 @@ impl E2e {
     }
 
     pub async fn find(&self, css: &str) -> Element {
-        self.client
+        match self
+            .client
             .wait()
             .at_most(WAIT)
             .for_element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+        {
+            Ok(el) => el,
+            Err(e) => {
+                // What the page showed instead, when screenshots are asked for.
+                self.screenshot("failed-find").await;
+                panic!("no element {css}: {e}")
+            }
+        }
     }
 
     pub async fn find_all(&self, css: &str) -> Vec<Element> {
@@ -391,6 +421,9 @@ async fn start_server(
     config.demo = options.demo;
     config.profile = options.profile;
     config.retry_schedule = options.retry_schedule.clone();
+    if let Some(adjust) = &options.adjust {
+        adjust(&mut config);
+    }
     if let Some(addr) = listen {
         config.listen = addr;
     }

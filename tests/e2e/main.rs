@@ -8,6 +8,7 @@ mod harness;
 mod a11y;
 mod connect;
 mod deliveries;
+mod dialects;
 mod events;
 mod faults;
 mod hostile;

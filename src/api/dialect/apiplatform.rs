@@ -19,6 +19,7 @@ pub const EVENT: &str = "delivery.completed";
 
 static VOCABULARY: Vocabulary = Vocabulary {
     name: None,
+    name_required: false,
     description: false,
     url: Some("Target URL"),
     https_only: true,

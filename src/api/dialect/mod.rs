@@ -151,6 +151,8 @@ pub enum Toggle {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Vocabulary {
     pub name: Option<&'static str>,
+    /// A webhook without a name is refused (plandocket's `name` is optional).
+    pub name_required: bool,
     pub description: bool,
     pub url: Option<&'static str>,
     pub https_only: bool,

@@ -21,6 +21,7 @@ const MERGE_PATCH: &str = "application/merge-patch+json";
 
 static VOCABULARY: Vocabulary = Vocabulary {
     name: Some("Identifier"),
+    name_required: true,
     description: false,
     url: None,
     https_only: true,

@@ -15,6 +15,7 @@ pub struct Plandocket;
 
 static VOCABULARY: Vocabulary = Vocabulary {
     name: Some("Name"),
+    name_required: false,
     description: false,
     url: Some("URL"),
     https_only: true,

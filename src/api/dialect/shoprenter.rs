@@ -20,6 +20,7 @@ const LIMIT: u32 = 200;
 
 static VOCABULARY: Vocabulary = Vocabulary {
     name: Some("Label"),
+    name_required: true,
     description: false,
     url: Some("URL"),
     https_only: false,

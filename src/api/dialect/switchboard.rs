@@ -45,6 +45,7 @@ pub const MEMBERS: &[&str] = &[
 
 static VOCABULARY: Vocabulary = Vocabulary {
     name: Some("Name"),
+    name_required: true,
     description: true,
     url: Some("Endpoint URL"),
     https_only: true,

@@ -312,7 +312,7 @@ pub fn WebhookForm(
                 </div>
                 <div class="form-section-fields">
                     {v.name.map(|label| view! {
-                        <TextField path="name" label=label value=name on_input=set_name errors=shown required=true
+                        <TextField path="name" label=label value=name on_input=set_name errors=shown required=v.name_required
                             placeholder="Order notifications"/>
                     })}
                     {(v.types && types.len() > 1).then(|| {

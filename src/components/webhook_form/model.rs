@@ -439,7 +439,7 @@ impl FormState {
 
         let name = self.name.trim();
         if v.name.is_some() {
-            if name.is_empty() {
+            if name.is_empty() && v.name_required {
                 err("name", "is required".into());
             } else if name.chars().count() > MAX_NAME {
                 err("name", format!("must be at most {MAX_NAME} characters"));

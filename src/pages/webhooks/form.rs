@@ -66,12 +66,25 @@ fn catalogue_resource() -> LocalResource<Result<Vec<EventType>, ApiError>> {
     LocalResource::new(|| async { use_backend().list_event_types().await })
 }
 
-/// The connected API's model and destination types: what the form offers.
+/// The connected API's model, when the dialect documents its destination types itself (every
+/// vendor's): nothing to ask, so the form shows at once.
+fn known_shape() -> Option<Shape> {
+    let backend = use_backend();
+    let dialect = backend.dialect();
+    dialect.destination_types().map(|types| Shape {
+        vocabulary: dialect.vocabulary(),
+        types: Arc::new(types),
+    })
+}
+
+/// The connected API's model and the destination types its backend lists.
 fn shape_resource() -> LocalResource<Result<Shape, ApiError>> {
     let conn = use_connection();
     LocalResource::new(move || async move {
         let backend = use_backend();
-        let caps = conn.capabilities().unwrap_or_else(Capabilities::core);
+        let caps = conn
+            .capabilities_untracked()
+            .unwrap_or_else(Capabilities::core);
         let types = backend.destination_types(&caps).await?;
         Ok(Shape {
             vocabulary: backend.dialect().vocabulary(),
@@ -88,24 +101,24 @@ fn clock_for(shape: &Shape) -> &'static (dyn LocalClock + Sync) {
     }
 }
 
-/// Shows `form` once the shape is known, or why it is not.
+/// Shows `form` once the shape is known (at once when the dialect knows it), or why it is not.
 fn with_shape<V: IntoView + 'static>(
-    shape: LocalResource<Result<Shape, ApiError>>,
     form: impl Fn(Shape) -> V + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
-    view! {
-        <Suspense fallback=|| view! { <div class="card" aria-busy="true"><span class="skeleton"></span></div> }>
-            {move || {
-                let form = form.clone();
-                Suspend::new(async move {
-                    match shape.await {
-                        Ok(s) => form(s).into_any(),
-                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+    if let Some(shape) = known_shape() {
+        return form(shape).into_any();
     }
+    // Not a Suspense: the form reads resources of its own (the catalogue), and a Suspense
+    // around it would count those as its own and build the form again, leaving the first
+    // one's effects behind.
+    let shape = shape_resource();
+    (move || match shape.get() {
+        None => view! { <div class="card" aria-busy="true"><span class="skeleton"></span></div> }
+            .into_any(),
+        Some(Ok(s)) => form(s).into_any(),
+        Some(Err(e)) => view! { <ErrorPanel error=e/> }.into_any(),
+    })
+    .into_any()
 }
 
 fn loaded(c: &Option<Result<Vec<EventType>, ApiError>>) -> Option<Vec<EventType>> {
@@ -117,13 +130,13 @@ pub fn WebhookNewPage() -> impl IntoView {
     let query = use_query_map();
     // A new `?event=` (the route stays the same) starts a fresh form with that preselection.
     let preselect = Memo::new(move |_| query.with(|q| q.get("event")));
-    let shape = shape_resource();
-    move || {
-        let preselect = preselect.get();
-        with_shape(shape, move |s| {
-            view! { <NewWebhook preselect=preselect.clone() shape=s/> }
-        })
-    }
+    move || view! { <NewWebhookShaped preselect=preselect.get()/> }
+}
+
+/// Loads the shape beside the form, so both belong to the same `?event=` session.
+#[component]
+fn NewWebhookShaped(preselect: Option<String>) -> impl IntoView {
+    with_shape(move |s| view! { <NewWebhook preselect=preselect.clone() shape=s/> })
 }
 
 #[component]
@@ -224,8 +237,6 @@ pub fn WebhookEditPage() -> impl IntoView {
         reload.track();
         async move { use_backend().get_webhook(&id).await }
     });
-    let shape = shape_resource();
-
     view! {
         <section class="page narrow-wide">
             <Show when=move || conn.has(Feature::Update) fallback=move || view! {
@@ -235,19 +246,15 @@ pub fn WebhookEditPage() -> impl IntoView {
                     <A href=format!("/webhooks/{}", encode_component(&id())) attr:class="button">"Back to the webhook"</A>
                 </div>
             }>
-                <Suspense fallback=|| view! { <div class="card" aria-busy="true"><span class="skeleton"></span></div> }>
-                    {move || Suspend::new(async move {
-                        match webhook.await {
-                            Ok(w) => match shape.await {
-                                Ok(s) => view! { <EditForm webhook=w shape=s/> }.into_any(),
-                                Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                            },
-                            Err(e) => view! {
-                                <ErrorPanel error=e on_retry=Callback::new(move |_| reload.update(|n| *n += 1))/>
-                            }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                // Not a Suspense: the form reads resources of its own (the catalogue), and a
+                // Suspense around it would count those as its own and build the form again.
+                {move || match webhook.get() {
+                    None => view! { <div class="card" aria-busy="true"><span class="skeleton"></span></div> }.into_any(),
+                    Some(Ok(w)) => with_shape(move |s| view! { <EditForm webhook=w.clone() shape=s/> }).into_any(),
+                    Some(Err(e)) => view! {
+                        <ErrorPanel error=e on_retry=Callback::new(move |_| reload.update(|n| *n += 1))/>
+                    }.into_any(),
+                }}
             </Show>
         </section>
     }

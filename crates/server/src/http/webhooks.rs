@@ -49,6 +49,8 @@ pub fn render(state: &AppState, w: &StoredWebhook, with_secret: bool) -> Value {
         "url": w.url,
         "events": w.events,
         "is_active": w.is_active,
+        // Not in the seed's response table, but what a create took is shown back.
+        "headers": w.headers,
         "retry_count": w.retry_count,
         "timeout_seconds": w.timeout_seconds,
         "last_triggered_at": rfc(w.last_triggered_at),
