@@ -41,16 +41,43 @@ pub enum Cred {
     WrongToken,
 }
 
+/// How requests present the credential: the way the API under test expects it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// `Authorization: Bearer <token>` (Switchboard, plandocket, the API platform).
+    Bearer(String),
+    /// HTTP basic, `Authorization: Basic base64(user:password)` (Shoprenter).
+    Basic { user: String, password: String },
+    /// A header of its own, such as `X-AUTH-TOKEN: <token>` (Output.Rocks).
+    Header { name: String, value: String },
+}
+
 #[derive(Clone)]
 pub struct Http {
     client: reqwest::Client,
-    /// `{base_url}/api/v1`, no trailing slash.
+    /// `{base_url}{base_path}` (`{base_url}/api/v1` for Switchboard), no trailing slash.
     api: String,
-    token: String,
+    credential: Credential,
 }
 
 impl Http {
+    /// Switchboard's API: below `{base_url}/api/v1`, with a bearer token.
     pub fn new(base_url: &str, token: &str, loopback: bool) -> Result<Http, String> {
+        Http::with_credential(
+            base_url,
+            switchboard_api::API_PREFIX,
+            Credential::Bearer(token.to_string()),
+            loopback,
+        )
+    }
+
+    /// An API below `{base_url}{base_path}` (the path may be empty) with its own credential.
+    pub fn with_credential(
+        base_url: &str,
+        base_path: &str,
+        credential: Credential,
+        loopback: bool,
+    ) -> Result<Http, String> {
         let mut b = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
             .redirect(reqwest::redirect::Policy::none());
@@ -64,9 +91,9 @@ impl Http {
             api: format!(
                 "{}{}",
                 base_url.trim_end_matches('/'),
-                switchboard_api::API_PREFIX
+                normalize_base_path(base_path)
             ),
-            token: token.to_string(),
+            credential,
         })
     }
 
@@ -119,16 +146,34 @@ impl Http {
         let mut req = self
             .client
             .request(method.clone(), format!("{}{path}", self.api));
-        match cred {
-            Cred::Token => req = req.bearer_auth(&self.token),
-            Cred::WrongToken => req = req.bearer_auth(format!("{}-wrong", self.token)),
-            Cred::NoToken => {}
-        }
+        let wrong = |s: &str| format!("{s}-wrong");
+        req = match (cred, &self.credential) {
+            (Cred::NoToken, _) => req,
+            (Cred::Token, Credential::Bearer(t)) => req.bearer_auth(t),
+            (Cred::WrongToken, Credential::Bearer(t)) => req.bearer_auth(wrong(t)),
+            (Cred::Token, Credential::Basic { user, password }) => {
+                req.basic_auth(user, Some(password))
+            }
+            (Cred::WrongToken, Credential::Basic { user, password }) => {
+                req.basic_auth(user, Some(wrong(password)))
+            }
+            (Cred::Token, Credential::Header { name, value }) => req.header(name, value),
+            (Cred::WrongToken, Credential::Header { name, value }) => {
+                req.header(name, wrong(value))
+            }
+        };
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
         if let Some(b) = body {
-            req = req.header("content-type", "application/json").body(b);
+            // A caller's own content type (a merge patch) replaces the JSON default.
+            if !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            {
+                req = req.header("content-type", "application/json");
+            }
+            req = req.body(b);
         }
         let res = req.send().await.map_err(|e| {
             Verdict::Fail(Box::new(Failure {
@@ -158,6 +203,16 @@ impl Http {
             text,
             json,
         })
+    }
+}
+
+/// A base path as `/a/b`: one leading slash, no trailing one; empty stays empty.
+pub fn normalize_base_path(path: &str) -> String {
+    let trimmed = path.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        String::new()
+    } else {
+        format!("/{trimmed}")
     }
 }
 
@@ -488,6 +543,14 @@ mod tests {
                 .unwrap_err(),
         );
         assert_eq!(f.json_path.as_deref(), Some("$.data.url"));
+    }
+
+    #[test]
+    fn base_paths_are_normalized() {
+        assert_eq!(normalize_base_path("/api/v1"), "/api/v1");
+        assert_eq!(normalize_base_path("api/spa/"), "/api/spa");
+        assert_eq!(normalize_base_path(""), "");
+        assert_eq!(normalize_base_path("/"), "");
     }
 
     #[test]

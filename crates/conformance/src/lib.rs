@@ -1,7 +1,13 @@
 //! Black-box conformance checker for the Switchboard Webhook API, grouped by capability level.
+//!
+//! With a [`Dialect`] other than [`Dialect::Switchboard`] it checks a vendor-shaped server
+//! instead: plandocket, Shoprenter, Output.Rocks or the API platform, each against the wire
+//! shape `api/dialects.md` documents for it (and the reference server's `--profile` of the same
+//! name serves), over HTTP only. See [`dialect`].
 
 pub mod checks;
 pub mod client;
+pub mod dialect;
 pub mod receiver;
 pub mod report;
 pub mod signature;
@@ -12,14 +18,24 @@ use report::{Group, GroupReport, Outcome, Report};
 use serde_json::Value;
 use switchboard_api::{Capabilities, Feature};
 
+pub use dialect::Dialect;
 pub use report::Level;
 
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The server's base URL; the API is below `{base_url}/api/v1`.
+    /// The server's origin; the API is below `{base_url}{base_path}`.
     pub base_url: String,
+    /// The credential. Switchboard, plandocket and the API platform: the bearer token;
+    /// Output.Rocks: the `X-AUTH-TOKEN`; Shoprenter: the password of the API user
+    /// `switchboard`, or `user:password` when it contains a `:`.
     pub token: String,
+    /// Switchboard's capability level; a vendor dialect is checked whole.
     pub level: Level,
+    /// Whose API shape to check; [`Dialect::Switchboard`] is the Switchboard contract.
+    pub dialect: Dialect,
+    /// The API's path below `base_url`; `None` is the dialect's default
+    /// ([`Dialect::default_base_path`]). May be empty.
+    pub base_path: Option<String>,
     /// Port of the loopback receiver deliveries are sent to; `None` picks a free one.
     pub receiver_port: Option<u16>,
     /// Run against a host that is not loopback (the checker creates and deletes webhooks).
@@ -27,6 +43,31 @@ pub struct Options {
     /// The tag in the name of everything the run creates; random when `None`. Knowing it lets
     /// a caller [`sweep`] after an interrupted run.
     pub run_tag: Option<String>,
+}
+
+impl Options {
+    /// Switchboard's contract at level core against `base_url`, with a random run tag.
+    pub fn new(base_url: impl Into<String>, token: impl Into<String>) -> Options {
+        Options {
+            base_url: base_url.into(),
+            token: token.into(),
+            level: Level::Core,
+            dialect: Dialect::Switchboard,
+            base_path: None,
+            receiver_port: None,
+            allow_remote: false,
+            run_tag: None,
+        }
+    }
+
+    /// The base path the run uses: the override, else the dialect's default.
+    pub fn base_path(&self) -> String {
+        client::normalize_base_path(
+            self.base_path
+                .as_deref()
+                .unwrap_or(self.dialect.default_base_path()),
+        )
+    }
 }
 
 /// A fresh random run tag.
@@ -41,6 +82,20 @@ pub fn new_run_tag() -> String {
 /// stopped half-way).
 pub async fn sweep(base_url: &str, token: &str, run_tag: &str) -> Result<Vec<String>, String> {
     let http = Http::new(base_url, token, is_loopback(base_url)?)?;
+    Ok(sweep_with(&http, run_tag).await)
+}
+
+/// [`sweep`] for any dialect and base path: deletes what carries the run's tag.
+pub async fn sweep_options(opts: &Options, run_tag: &str) -> Result<Vec<String>, String> {
+    if opts.dialect != Dialect::Switchboard {
+        return dialect::sweep(opts, run_tag).await;
+    }
+    let http = Http::with_credential(
+        &opts.base_url,
+        &opts.base_path(),
+        client::Credential::Bearer(opts.token.clone()),
+        is_loopback(&opts.base_url)?,
+    )?;
     Ok(sweep_with(&http, run_tag).await)
 }
 
@@ -106,9 +161,8 @@ pub fn is_loopback(base_url: &str) -> Result<bool, String> {
     })
 }
 
-/// Runs every check of the level against the server. `Err` only when the run cannot start
-/// (a bad URL, or a remote host without permission to write).
-pub async fn run(opts: &Options) -> Result<Report, String> {
+/// Whether the run may write to the base URL's host; `Ok(loopback)` when it may.
+fn may_write(opts: &Options) -> Result<bool, String> {
     let loopback = is_loopback(&opts.base_url)?;
     if !loopback && !opts.allow_remote {
         return Err(format!(
@@ -117,7 +171,22 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
             opts.base_url
         ));
     }
-    let http = Http::new(&opts.base_url, &opts.token, loopback)?;
+    Ok(loopback)
+}
+
+/// Runs every check of the level (or of the vendor dialect) against the server. `Err` only
+/// when the run cannot start (a bad URL, or a remote host without permission to write).
+pub async fn run(opts: &Options) -> Result<Report, String> {
+    let loopback = may_write(opts)?;
+    if opts.dialect != Dialect::Switchboard {
+        return dialect::run(opts, loopback).await;
+    }
+    let http = Http::with_credential(
+        &opts.base_url,
+        &opts.base_path(),
+        client::Credential::Bearer(opts.token.clone()),
+        loopback,
+    )?;
     let (caps_outcome, advertised, features) = capabilities(&http).await;
     let receiver = receiver::Receiver::start(opts.receiver_port.unwrap_or(0))
         .await
@@ -177,7 +246,11 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
             Group::Stats => checks::stats::run(&mut ctx, &mut g).await,
             Group::Status => checks::status::run(&mut ctx, &mut g).await,
             Group::Events => checks::events::run(&mut ctx, &mut g).await,
-            Group::Core => {}
+            Group::Core
+            | Group::Plandocket
+            | Group::Shoprenter
+            | Group::Outputrocks
+            | Group::Apiplatform => {}
         }
         groups.push(g);
     }
@@ -202,6 +275,8 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
 
     let mut report = Report {
         base_url: opts.base_url.clone(),
+        dialect: Dialect::Switchboard,
+        base_path: opts.base_path(),
         level: opts.level,
         advertised,
         groups,
@@ -283,15 +358,23 @@ mod tests {
 
     #[tokio::test]
     async fn a_remote_host_needs_permission() {
-        let opts = Options {
-            base_url: "https://api.example.com".into(),
-            token: "t".into(),
-            level: Level::Core,
-            receiver_port: None,
-            allow_remote: false,
-            run_tag: None,
-        };
+        let mut opts = Options::new("https://api.example.com", "t");
         let err = run(&opts).await.unwrap_err();
         assert!(err.contains("--i-understand-this-writes"), "{err}");
+        opts.dialect = Dialect::Shoprenter;
+        let err = run(&opts).await.unwrap_err();
+        assert!(err.contains("--i-understand-this-writes"), "{err}");
+    }
+
+    #[test]
+    fn base_paths_default_by_dialect() {
+        let mut opts = Options::new("http://127.0.0.1:1", "t");
+        assert_eq!(opts.base_path(), "/api/v1");
+        opts.dialect = Dialect::Outputrocks;
+        assert_eq!(opts.base_path(), "/api/spa");
+        opts.base_path = Some(String::new());
+        assert_eq!(opts.base_path(), "");
+        opts.base_path = Some("shop/api/".into());
+        assert_eq!(opts.base_path(), "/shop/api");
     }
 }

@@ -1,9 +1,12 @@
 //! The report: checks grouped by capability level, their outcomes, and its text form.
 
+use crate::dialect::Dialect;
 use serde::Serialize;
 use std::fmt::Write as _;
 
-/// A capability level of the API: `core` plus the optional feature groups of `/capabilities`.
+/// A group of checks. For Switchboard's own API (`--dialect switchboard`) a capability level:
+/// `core` plus the optional feature groups of `/capabilities`. For a vendor dialect one group
+/// named after the vendor holds every check of that dialect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Group {
@@ -16,10 +19,18 @@ pub enum Group {
     Stats,
     Status,
     Events,
+    /// `--dialect plandocket`.
+    Plandocket,
+    /// `--dialect shoprenter`.
+    Shoprenter,
+    /// `--dialect outputrocks`.
+    Outputrocks,
+    /// `--dialect apiplatform`.
+    Apiplatform,
 }
 
 impl Group {
-    /// Report order, as the API documentation lists the levels.
+    /// Switchboard's levels in report order, as the API documentation lists them.
     pub const ALL: [Group; 9] = [
         Group::Core,
         Group::Update,
@@ -43,14 +54,23 @@ impl Group {
             Group::Stats => "stats",
             Group::Status => "status",
             Group::Events => "events",
+            Group::Plandocket => "plandocket",
+            Group::Shoprenter => "shoprenter",
+            Group::Outputrocks => "outputrocks",
+            Group::Apiplatform => "apiplatform",
         }
     }
 
-    /// The `/capabilities` feature that advertises this group; `None` for core.
+    /// The `/capabilities` feature that advertises this group; `None` for core and the
+    /// vendor dialects.
     pub fn feature(self) -> Option<switchboard_api::Feature> {
         use switchboard_api::Feature as F;
         Some(match self {
-            Group::Core => return None,
+            Group::Core
+            | Group::Plandocket
+            | Group::Shoprenter
+            | Group::Outputrocks
+            | Group::Apiplatform => return None,
             Group::Update => F::Update,
             Group::Catalogue => F::Catalogue,
             Group::Test => F::Test,
@@ -167,6 +187,11 @@ impl Level {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     pub base_url: String,
+    /// Whose API shape was checked: `switchboard` (the contract) or a vendor's.
+    pub dialect: Dialect,
+    /// The path below `base_url` the API was reached at (`/api/v1` for Switchboard).
+    pub base_path: String,
+    /// Switchboard's level; a vendor dialect has none and is checked whole.
     pub level: Level,
     /// Features `/capabilities` listed; `None` when it answered 404 (core only).
     pub advertised: Option<Vec<String>>,
@@ -210,13 +235,29 @@ impl Report {
     /// The human-readable report, one line per check and the details of each failure.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "Switchboard conformance report for {} (level: {})",
-            self.base_url,
-            self.level.as_str()
-        );
+        let vendor = self.dialect != Dialect::Switchboard;
+        if vendor {
+            let path = if self.base_path.is_empty() {
+                "(empty)"
+            } else {
+                self.base_path.as_str()
+            };
+            let _ = writeln!(
+                out,
+                "Switchboard conformance report for {} (dialect: {}, base path: {path})",
+                self.base_url,
+                self.dialect.as_str(),
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "Switchboard conformance report for {} (level: {})",
+                self.base_url,
+                self.level.as_str()
+            );
+        }
         let _ = match &self.advertised {
+            _ if vendor => Ok(()),
             Some(f) if f.is_empty() => writeln!(out, "Advertised features: none (core only)"),
             Some(f) => writeln!(out, "Advertised features: {}", f.join(", ")),
             None => writeln!(
@@ -275,10 +316,13 @@ impl Report {
         let _ = writeln!(
             out,
             "\n{pass} passed, {fail} failed, {skip} skipped: {}",
-            if self.passed {
-                format!("COMPLIANT at level {}", self.level.as_str())
-            } else {
-                format!("NOT COMPLIANT at level {}", self.level.as_str())
+            match (self.passed, vendor) {
+                (true, false) => format!("COMPLIANT at level {}", self.level.as_str()),
+                (false, false) => format!("NOT COMPLIANT at level {}", self.level.as_str()),
+                (true, true) => format!("COMPLIANT with the {} dialect", self.dialect.as_str()),
+                (false, true) => {
+                    format!("NOT COMPLIANT with the {} dialect", self.dialect.as_str())
+                }
             }
         );
         out
@@ -313,6 +357,8 @@ mod tests {
         );
         let mut r = Report {
             base_url: "http://127.0.0.1:1".into(),
+            dialect: Dialect::Switchboard,
+            base_path: "/api/v1".into(),
             level: Level::Core,
             advertised: Some(vec!["update".into()]),
             groups: vec![g],
@@ -333,6 +379,41 @@ mod tests {
         assert!(text.contains("at $.data.is_active"), "{text}");
         assert!(text.contains("NOT COMPLIANT"), "{text}");
         assert_eq!(r.counts(), (1, 1, 0));
+    }
+
+    #[test]
+    fn a_vendor_dialect_names_itself_and_its_base_path() {
+        let mut g = GroupReport::new(Group::Shoprenter, true, true);
+        g.push("create.seed_example", "POST works", Outcome::Pass);
+        let mut r = Report {
+            base_url: "http://127.0.0.1:1".into(),
+            dialect: Dialect::Shoprenter,
+            base_path: String::new(),
+            level: Level::Core,
+            advertised: None,
+            groups: vec![g],
+            left_behind: Vec::new(),
+            notes: Vec::new(),
+            passed: false,
+        };
+        r.passed = r.compute_passed();
+        let text = r.to_text();
+        assert!(
+            text.contains("(dialect: shoprenter, base path: (empty))"),
+            "{text}"
+        );
+        assert!(!text.contains("capabilities"), "{text}");
+        assert!(
+            text.contains("PASS  shoprenter.create.seed_example"),
+            "{text}"
+        );
+        assert!(
+            text.contains("COMPLIANT with the shoprenter dialect"),
+            "{text}"
+        );
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["dialect"], "shoprenter");
+        assert_eq!(json["groups"][0]["group"], "shoprenter");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use switchboard_conformance::report::{Failure, Outcome, Report};
-use switchboard_conformance::{run, Level, Options};
+use switchboard_conformance::{run, Dialect, Level, Options};
 
 const TOKEN: &str = "fake-token";
 
@@ -147,6 +147,8 @@ async fn check(base: &str) -> Report {
         base_url: base.into(),
         token: TOKEN.into(),
         level: Level::Core,
+        dialect: Dialect::Switchboard,
+        base_path: None,
         receiver_port: None,
         allow_remote: false,
         run_tag: None,

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 use switchboard_conformance::report::{Outcome, Report};
-use switchboard_conformance::{run, Level, Options};
+use switchboard_conformance::{run, Dialect, Level, Options};
 use switchboard_server::{spawn, Config, Profile};
 
 const TOKEN: &str = "conformance-test-token";
@@ -26,6 +26,8 @@ async fn check(
         base_url: server.base_url(),
         token: TOKEN.into(),
         level,
+        dialect: Dialect::Switchboard,
+        base_path: None,
         receiver_port: None,
         allow_remote: false,
         run_tag: None,
