@@ -4,10 +4,9 @@
 //! `invalid-params`.
 
 use super::{
-    json_body, tolerant_items, unexpected, webhook_from, Call, Dialect, Events, Toggle, Verb,
-    Vocabulary,
+    documented_event, item_path, json_body, read_item, tolerant_items, unexpected, Call, Dialect,
+    Events, Toggle, Verb, Vocabulary,
 };
-use crate::api::query::encode;
 use crate::api::{ApiError, Page, WebhookQuery};
 use serde_json::{json, Map, Value};
 use switchboard_api::{Auth, EventType, FieldError, Webhook, WebhookInput, WebhookPatch};
@@ -138,15 +137,11 @@ impl Dialect for ApiPlatform {
         &VOCABULARY
     }
     fn event_types(&self) -> Option<Vec<EventType>> {
-        Some(vec![EventType {
-            name: EVENT.to_owned(),
-            description: "A purchase's delivery is complete.".to_owned(),
-            group: "Purchases".to_owned(),
-            schema: None,
-            fields: Vec::new(),
-            examples: Vec::new(),
-            deprecated: false,
-        }])
+        Some(vec![documented_event(
+            EVENT,
+            "A purchase's delivery is complete.",
+            "Purchases",
+        )])
     }
     fn list(&self, _query: &WebhookQuery) -> Call {
         Call::get("/webhooks")
@@ -162,14 +157,10 @@ impl Dialect for ApiPlatform {
         })
     }
     fn get(&self, id: &str) -> Call {
-        Call::get(format!("/webhooks/{}", encode(id)))
+        Call::get(item_path("/webhooks", id))
     }
     fn read_one(&self, status: u16, body: &str) -> Result<Webhook, ApiError> {
-        let v = json_body(status, body)?;
-        if !v.is_object() {
-            return Err(unexpected(status, "not an object"));
-        }
-        webhook_from(status, to_console(&v), v)
+        read_item(status, body, to_console)
     }
     fn create(&self, input: &WebhookInput) -> Call {
         Call::send(Verb::Post, "/webhooks", &create_body(input))
@@ -183,11 +174,11 @@ impl Dialect for ApiPlatform {
             } == WebhookPatch::default();
         deactivate_only.then(|| Call {
             verb: Verb::Post,
-            ..Call::get(format!("/webhooks/{}/deactivate", encode(id)))
+            ..Call::get(format!("{}/deactivate", item_path("/webhooks", id)))
         })
     }
     fn delete(&self, id: &str) -> Call {
-        Call::delete(format!("/webhooks/{}", encode(id)))
+        Call::delete(item_path("/webhooks", id))
     }
     fn read_error(&self, status: u16, body: &str, retry_after: Option<&str>) -> ApiError {
         let mut error = crate::api::error::error_from_response(status, body, retry_after);

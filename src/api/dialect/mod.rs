@@ -270,6 +270,53 @@ pub fn webhook_from(status: u16, mapped: Value, raw: Value) -> Result<Webhook, A
     Ok(w)
 }
 
+/// Reads a single item: a JSON object, `map`ped to the console's member names.
+pub fn read_item(
+    status: u16,
+    body: &str,
+    map: impl Fn(&Value) -> Value,
+) -> Result<Webhook, ApiError> {
+    let v = json_body(status, body)?;
+    if !v.is_object() {
+        return Err(unexpected(status, "not an object"));
+    }
+    webhook_from(status, map(&v), v)
+}
+
+/// `<collection>/<id>`, the id encoded as one path segment.
+pub fn item_path(collection: &str, id: &str) -> String {
+    format!("{collection}/{}", super::query::encode(id))
+}
+
+/// An event type a vendor documents rather than serves.
+pub fn documented_event(name: &str, description: &str, group: &str) -> EventType {
+    EventType {
+        name: name.to_owned(),
+        description: description.to_owned(),
+        group: group.to_owned(),
+        schema: None,
+        fields: Vec::new(),
+        examples: Vec::new(),
+        deprecated: false,
+    }
+}
+
+/// A vendor's error body read into the console's error, with its field errors renamed.
+pub fn vendor_error(
+    status: u16,
+    title: &str,
+    detail: Option<String>,
+    errors: Vec<(String, String)>,
+    rename: impl Fn(&str) -> String,
+    retry_after: Option<&str>,
+) -> ApiError {
+    ApiError::Http {
+        status,
+        problem: problem(status, title, detail, errors, rename),
+        retry_after: retry_after.and_then(|r| r.trim().parse().ok()),
+    }
+}
+
 /// Reads every item of a list on its own: one odd item shows as unreadable, with what the
 /// backend sent, instead of failing the whole page.
 pub fn tolerant_items(items: &[Value], map: impl Fn(&Value) -> Value) -> Vec<Webhook> {

@@ -4,8 +4,8 @@
 //! updates and constraint-violation errors.
 
 use super::{
-    copy, json_body, problem, tolerant_items, unexpected, webhook_from, AuthScheme, Call, Dialect,
-    Events, Toggle, Verb, Vocabulary,
+    copy, item_path, json_body, read_item, tolerant_items, unexpected, vendor_error, AuthScheme,
+    Call, Dialect, Events, Toggle, Verb, Vocabulary,
 };
 use crate::api::query::encode;
 use crate::api::{ApiError, Page, WebhookQuery};
@@ -230,14 +230,10 @@ impl Dialect for OutputRocks {
         })
     }
     fn get(&self, id: &str) -> Call {
-        Call::get(format!("/webhooks/{}", encode(id)))
+        Call::get(item_path("/webhooks", id))
     }
     fn read_one(&self, status: u16, body: &str) -> Result<Webhook, ApiError> {
-        let v = json_body(status, body)?;
-        if !v.is_object() {
-            return Err(unexpected(status, "not an object"));
-        }
-        webhook_from(status, to_console(&v), v)
+        read_item(status, body, to_console)
     }
     fn create(&self, input: &WebhookInput) -> Call {
         Call::send(Verb::Post, "/webhooks", &create_body(input))
@@ -245,15 +241,11 @@ impl Dialect for OutputRocks {
     fn update(&self, id: &str, patch: &WebhookPatch, _current: Option<&Webhook>) -> Option<Call> {
         Some(Call {
             content_type: MERGE_PATCH,
-            ..Call::send(
-                Verb::Patch,
-                format!("/webhooks/{}", encode(id)),
-                &update_body(patch),
-            )
+            ..Call::send(Verb::Patch, item_path("/webhooks", id), &update_body(patch))
         })
     }
     fn delete(&self, id: &str) -> Call {
-        Call::delete(format!("/webhooks/{}", encode(id)))
+        Call::delete(item_path("/webhooks", id))
     }
     fn read_error(&self, status: u16, body: &str, retry_after: Option<&str>) -> ApiError {
         let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
@@ -279,17 +271,14 @@ impl Dialect for OutputRocks {
                     .collect()
             })
             .unwrap_or_default();
-        ApiError::Http {
+        vendor_error(
             status,
-            problem: problem(
-                status,
-                &title,
-                text(&["detail", "hydra:description"]),
-                violations,
-                field_path,
-            ),
-            retry_after: retry_after.and_then(|r| r.trim().parse().ok()),
-        }
+            &title,
+            text(&["detail", "hydra:description"]),
+            violations,
+            field_path,
+            retry_after,
+        )
     }
     fn recognises(&self, body: &Value) -> bool {
         body.get("member").is_some() || body.get("hydra:member").is_some()

@@ -4,9 +4,9 @@
 
 use super::switchboard::{read_enveloped, read_enveloped_list};
 use super::{
-    id_text, json_body, unexpected, Call, Created, Dialect, Events, Toggle, Verb, Vocabulary,
+    id_text, item_path, json_body, unexpected, Call, Created, Dialect, Events, Toggle, Verb,
+    Vocabulary,
 };
-use crate::api::query::encode;
 use crate::api::{ApiError, Page, WebhookQuery};
 use serde_json::{Map, Value};
 use switchboard_api::{Webhook, WebhookInput, WebhookPatch};
@@ -76,7 +76,7 @@ impl Dialect for Plandocket {
         read_enveloped_list(status, body)
     }
     fn get(&self, id: &str) -> Call {
-        Call::get(format!("/webhooks/{}", encode(id)))
+        Call::get(item_path("/webhooks", id))
     }
     fn read_one(&self, status: u16, body: &str) -> Result<Webhook, ApiError> {
         read_enveloped(status, body)
@@ -118,7 +118,7 @@ impl Dialect for Plandocket {
         None
     }
     fn delete(&self, id: &str) -> Call {
-        Call::delete(format!("/webhooks/{}", encode(id)))
+        Call::delete(item_path("/webhooks", id))
     }
     fn recognises(&self, body: &Value) -> bool {
         body.get("data").is_some_and(Value::is_array)

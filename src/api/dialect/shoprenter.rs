@@ -3,10 +3,9 @@
 //! collections, zone-less times and `{error, message, errors}` error bodies.
 
 use super::{
-    copy, json_body, problem, tolerant_items, unexpected, webhook_from, AuthScheme, Call, Dialect,
-    Events, Toggle, Verb, Vocabulary,
+    copy, documented_event, item_path, json_body, read_item, tolerant_items, unexpected,
+    vendor_error, AuthScheme, Call, Dialect, Events, Toggle, Verb, Vocabulary,
 };
-use crate::api::query::encode;
 use crate::api::{ApiError, Page, WebhookQuery};
 use serde_json::{json, Map, Value};
 use switchboard_api::{
@@ -253,15 +252,7 @@ impl Dialect for Shoprenter {
         Some(
             EVENTS
                 .iter()
-                .map(|(name, description, group)| EventType {
-                    name: (*name).to_owned(),
-                    description: (*description).to_owned(),
-                    group: (*group).to_owned(),
-                    schema: None,
-                    fields: Vec::new(),
-                    examples: Vec::new(),
-                    deprecated: false,
-                })
+                .map(|(name, description, group)| documented_event(name, description, group))
                 .collect(),
         )
     }
@@ -287,14 +278,10 @@ impl Dialect for Shoprenter {
         })
     }
     fn get(&self, id: &str) -> Call {
-        Call::get(format!("/webHooks/{}", encode(id)))
+        Call::get(item_path("/webHooks", id))
     }
     fn read_one(&self, status: u16, body: &str) -> Result<Webhook, ApiError> {
-        let v = json_body(status, body)?;
-        if !v.is_object() {
-            return Err(unexpected(status, "not an object"));
-        }
-        webhook_from(status, to_console(&v), v)
+        read_item(status, body, to_console)
     }
     fn create(&self, input: &WebhookInput) -> Call {
         Call::send(Verb::Post, "/webHooks", &create_body(input))
@@ -302,7 +289,7 @@ impl Dialect for Shoprenter {
     fn update(&self, id: &str, patch: &WebhookPatch, current: Option<&Webhook>) -> Option<Call> {
         Some(Call::send(
             Verb::Put,
-            format!("/webHooks/{}", encode(id)),
+            item_path("/webHooks", id),
             &update_body(patch, current),
         ))
     }
@@ -310,7 +297,7 @@ impl Dialect for Shoprenter {
         patch.url.is_some() || patch.format.is_some() || patch.targets.is_some()
     }
     fn delete(&self, id: &str) -> Call {
-        Call::delete(format!("/webHooks/{}", encode(id)))
+        Call::delete(item_path("/webHooks", id))
     }
     fn read_error(&self, status: u16, body: &str, retry_after: Option<&str>) -> ApiError {
         let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
@@ -326,11 +313,7 @@ impl Dialect for Shoprenter {
                     .collect()
             })
             .unwrap_or_default();
-        ApiError::Http {
-            status,
-            problem: problem(status, message, None, errors, field_path),
-            retry_after: retry_after.and_then(|r| r.trim().parse().ok()),
-        }
+        vendor_error(status, message, None, errors, field_path, retry_after)
     }
     fn recognises(&self, body: &Value) -> bool {
         body.get("items").is_some_and(Value::is_array) && body.get("pageCount").is_some()

@@ -2,10 +2,10 @@
 //! cursor paging, capabilities asked of the backend.
 
 use super::{
-    id_text, json_body, tolerant_items, unexpected, webhook_from, Call, Dialect, Events, Toggle,
-    Verb, Vocabulary,
+    id_text, item_path, json_body, tolerant_items, unexpected, webhook_from, Call, Dialect, Events,
+    Toggle, Verb, Vocabulary,
 };
-use crate::api::query::{encode, query_string};
+use crate::api::query::query_string;
 use crate::api::{ApiError, Page, WebhookQuery};
 use serde_json::Value;
 use switchboard_api::{DelayUnit, Webhook, WebhookInput, WebhookPatch};
@@ -121,7 +121,7 @@ impl Dialect for Switchboard {
         read_enveloped_list(status, body)
     }
     fn get(&self, id: &str) -> Call {
-        Call::get(format!("/webhooks/{}", encode(id)))
+        Call::get(item_path("/webhooks", id))
     }
     fn read_one(&self, status: u16, body: &str) -> Result<Webhook, ApiError> {
         read_enveloped(status, body)
@@ -136,12 +136,12 @@ impl Dialect for Switchboard {
     fn update(&self, id: &str, patch: &WebhookPatch, _current: Option<&Webhook>) -> Option<Call> {
         Some(Call::send(
             Verb::Patch,
-            format!("/webhooks/{}", encode(id)),
+            item_path("/webhooks", id),
             &serde_json::to_value(patch).unwrap_or_default(),
         ))
     }
     fn delete(&self, id: &str) -> Call {
-        Call::delete(format!("/webhooks/{}", encode(id)))
+        Call::delete(item_path("/webhooks", id))
     }
     fn recognises(&self, body: &Value) -> bool {
         body.get("data").is_some_and(Value::is_array) && body.pointer("/meta/next_cursor").is_some()

@@ -1229,6 +1229,74 @@ mod tests {
     }
 
     #[test]
+    fn what_the_console_does_not_understand_survives_an_edit() {
+        let w: Webhook = serde_json::from_value(serde_json::json!({
+            "id": "a", "name": "Old", "url": "https://x.test/h", "events": ["order_confirm"],
+            "auth": {"type": "noauth"}, "format": "protobuf"
+        }))
+        .unwrap();
+        let original = FormState::from_webhook(&w, &Utc);
+        let edited = FormState {
+            name: "New".into(),
+            ..original.clone()
+        };
+        let patch = edited.to_patch(&original, None, &Utc).unwrap();
+        assert_eq!(
+            patch,
+            WebhookPatch {
+                name: Some("New".into()),
+                ..Default::default()
+            },
+            "the unknown auth type and format are not sent back changed"
+        );
+    }
+
+    #[test]
+    fn a_types_data_follows_its_schema_and_keeps_stored_secrets() {
+        let types = Arc::new(switchboard_api::channels::outputrocks_types());
+        let shape = Shape {
+            vocabulary: dialect::by_id("outputrocks").vocabulary(),
+            types,
+        };
+        let w: Webhook = serde_json::from_value(serde_json::json!({
+            "id": 1, "name": "my-webhook", "type": "sftp-document",
+            "data": {"host": "sftp.example.com", "user": "u", "port": 22}
+        }))
+        .unwrap();
+        let original = FormState {
+            shape: shape.clone(),
+            ..FormState::from_webhook(&w, &Utc)
+        };
+        // Stored: the password may stay empty, and is then not sent.
+        assert!(original.validate(None, &Utc).is_empty());
+        let mut edited = original.clone();
+        edited.data.insert("port".into(), "70000".into());
+        let fields: Vec<String> = edited
+            .validate(None, &Utc)
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["data.port"]);
+        edited.data.insert("port".into(), "2222".into());
+        let patch = edited.to_patch(&original, None, &Utc).unwrap();
+        assert_eq!(
+            patch.data,
+            Some(serde_json::json!({"host": "sftp.example.com", "user": "u", "port": 2222}))
+        );
+        // New: the password is required.
+        let new = FormState {
+            stored: false,
+            ..original
+        };
+        let fields: Vec<String> = new
+            .validate(None, &Utc)
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["data.password"]);
+    }
+
+    #[test]
     fn patch_carries_only_changes_and_keeps_secrets() {
         let w: Webhook = serde_json::from_value(serde_json::json!({
             "id": "wh_1", "name": "Orders", "url": "https://example.com/h", "events": ["a"],
