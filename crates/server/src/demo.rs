@@ -327,6 +327,7 @@ pub async fn start(
         })
         .collect();
     let token_url = format!("{base}/demo/oauth/token");
+    let channels = state.profile() == crate::Profile::Outputrocks;
     state
         .store
         .call(move |c| {
@@ -338,7 +339,11 @@ pub async fn start(
             if seeded > 0 {
                 repoint(c, &urls, &token_url)
             } else {
-                seed(c, seeds, &urls)
+                seed(c, seeds, &urls)?;
+                if channels {
+                    seed_channels(c)?;
+                }
+                Ok(())
             }
         })
         .await
@@ -433,6 +438,62 @@ fn seed(
         if w.is_active {
             history(&tx, &w, s.path, now)?;
         }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Output.Rocks' own channels, so its profile's demo has something of its kind to show: the
+/// seed's SFTP example and two more. They are stored and validated, never delivered here.
+fn seed_channels(c: &mut rusqlite::Connection) -> Result<(), ApiError> {
+    let tx = c.transaction()?;
+    let now = now_ms();
+    let channels = [
+        (
+            "my-webhook",
+            "sftp-document",
+            1,
+            serde_json::json!({"host": "sftp.example.com", "user": "sftp-user",
+                "password": "sftp-password", "directory": "sftp-directory/sub-directory", "port": 22}),
+            Some(("my_group", "data['contract']['balance'] > 0")),
+        ),
+        (
+            "invoice-mail",
+            "binect-email",
+            2,
+            serde_json::json!({"username": "kaffee-berger", "password": "binect-demo-secret"}),
+            None,
+        ),
+        (
+            "dunning-letters",
+            "epostbusiness-document",
+            3,
+            serde_json::json!({"vendorId": "KB-4711", "ekp": "1234567890", "password": "epost-demo"}),
+            None,
+        ),
+    ];
+    for (i, (name, kind, priority, data, group)) in channels.into_iter().enumerate() {
+        let input = WebhookInput {
+            kind: kind.into(),
+            data: Some(data),
+            name: name.into(),
+            priority,
+            events: Vec::new(),
+            filter: group.map(|(g, condition)| switchboard_api::Filter {
+                group: Some(g.into()),
+                condition: condition.into(),
+            }),
+            ..WebhookInput::default()
+        };
+        let created = now - (10 - i as i64) * 24 * 3600 * 1000;
+        let mut w = StoredWebhook::from_input(
+            new_id("wh"),
+            input,
+            signature::new_secret(),
+            created,
+            Some(DEMO_AUTHOR.into()),
+        );
+        w.seq = webhooks::insert(&tx, &w)?;
     }
     tx.commit()?;
     Ok(())

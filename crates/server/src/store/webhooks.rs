@@ -438,20 +438,39 @@ pub fn list(
 
 /// One page by offset, oldest first, and how many there are in all: the vendor APIs count
 /// pages (`?page=N`) where Switchboard's own hands out cursors. `kind` keeps to one type.
+/// Which destination types a vendor's collection holds.
+#[derive(Debug, Clone, Copy)]
+pub enum Kinds {
+    /// Only this type (Shoprenter's and the API platform's webhooks are all `http`).
+    Only(&'static str),
+    /// Every type but this one (Output.Rocks has no `http` channel).
+    Except(&'static str),
+}
+
+impl Kinds {
+    /// The SQL condition on `kind`, with `?1` the type.
+    fn condition(self) -> (&'static str, &'static str) {
+        match self {
+            Kinds::Only(k) => ("kind = ?1", k),
+            Kinds::Except(k) => ("kind <> ?1", k),
+        }
+    }
+}
+
 pub fn page(
     conn: &Connection,
-    kind: Option<&str>,
+    kinds: Kinds,
     offset: u64,
     limit: u32,
 ) -> Result<(Vec<StoredWebhook>, u64), ApiError> {
+    let (condition, kind) = kinds.condition();
     let total: u64 = conn.query_row(
-        "SELECT COUNT(*) FROM webhooks WHERE ?1 IS NULL OR kind = ?1",
+        &format!("SELECT COUNT(*) FROM webhooks WHERE {condition}"),
         [kind],
         |r| r.get(0),
     )?;
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM webhooks WHERE ?1 IS NULL OR kind = ?1 ORDER BY seq ASC \
-         LIMIT ?2 OFFSET ?3"
+        "SELECT {COLUMNS} FROM webhooks WHERE {condition} ORDER BY seq ASC LIMIT ?2 OFFSET ?3"
     ))?;
     let rows = stmt
         .query_map(params![kind, limit, offset as i64], from_row)?

@@ -5,6 +5,7 @@
 use super::{check, find, insert, json, page, save, utc, OwnedKey, Vendor, VendorError};
 use crate::error::ApiError;
 use crate::http::{parse_json, AppState};
+use crate::store::webhooks::Kinds;
 use crate::store::webhooks::StoredWebhook;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -196,7 +197,7 @@ async fn list(State(state): State<AppState>) -> Result<Response, Error> {
     let mut all = Vec::new();
     let mut offset = 0;
     loop {
-        let (rows, total) = page(&state, Some(HTTP_TYPE), offset, 200).await?;
+        let (rows, total) = page(&state, Kinds::Only(HTTP_TYPE), offset, 200).await?;
         offset += rows.len() as u64;
         all.extend(rows.iter().map(record));
         if rows.is_empty() || offset >= total {

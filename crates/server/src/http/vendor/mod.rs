@@ -205,13 +205,13 @@ pub enum OwnedKey {
 /// One page by offset, oldest first, and the number of webhooks in all.
 pub async fn page(
     state: &AppState,
-    kind: Option<&'static str>,
+    kinds: webhooks::Kinds,
     offset: u64,
     limit: u32,
 ) -> Result<(Vec<StoredWebhook>, u64), ApiError> {
     state
         .store
-        .call(move |c| webhooks::page(c, kind, offset, limit))
+        .call(move |c| webhooks::page(c, kinds, offset, limit))
         .await
 }
 

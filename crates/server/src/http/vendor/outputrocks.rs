@@ -6,6 +6,7 @@ use super::{check, find, insert, json, page, save, utc, OwnedKey, Vendor, Vendor
 use crate::error::ApiError;
 use crate::http::{parse_json, AppState};
 use crate::ids::{new_id, now_ms};
+use crate::store::webhooks::Kinds;
 use crate::store::webhooks::StoredWebhook;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -314,7 +315,7 @@ async fn list(
     };
     let (rows, total) = page(
         &state,
-        None,
+        Kinds::Except(switchboard_api::HTTP_TYPE),
         u64::from(page_no - 1) * u64::from(PER_PAGE),
         PER_PAGE,
     )

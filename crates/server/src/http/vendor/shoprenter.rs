@@ -5,6 +5,7 @@ use super::{check, find, insert, json, origin, page, save, utc, OwnedKey, Vendor
 use crate::error::ApiError;
 use crate::http::{parse_json, AppState};
 use crate::ids::new_id;
+use crate::store::webhooks::Kinds;
 use crate::store::webhooks::StoredWebhook;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -351,7 +352,7 @@ async fn list(
     let full = params.get("full").is_some_and(|f| f.trim() == "1");
     let (rows, total) = page(
         &state,
-        Some(HTTP_TYPE),
+        Kinds::Only(HTTP_TYPE),
         u64::from(page_no) * u64::from(limit),
         limit,
     )
