@@ -432,7 +432,16 @@ impl Backend for HttpBackend {
             return Ok(fixed);
         }
         match self.get("/capabilities").await {
-            Err(e) if e.is_not_found() => Ok(Capabilities::core()),
+            Err(e) if e.is_not_found() => {
+                // "Core level only", but only from a backend that serves the webhooks: a
+                // vendor's API answers 404 here too, and must not pass for a Switchboard one.
+                let probe = WebhookQuery {
+                    limit: Some(1),
+                    ..WebhookQuery::default()
+                };
+                self.list_webhooks(&probe).await?;
+                Ok(Capabilities::core())
+            }
             other => other,
         }
     }

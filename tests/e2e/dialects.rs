@@ -488,3 +488,26 @@ async fn a_vendor_allowing_the_console_is_called_directly_and_one_refusing_it_is
     open.shutdown().await;
     closed.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vendor_api_is_recognised_from_its_answers_and_a_link_can_name_it() {
+    let e = start(Profile::Outputrocks).await;
+    // Connecting as if it spoke Switchboard's API fails, and Settings offers the match.
+    e.open("/settings").await;
+    e.connect_here(&e.token.clone()).await;
+    e.wait_text("[data-testid=dialect-suggestion]", "Output.Rocks")
+        .await;
+    press(&e, "[data-testid=use-suggestion]").await;
+    assert_eq!(e.value("[data-testid=api-select]").await, "outputrocks");
+    e.click("[data-testid=connect]").await;
+    e.wait_text("[data-testid=connection-status]", "Connected")
+        .await;
+    e.wait_text("[data-testid=connected-api]", "Output.Rocks")
+        .await;
+
+    // A link can name the API: the choice is made when Settings opens.
+    e.open("/settings?api=shoprenter&base_path=/shop-api").await;
+    assert_eq!(e.value("[data-testid=api-select]").await, "shoprenter");
+    assert_eq!(e.value("[data-testid=base-path]").await, "/shop-api");
+    e.finish().await;
+}
