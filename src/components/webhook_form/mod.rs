@@ -6,7 +6,7 @@ mod destination;
 pub mod fields;
 pub mod model;
 
-use crate::api::dialect::Events;
+use crate::api::dialect::{Events, Schemes};
 use crate::api::ApiError;
 use crate::components::{AuthFields, EventPicker, HeaderEditor};
 use destination::{DataFields, TargetRows};
@@ -347,10 +347,10 @@ pub fn WebhookForm(
                         <Show when=is_http>
                             <TextField path="url" label=label value=url on_input=set_url errors=shown required=true
                                 input_type="url" placeholder="https://example.com/webhooks"
-                                hint=if v.https_only {
-                                    "Must use https://. Plain http is only accepted for loopback test receivers, where the server allows them."
-                                } else {
-                                    "http:// or https://."
+                                hint=match v.schemes {
+                                    Schemes::HttpsOrLocal => "Must use https://. Plain http is only accepted for loopback test receivers, where the server allows them.",
+                                    Schemes::HttpsOnly => "Must use https://.",
+                                    Schemes::Either => "http:// or https://.",
                                 }/>
                             {v.targets.is_some().then(|| view! { <TargetRows state=base errors=shown/> })}
                         </Show>
