@@ -5,6 +5,9 @@
 mod destination;
 pub mod fields;
 pub mod model;
+// Native only: it runs the reference server's validation beside the form's.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod validation_table;
 
 use crate::api::dialect::{Events, Schemes};
 use crate::api::ApiError;
