@@ -1,9 +1,10 @@
 //! Endpoint URLs: their shape, read by hand, and whether their host is a public one.
 //!
-//! The split is written here rather than taken from the `url` crate: `Url::parse` brings IDNA
-//! and its Unicode tables into the console's wasm bundle (the router only links `url` for
-//! server-side rendering, so today it costs the bundle nothing). The server still parses every
-//! URL with `url` before it delivers, and reports what that refuses at the same field.
+//! The split is written here rather than taken from the `url` crate: `Url::parse` would pull
+//! IDNA and its Unicode tables into the console's wasm bundle, which otherwise leaves URL
+//! parsing to the browser (Leptos' router names `url` only for server-side rendering). The
+//! server still parses every URL with `url` before it delivers, and reports what that refuses
+//! at the same field.
 
 use crate::limits::MAX_URL;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
