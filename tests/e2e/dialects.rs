@@ -258,7 +258,8 @@ async fn outputrocks_channels_are_forms_from_their_schemas() {
     press(&e, "dialog[open] [data-testid=confirm-ok]").await;
     e.find("[data-testid=webhooks-empty]").await;
 
-    // An EKP that is not ten digits: the framework's violation, at the member.
+    // An EKP that is not ten digits: refused at the member (the form and the server share
+    // the schema rule, pattern included).
     e.navigate("/webhooks/new").await;
     choose(&e, "[data-testid=wh-type]", "epostbusiness-document").await;
     e.fill("[data-testid=wh-name]", "letters").await;

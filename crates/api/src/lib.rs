@@ -10,6 +10,7 @@ mod event_type;
 pub mod limits;
 mod problem;
 mod tolerant;
+pub mod validate;
 mod webhook;
 mod xml;
 

@@ -6,6 +6,18 @@ pub const MAX_DESCRIPTION: usize = 2000;
 pub const MAX_URL: usize = 2048;
 pub const MAX_HEADERS: usize = 30;
 pub const MAX_CONDITION: usize = 2000;
+/// Longest `filter.group`.
+pub const MAX_FILTER_GROUP: usize = 120;
+/// Most further destinations (`targets`) one webhook may have.
+pub const MAX_TARGETS: usize = 10;
+/// Largest `retry_count` (the smallest is 0: no retries).
+pub const MAX_RETRY_COUNT: u8 = 10;
+/// Smallest `timeout_seconds`.
+pub const MIN_TIMEOUT: u32 = 1;
+/// Largest `timeout_seconds`.
+pub const MAX_TIMEOUT: u32 = 120;
+/// Smallest `delay.amount`.
+pub const MIN_DELAY: u32 = 1;
 /// Largest `delay.amount`.
 pub const MAX_DELAY: u32 = 1000;
 

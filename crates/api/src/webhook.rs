@@ -401,6 +401,9 @@ pub enum DelayUnit {
 }
 
 impl DelayUnit {
+    /// Every unit this side knows.
+    pub const KNOWN: [DelayUnit; 3] = [DelayUnit::Minute, DelayUnit::Hour, DelayUnit::Day];
+
     pub fn seconds(self) -> u64 {
         match self {
             DelayUnit::Minute => 60,

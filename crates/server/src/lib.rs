@@ -8,7 +8,7 @@ pub mod http;
 mod ids;
 mod store;
 mod types;
-mod validate;
+pub mod validate;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

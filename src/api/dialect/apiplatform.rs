@@ -5,7 +5,7 @@
 
 use super::{
     documented_event, item_path, json_body, read_item, tolerant_items, unexpected, Call, Dialect,
-    Events, Toggle, Verb, Vocabulary,
+    Events, Schemes, Toggle, Verb, Vocabulary,
 };
 use crate::api::{ApiError, Page, WebhookQuery};
 use serde_json::{json, Map, Value};
@@ -21,7 +21,7 @@ static VOCABULARY: Vocabulary = Vocabulary {
     name_required: false,
     description: false,
     url: Some("Target URL"),
-    https_only: true,
+    schemes: Schemes::HttpsOrLocal,
     targets: None,
     events: Events::Fixed,
     active: "Status",

@@ -13,6 +13,7 @@ mod switchboard;
 
 use super::{ApiError, Page, WebhookQuery};
 use serde_json::{Map, Value};
+pub use switchboard_api::validate::Schemes;
 use switchboard_api::{
     Capabilities, DelayUnit, DestinationType, EventType, Problem, Webhook, WebhookInput,
     WebhookPatch,
@@ -155,7 +156,8 @@ pub struct Vocabulary {
     pub name_required: bool,
     pub description: bool,
     pub url: Option<&'static str>,
-    pub https_only: bool,
+    /// Which schemes the vendor's endpoint URLs may use.
+    pub schemes: Schemes,
     /// Label of further destinations, each with a format (Shoprenter's parameters).
     pub targets: Option<&'static str>,
     pub events: Events,

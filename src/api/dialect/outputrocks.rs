@@ -5,7 +5,7 @@
 
 use super::{
     copy, item_path, json_body, read_item, tolerant_items, unexpected, vendor_error, AuthScheme,
-    Call, Dialect, Events, Toggle, Verb, Vocabulary,
+    Call, Dialect, Events, Schemes, Toggle, Verb, Vocabulary,
 };
 use crate::api::query::encode;
 use crate::api::{ApiError, Page, WebhookQuery};
@@ -24,7 +24,7 @@ static VOCABULARY: Vocabulary = Vocabulary {
     name_required: true,
     description: false,
     url: None,
-    https_only: true,
+    schemes: Schemes::HttpsOrLocal,
     targets: None,
     events: Events::Fixed,
     active: "Active",

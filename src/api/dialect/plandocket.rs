@@ -4,8 +4,8 @@
 
 use super::switchboard::{read_enveloped, read_enveloped_list};
 use super::{
-    id_text, item_path, json_body, unexpected, Call, Created, Dialect, Events, Toggle, Verb,
-    Vocabulary,
+    id_text, item_path, json_body, unexpected, Call, Created, Dialect, Events, Schemes, Toggle,
+    Verb, Vocabulary,
 };
 use crate::api::{ApiError, Page, WebhookQuery};
 use serde_json::{Map, Value};
@@ -18,7 +18,7 @@ static VOCABULARY: Vocabulary = Vocabulary {
     name_required: false,
     description: false,
     url: Some("URL"),
-    https_only: true,
+    schemes: Schemes::HttpsOnly,
     targets: None,
     events: Events::Many,
     active: "Active (is_active)",

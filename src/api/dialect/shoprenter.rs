@@ -4,7 +4,7 @@
 
 use super::{
     copy, documented_event, item_path, json_body, read_item, tolerant_items, unexpected,
-    vendor_error, AuthScheme, Call, Dialect, Events, Toggle, Verb, Vocabulary,
+    vendor_error, AuthScheme, Call, Dialect, Events, Schemes, Toggle, Verb, Vocabulary,
 };
 use crate::api::{ApiError, Page, WebhookQuery};
 use serde_json::{json, Map, Value};
@@ -22,7 +22,7 @@ static VOCABULARY: Vocabulary = Vocabulary {
     name_required: true,
     description: false,
     url: Some("URL"),
-    https_only: false,
+    schemes: Schemes::Either,
     targets: Some("Parameters"),
     events: Events::One,
     active: "Status: enabled (1)",

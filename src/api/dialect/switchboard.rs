@@ -3,7 +3,7 @@
 
 use super::{
     id_text, item_path, json_body, tolerant_items, unexpected, webhook_from, Call, Dialect, Events,
-    Toggle, Verb, Vocabulary,
+    Schemes, Toggle, Verb, Vocabulary,
 };
 use crate::api::query::query_string;
 use crate::api::{ApiError, Page, WebhookQuery};
@@ -48,7 +48,7 @@ static VOCABULARY: Vocabulary = Vocabulary {
     name_required: true,
     description: true,
     url: Some("Endpoint URL"),
-    https_only: true,
+    schemes: Schemes::HttpsOrLocal,
     targets: None,
     events: Events::Many,
     active: "Active",
@@ -58,7 +58,7 @@ static VOCABULARY: Vocabulary = Vocabulary {
     headers: true,
     auth: &["none", "bearer", "basic", "client_credentials", "header"],
     format: true,
-    delay_units: &[DelayUnit::Minute, DelayUnit::Hour, DelayUnit::Day],
+    delay_units: &DelayUnit::KNOWN,
     retry: true,
     timeout: true,
     priority: true,

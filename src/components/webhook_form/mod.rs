@@ -5,8 +5,11 @@
 mod destination;
 pub mod fields;
 pub mod model;
+// Native only: it runs the reference server's validation beside the form's.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod validation_table;
 
-use crate::api::dialect::Events;
+use crate::api::dialect::{Events, Schemes};
 use crate::api::ApiError;
 use crate::components::{AuthFields, EventPicker, HeaderEditor};
 use destination::{DataFields, TargetRows};
@@ -347,10 +350,10 @@ pub fn WebhookForm(
                         <Show when=is_http>
                             <TextField path="url" label=label value=url on_input=set_url errors=shown required=true
                                 input_type="url" placeholder="https://example.com/webhooks"
-                                hint=if v.https_only {
-                                    "Must use https://. Plain http is only accepted for loopback test receivers, where the server allows them."
-                                } else {
-                                    "http:// or https://."
+                                hint=match v.schemes {
+                                    Schemes::HttpsOrLocal => "Must use https://. Plain http is only accepted for loopback test receivers, where the server allows them.",
+                                    Schemes::HttpsOnly => "Must use https://.",
+                                    Schemes::Either => "http:// or https://.",
                                 }/>
                             {v.targets.is_some().then(|| view! { <TargetRows state=base errors=shown/> })}
                         </Show>

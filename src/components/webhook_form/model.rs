@@ -1,19 +1,17 @@
-//! The webhook form's model: what the user typed, the client-side rules (mirroring the
-//! reference server's), and the conversion into a create body or a minimal PATCH.
+//! The webhook form's model: what the user typed, the client-side checks (the shared rules of
+//! `switchboard_api::validate`, on what the vendor's model has), and the conversion into a
+//! create body or a minimal PATCH.
 
 use crate::api::dialect::{self, Events, Vocabulary};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, LazyLock};
+use switchboard_api::validate::{self as rules, UrlPolicy};
 use switchboard_api::{
     Auth, Delay, DelayUnit, DestinationType, EventType, FieldError, Filter, Format, Target,
     Timestamp, Webhook, WebhookInput, WebhookPatch, HTTP_TYPE,
 };
 use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset};
-
-pub use switchboard_api::limits::{
-    MAX_CONDITION, MAX_DELAY, MAX_DESCRIPTION, MAX_HEADERS, MAX_NAME, MAX_URL, RESERVED_HEADERS,
-};
 
 /// One custom header row. `id` keys the row in the list so edits never jump between rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,11 +35,22 @@ pub struct TargetRow {
 pub struct Shape {
     pub vocabulary: &'static Vocabulary,
     pub types: Arc<Vec<DestinationType>>,
+    /// Whether plain http to a loopback or private host passes where the vendor's scheme rule
+    /// allows it for test receivers. The console cannot know the server's setting, so the form
+    /// lets such URLs through ([`Shape::PRIVATE_TARGETS`]) and the server has the last word.
+    pub private_targets: bool,
+}
+
+impl Shape {
+    /// What the console assumes about the server's private targets: allowed.
+    pub const PRIVATE_TARGETS: bool = true;
 }
 
 impl PartialEq for Shape {
     fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self.vocabulary, other.vocabulary) && Arc::ptr_eq(&self.types, &other.types)
+        std::ptr::eq(self.vocabulary, other.vocabulary)
+            && Arc::ptr_eq(&self.types, &other.types)
+            && self.private_targets == other.private_targets
     }
 }
 
@@ -54,6 +63,7 @@ impl Default for Shape {
         Shape {
             vocabulary: dialect::ALL[0].vocabulary(),
             types: Arc::clone(&HTTP_ONLY),
+            private_targets: Shape::PRIVATE_TARGETS,
         }
     }
 }
@@ -65,6 +75,14 @@ impl Shape {
             .iter()
             .find(|t| t.name == kind && t.name != HTTP_TYPE)
             .map(|t| &t.schema)
+    }
+
+    /// How the vendor judges endpoint URLs.
+    pub fn urls(&self) -> UrlPolicy {
+        UrlPolicy {
+            schemes: self.vocabulary.schemes,
+            allow_private_targets: self.private_targets,
+        }
     }
 }
 
@@ -425,7 +443,9 @@ impl FormState {
         }
     }
 
-    /// Every rule the server checks without I/O, one error per bad member, in form order.
+    /// Every rule the server checks without I/O, one error per bad member, in form order:
+    /// the shared rules on what the vendor's model has, plus what only typed text can get
+    /// wrong (a number that is not one, a date and time, a header row).
     /// `catalogue` (when loaded) flags event names the backend does not know.
     pub fn validate(
         &self,
@@ -433,174 +453,111 @@ impl FormState {
         clock: &dyn LocalClock,
     ) -> Vec<FieldError> {
         let mut errors = Vec::new();
-        let mut err = |f: &str, m: String| errors.push(FieldError::new(f, m));
+        let e = &mut errors;
         let v = self.shape.vocabulary;
         let http = self.kind == HTTP_TYPE;
+        let urls = self.shape.urls();
 
-        let name = self.name.trim();
         if v.name.is_some() {
-            if name.is_empty() && v.name_required {
-                err("name", "is required".into());
-            } else if name.chars().count() > MAX_NAME {
-                err("name", format!("must be at most {MAX_NAME} characters"));
-            }
+            push(e, "name", rules::name(&self.name, v.name_required));
         }
-        if v.description && self.description.chars().count() > MAX_DESCRIPTION {
-            err(
+        if v.description {
+            push(
+                e,
                 "description",
-                format!("must be at most {MAX_DESCRIPTION} characters"),
+                rules::description(self.description.trim()),
             );
         }
-        if v.types && !self.shape.types.iter().any(|t| t.name == self.kind) {
-            err("type", "is not a type this backend offers".into());
+        if v.types {
+            push(
+                e,
+                "type",
+                rules::destination_type(&self.kind, &self.shape.types),
+            );
         }
         if http && v.url.is_some() {
-            if let Err(m) = check_url_for(&self.url, v.https_only) {
-                err("url", m);
-            }
-            for (i, t) in self.targets.iter().enumerate() {
-                if let Err(m) = check_url_for(&t.url, v.https_only) {
-                    err(&format!("targets[{i}].url"), m);
-                }
-            }
+            push(e, "url", rules::url(&self.url, urls));
+            e.extend(rules::targets(&self.url, &self.target_list(), true, urls));
         }
         if let Some(schema) = self.shape.schema(&self.kind) {
-            for (path, m) in data_errors(&data_members(schema), &self.data, self.stored) {
-                err(&path, m);
-            }
+            e.extend(data_errors(schema, &self.data, self.stored));
         }
         match v.events {
             Events::Fixed => {}
-            _ if http && self.events.is_empty() => {
-                err("events", "must name at least one event type".into())
-            }
             Events::One if self.events.len() > 1 => {
-                err("events", "must be exactly one event type".into())
+                push(e, "events", Err("must be exactly one event type".into()))
             }
             _ => {
-                if let Some(cat) = catalogue.filter(|c| !c.is_empty()) {
-                    let unknown: Vec<&str> = self
-                        .events
-                        .iter()
-                        .filter(|e| !cat.iter().any(|t| &t.name == *e))
-                        .map(String::as_str)
-                        .collect();
-                    if !unknown.is_empty() {
-                        err(
-                            "events",
-                            format!("unknown event type: {}", unknown.join(", ")),
-                        );
-                    }
-                }
+                let catalogue = catalogue.filter(|c| !c.is_empty());
+                let known = |name: &str| catalogue.is_none_or(|c| c.iter().any(|t| t.name == name));
+                let names = self.events.iter().map(String::as_str);
+                push(e, "events", rules::events(names, http, Some(&known)));
             }
         }
         if v.active_from.is_some()
             && !self.active_from.trim().is_empty()
             && parse_local_input(&self.active_from, clock).is_none()
         {
-            err("active_from", "is not a valid date and time".into());
+            push(e, "active_from", Err("is not a valid date and time".into()));
         }
         if v.retry {
-            match parse_int::<u8>(&self.retry_count) {
-                Some(n) if n <= 10 => {}
-                _ => err("retry_count", "must be between 0 and 10".into()),
-            }
+            push(
+                e,
+                "retry_count",
+                typed(&self.retry_count, rules::retry_count),
+            );
         }
         if v.timeout {
-            match parse_int::<u32>(&self.timeout_seconds) {
-                Some(n) if (1..=120).contains(&n) => {}
-                _ => err("timeout_seconds", "must be between 1 and 120".into()),
-            }
+            let rule = typed(&self.timeout_seconds, rules::timeout_seconds);
+            push(e, "timeout_seconds", rule);
         }
         if v.priority && parse_int::<i32>(&self.priority).is_none() {
-            err("priority", "must be a whole number".into());
+            push(e, "priority", Err(WHOLE_NUMBER.into()));
         }
         if self.delay_enabled && !v.delay_units.is_empty() {
-            match parse_int::<u32>(&self.delay_amount) {
-                Some(n) if (1..=MAX_DELAY).contains(&n) => {}
-                _ => err("delay.amount", format!("must be between 1 and {MAX_DELAY}")),
-            }
-            if !v.delay_units.contains(&self.delay_unit) {
-                let units: Vec<&str> = v.delay_units.iter().map(|u| u.as_str()).collect();
-                err("delay.unit", format!("must be {}", units.join(" or ")));
-            }
+            push(
+                e,
+                "delay.amount",
+                typed(&self.delay_amount, rules::delay_amount),
+            );
+            push(
+                e,
+                "delay.unit",
+                rules::delay_unit(self.delay_unit, v.delay_units),
+            );
         }
         if !v.auth.is_empty() {
-            for (f, m) in self.auth_errors() {
-                err(&f, m);
-            }
+            let kept = self.auth.keeps_stored_secret();
+            e.extend(rules::auth(&self.auth.to_auth(), urls, kept));
         }
         if v.headers {
-            if self.headers.len() > MAX_HEADERS {
-                err("headers", format!("at most {MAX_HEADERS} headers"));
-            }
-            for e in header_row_errors(&self.headers) {
-                err(&e.path(), e.message);
+            let rows = self.headers.iter().filter(|h| !is_blank(h)).count();
+            push(e, "headers", rules::header_count(rows));
+            for row in header_row_errors(&self.headers) {
+                e.push(FieldError::new(row.path(), row.message));
             }
         }
         if self.filter_enabled && v.filter.is_some() {
-            if self.filter_group.chars().count() > MAX_NAME {
-                err(
-                    "filter.group",
-                    format!("must be at most {MAX_NAME} characters"),
-                );
-            }
-            if let Err(m) = check_condition(&self.filter_condition) {
-                err("filter.condition", m);
-            }
+            push(
+                e,
+                "filter.group",
+                rules::filter_group(self.filter_group.trim()),
+            );
+            let rule = rules::condition(&self.filter_condition);
+            push(e, "filter.condition", rule);
         }
         errors
     }
 
-    fn auth_errors(&self) -> Vec<(String, String)> {
-        let a = &self.auth;
-        let mut errors = Vec::new();
-        let keep = a.keeps_stored_secret();
-        let required =
-            |errors: &mut Vec<(String, String)>, field: &str, value: &str, secret: bool| {
-                if secret && keep {
-                    return;
-                }
-                if value.trim().is_empty() {
-                    errors.push((format!("auth.{field}"), "is required".to_owned()));
-                } else if !is_header_value(value) {
-                    errors.push((
-                        format!("auth.{field}"),
-                        "must be visible ASCII without line breaks".to_owned(),
-                    ));
-                }
-            };
-        match a.kind {
-            AuthKind::None => {}
-            AuthKind::Bearer => required(&mut errors, "token", &a.token, true),
-            AuthKind::Basic => {
-                required(&mut errors, "username", &a.username, false);
-                required(&mut errors, "password", &a.password, true);
-                if a.username.contains(':') {
-                    errors.push(("auth.username".into(), "must not contain ':'".into()));
-                }
-            }
-            AuthKind::ClientCredentials => {
-                required(&mut errors, "client_id", &a.client_id, false);
-                required(&mut errors, "client_secret", &a.client_secret, true);
-                if let Err(m) = check_url(&a.token_url) {
-                    errors.push(("auth.token_url".into(), m));
-                }
-            }
-            AuthKind::Header => {
-                let name = a.header_name.trim();
-                if !is_header_name(name) {
-                    errors.push(("auth.name".into(), "is not a valid header name".into()));
-                } else if is_reserved_header(name) {
-                    errors.push((
-                        "auth.name".into(),
-                        "is set by Switchboard and cannot be used".into(),
-                    ));
-                }
-                required(&mut errors, "value", &a.header_value, true);
-            }
-        }
-        errors
+    /// The further destinations as the create body carries them.
+    fn target_list(&self) -> Vec<Target> {
+        self.targets
+            .iter()
+            .map(|t| Target {
+                url: t.url.trim().to_owned(),
+                format: t.format,
+            })
+            .collect()
     }
 
     /// The create body, or the client-side errors that keep it from being sent.
@@ -623,7 +580,7 @@ impl FormState {
         let headers: BTreeMap<String, String> = self
             .headers
             .iter()
-            .filter(|h| !(h.name.trim().is_empty() && h.value.is_empty()))
+            .filter(|h| !is_blank(h))
             .map(|h| (h.name.trim().to_owned(), h.value.clone()))
             .collect();
         let http = self.kind == HTTP_TYPE;
@@ -633,17 +590,7 @@ impl FormState {
                 .shape
                 .schema(&self.kind)
                 .map(|schema| data_value(&data_members(schema), &self.data)),
-            targets: if http {
-                self.targets
-                    .iter()
-                    .map(|t| Target {
-                        url: t.url.trim().to_owned(),
-                        format: t.format,
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            },
+            targets: if http { self.target_list() } else { Vec::new() },
             name: self.name.trim().to_owned(),
             description: (!description.is_empty()).then(|| description.to_owned()),
             url: if http {
@@ -740,181 +687,47 @@ pub fn header_row_errors(rows: &[HeaderRow]) -> Vec<HeaderRowError> {
     let mut out = Vec::new();
     let mut seen: BTreeMap<String, u64> = BTreeMap::new();
     for row in rows {
-        let name = row.name.trim();
-        if name.is_empty() && row.value.is_empty() {
+        if is_blank(row) {
             continue;
         }
-        let mut bad = |part, message: &str| {
+        let name = row.name.trim();
+        let mut bad = |part, message: String| {
             out.push(HeaderRowError {
                 row: row.id,
                 part,
-                message: message.to_owned(),
+                message,
             })
         };
         if name.is_empty() {
-            bad(HeaderPart::Name, "is required");
-        } else if !is_header_name(name) {
-            bad(HeaderPart::Name, "is not a valid header name");
-        } else if is_reserved_header(name) {
-            bad(
-                HeaderPart::Name,
-                "is set by Switchboard and cannot be overridden",
-            );
+            bad(HeaderPart::Name, "is required".into());
+        } else if let Err(m) = rules::header_name(name) {
+            bad(HeaderPart::Name, m);
         } else if seen.insert(name.to_ascii_lowercase(), row.id).is_some() {
-            bad(HeaderPart::Name, "is a duplicate of another header");
+            bad(HeaderPart::Name, "is a duplicate of another header".into());
         }
-        if !is_header_value(&row.value) {
-            bad(
-                HeaderPart::Value,
-                "must be visible ASCII without line breaks",
-            );
+        if let Err(m) = rules::header_value(&row.value) {
+            bad(HeaderPart::Value, m);
         }
     }
     out
 }
 
-/// RFC 9110 token characters only.
-pub fn is_header_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+/// A header row with neither name nor value: dropped on save.
+fn is_blank(row: &HeaderRow) -> bool {
+    row.name.trim().is_empty() && row.value.is_empty()
 }
 
-pub fn is_reserved_header(name: &str) -> bool {
-    RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str())
-}
-
-/// Visible ASCII, spaces and tabs: what a header value can carry without surprises.
-pub fn is_header_value(value: &str) -> bool {
-    value
-        .bytes()
-        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
-}
-
-/// Endpoint URL rules: a valid absolute URL with a host, no credentials, https — plain http
-/// only for loopback and private hosts (the server decides whether it allows those at all).
-pub fn check_url(raw: &str) -> Result<(), String> {
-    check_url_for(raw, true)
-}
-
-/// [`check_url`], or with plain http allowed for any host when the vendor's API takes it
-/// (Shoprenter's own example URL is `http://`).
-pub fn check_url_for(raw: &str, https_only: bool) -> Result<(), String> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Err("is required".into());
-    }
-    if raw.len() > MAX_URL {
-        return Err(format!("must be at most {MAX_URL} characters"));
-    }
-    if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("is not a valid URL (it contains spaces)".into());
-    }
-    let (scheme, rest) = raw
-        .split_once("://")
-        .ok_or_else(|| "is not a valid URL (it needs https://)".to_owned())?;
-    let scheme = scheme.to_ascii_lowercase();
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.contains('@') {
-        return Err("must not carry credentials; use authentication instead".into());
-    }
-    let host = host_of(authority).ok_or_else(|| "is not a valid URL (bad port)".to_owned())?;
-    if host.is_empty() {
-        return Err("must name a host".into());
-    }
-    match scheme.as_str() {
-        "https" => Ok(()),
-        "http" if !https_only || is_non_public_host(&host) => Ok(()),
-        "http" => Err("must use https (plain http only for loopback test targets)".into()),
-        _ => Err("must be an https URL".into()),
+fn push(errors: &mut Vec<FieldError>, field: &str, rule: Result<(), String>) {
+    if let Err(m) = rule {
+        errors.push(FieldError::new(field, m));
     }
 }
 
-/// The host of `host[:port]` or `[v6][:port]`, lowercased; `None` when the port is not a number.
-fn host_of(authority: &str) -> Option<String> {
-    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
-        let (h, after) = rest.split_once(']')?;
-        (h, after.strip_prefix(':'))
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
-        }
-    };
-    if let Some(p) = port {
-        if !p.is_empty() && p.parse::<u16>().is_err() {
-            return None;
-        }
-    }
-    Some(host.to_ascii_lowercase())
-}
+const WHOLE_NUMBER: &str = "must be a whole number";
 
-/// Loopback, private and local names: where plain http is tolerated for test receivers.
-pub fn is_non_public_host(host: &str) -> bool {
-    if host == "localhost"
-        || host.ends_with(".localhost")
-        || host.ends_with(".local")
-        || host == "::1"
-    {
-        return true;
-    }
-    if let Ok(ip) = host.parse::<std::net::Ipv4Addr>() {
-        return ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified();
-    }
-    if let Ok(ip) = host.parse::<std::net::Ipv6Addr>() {
-        return ip.is_loopback() || ip.is_unspecified() || (ip.segments()[0] & 0xfe00) == 0xfc00;
-    }
-    false
-}
-
-/// What can be told about a filter condition without a CEL parser: present, not too long,
-/// brackets and quotes balanced. The server reports anything deeper at the same field.
-pub fn check_condition(condition: &str) -> Result<(), String> {
-    let c = condition.trim();
-    if c.is_empty() {
-        return Err("must not be empty".into());
-    }
-    if c.len() > MAX_CONDITION {
-        return Err(format!("must be at most {MAX_CONDITION} characters"));
-    }
-    let mut stack = Vec::new();
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for ch in c.chars() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if ch == '\\' {
-                escaped = true;
-            } else if ch == q {
-                quote = None;
-            }
-            continue;
-        }
-        match ch {
-            '\'' | '"' => quote = Some(ch),
-            '(' | '[' | '{' => stack.push(ch),
-            ')' | ']' | '}' => {
-                let open = match ch {
-                    ')' => '(',
-                    ']' => '[',
-                    _ => '{',
-                };
-                if stack.pop() != Some(open) {
-                    return Err(format!("is not a valid expression: unexpected '{ch}'"));
-                }
-            }
-            _ => {}
-        }
-    }
-    if quote.is_some() {
-        return Err("is not a valid expression: a quote is not closed".into());
-    }
-    if let Some(open) = stack.pop() {
-        return Err(format!("is not a valid expression: '{open}' is not closed"));
-    }
-    Ok(())
+/// A typed number judged by `rule`; text that is not a whole number says so instead.
+fn typed(text: &str, rule: fn(i64) -> Result<(), String>) -> Result<(), String> {
+    parse_int::<i64>(text).map_or_else(|| Err(WHOLE_NUMBER.into()), rule)
 }
 
 fn parse_int<T: std::str::FromStr>(s: &str) -> Option<T> {
@@ -958,57 +771,21 @@ pub fn to_local_input(t: &Timestamp, offset_minutes: i32) -> String {
     )
 }
 
-/// The schema's rules on typed `data`; `stored`: empty secrets keep the stored ones.
+/// The schema's rules on typed `data`, judged as the JSON [`data_value`] sends (so a number
+/// that is not one is "must be an integer"); `stored`: empty secrets keep the stored ones.
+/// Members the schema does not name are sent back as they came and left to the server.
 pub fn data_errors(
-    members: &[DataMember],
+    schema: &Value,
     data: &BTreeMap<String, String>,
     stored: bool,
-) -> Vec<(String, String)> {
-    let mut errors = Vec::new();
-    for m in members {
-        let path = format!("data.{}", m.key);
-        let text = data.get(&m.key).map(|s| s.trim()).unwrap_or("");
-        if text.is_empty() {
-            if m.required && !(m.secret && stored) {
-                errors.push((path, "is required".to_owned()));
-            }
-            continue;
-        }
-        if m.integer {
-            match text.parse::<i64>() {
-                Ok(n) if m.min.is_some_and(|min| n < min) || m.max.is_some_and(|max| n > max) => {
-                    errors.push((
-                        path,
-                        format!(
-                            "must be between {} and {}",
-                            m.min.unwrap_or(i64::MIN),
-                            m.max.unwrap_or(i64::MAX)
-                        ),
-                    ))
-                }
-                Ok(_) => {}
-                Err(_) => errors.push((path, "must be a whole number".to_owned())),
-            }
-            continue;
-        }
-        let chars = text.chars().count();
-        if m.min_length.is_some_and(|n| chars < n) {
-            errors.push((
-                path,
-                format!("must be at least {} characters", m.min_length.unwrap_or(0)),
-            ));
-        } else if m.max_length.is_some_and(|n| chars > n) {
-            errors.push((
-                path,
-                format!("must be at most {} characters", m.max_length.unwrap_or(0)),
-            ));
-        } else if m.uri {
-            if let Err(e) = check_url_for(text, false) {
-                errors.push((path, e));
-            }
-        }
-    }
-    errors
+) -> Vec<FieldError> {
+    let members = data_members(schema);
+    let named: BTreeMap<String, String> = data
+        .iter()
+        .filter(|(k, _)| members.iter().any(|m| &m.key == *k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    rules::data(schema, &data_value(&members, &named), stored)
 }
 
 /// Typed `data` as the wire object: numbers as numbers, empty members (and so empty secrets,
@@ -1037,6 +814,7 @@ pub fn data_value(members: &[DataMember], data: &BTreeMap<String, String>) -> Va
 /// The label a field error is shown after, so a server message like "is required" reads well.
 pub fn field_label(path: &str) -> String {
     let label = match path {
+        "type" => "Type",
         "name" => "Name",
         "description" => "Description",
         "url" => "URL",
@@ -1133,22 +911,44 @@ mod tests {
     }
 
     #[test]
-    fn urls_follow_the_server_rules() {
-        assert!(check_url("https://example.com/x?y=1").is_ok());
-        assert!(check_url("http://127.0.0.1:9000/hook").is_ok());
-        assert!(check_url("http://localhost/hook").is_ok());
-        assert!(check_url("http://[::1]:80/").is_ok());
-        assert!(check_url("http://example.com/hook")
-            .unwrap_err()
+    fn urls_follow_the_vendors_scheme_rule() {
+        let url_error = |vendor: &str, url: &str, private_targets: bool| {
+            let f = FormState {
+                url: url.into(),
+                shape: Shape {
+                    vocabulary: dialect::by_id(vendor).vocabulary(),
+                    private_targets,
+                    ..Shape::default()
+                },
+                ..valid()
+            };
+            let errors = f.validate(None, &Utc);
+            errors
+                .into_iter()
+                .find(|e| e.field == "url")
+                .map(|e| e.message)
+        };
+        assert_eq!(
+            url_error("switchboard", "http://127.0.0.1:9000/h", true),
+            None
+        );
+        assert_eq!(url_error("switchboard", "http://localhost/h", true), None);
+        assert!(url_error("switchboard", "http://127.0.0.1:9000/h", false).is_some());
+        assert!(url_error("switchboard", "http://example.com/h", true)
+            .unwrap()
             .contains("https"));
-        assert!(check_url("ftp://example.com").is_err());
-        assert!(check_url("https://user:pw@example.com")
-            .unwrap_err()
-            .contains("credentials"));
-        assert!(check_url("https://exa mple.com").is_err());
-        assert!(check_url("example.com").is_err());
-        assert!(check_url("https://example.com:99999/").is_err());
-        assert!(check_url("https:///path").is_err());
+        assert!(
+            url_error("switchboard", "https://user:pw@example.com", true)
+                .unwrap()
+                .contains("credentials")
+        );
+        // plandocket takes https only; Shoprenter's own example is plain http.
+        assert_eq!(
+            url_error("plandocket", "http://127.0.0.1:9/h", true).as_deref(),
+            Some("must use https")
+        );
+        assert_eq!(url_error("shoprenter", "http://shoprenter.hu", false), None);
+        assert!(url_error("shoprenter", "ftp://shoprenter.hu", false).is_some());
     }
 
     #[test]
@@ -1257,6 +1057,7 @@ mod tests {
         let shape = Shape {
             vocabulary: dialect::by_id("outputrocks").vocabulary(),
             types,
+            ..Shape::default()
         };
         let w: Webhook = serde_json::from_value(serde_json::json!({
             "id": 1, "name": "my-webhook", "type": "sftp-document",
@@ -1345,12 +1146,13 @@ mod tests {
     }
 
     #[test]
-    fn filter_conditions_are_checked_for_balance() {
-        assert!(check_condition("data.contract.balance > 0").is_ok());
-        assert!(check_condition("data['contract']['balance'] > 0").is_ok());
-        assert!(check_condition("data['contract'").is_err());
-        assert!(check_condition("event == 'x").is_err());
-        assert!(check_condition("  ").is_err());
+    fn a_filter_needs_a_balanced_condition() {
+        let mut f = valid();
+        f.filter_enabled = true;
+        f.filter_condition = "data['contract'".into();
+        assert_eq!(fields(&f.validate(None, &Utc)), ["filter.condition"]);
+        f.filter_condition = "data['contract']['balance'] > 0".into();
+        assert!(f.validate(None, &Utc).is_empty());
     }
 
     struct Plus60;

@@ -74,6 +74,7 @@ fn known_shape() -> Option<Shape> {
     dialect.destination_types().map(|types| Shape {
         vocabulary: dialect.vocabulary(),
         types: Arc::new(types),
+        private_targets: Shape::PRIVATE_TARGETS,
     })
 }
 
@@ -89,6 +90,7 @@ fn shape_resource() -> LocalResource<Result<Shape, ApiError>> {
         Ok(Shape {
             vocabulary: backend.dialect().vocabulary(),
             types: Arc::new(types),
+            private_targets: Shape::PRIVATE_TARGETS,
         })
     })
 }

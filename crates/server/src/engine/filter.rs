@@ -3,14 +3,10 @@
 
 use cel::{Context, Program};
 
-/// Why a condition does not parse, in one line a form can show.
+/// Why a condition does not parse, in one line a form can show: the shared rule's answer
+/// (empty, too long, unbalanced), else the CEL parser's.
 pub fn check(condition: &str) -> Result<(), String> {
-    if condition.trim().is_empty() {
-        return Err("must not be empty".into());
-    }
-    if condition.len() > 2000 {
-        return Err("must be at most 2000 characters".into());
-    }
+    switchboard_api::validate::condition(condition)?;
     Program::compile(condition)
         .map(|_| ())
         .map_err(|e| format!("is not a valid expression: {}", one_line(&e.to_string())))

@@ -72,7 +72,7 @@ pub fn check_literal(url: &Url, allow_private_targets: bool) -> Result<(), Strin
     let host = url.host_str().unwrap_or_default();
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     if let Ok(ip) = bare.parse::<IpAddr>() {
-        if let Some(why) = ssrf::forbidden_reason(ip) {
+        if let Some(why) = switchboard_api::validate::non_public_ip(ip) {
             return Err(format!("{ip} is {why}"));
         }
     }

@@ -15,7 +15,7 @@ use crate::engine::Engine;
 use crate::error::ApiError;
 use crate::ids::{new_id, request_id, with_request_id};
 use crate::store::Store;
-use crate::validate::{Rules, Schemes};
+use crate::validate::{self, Rules};
 use crate::{Config, Profile};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
@@ -62,11 +62,7 @@ impl AppState {
         Rules {
             catalogue: &self.catalogue,
             allow_private_targets: self.config.allow_private_targets,
-            schemes: match self.profile() {
-                Profile::Plandocket => Schemes::HttpsOnly,
-                Profile::Shoprenter => Schemes::Either,
-                _ => Schemes::HttpsOrLocal,
-            },
+            schemes: validate::schemes(self.profile()),
             types: &self.types,
         }
     }

@@ -41,7 +41,7 @@ pub const EVENTS: [&str; 5] = [
 const DEFAULT_LIMIT: u32 = 25;
 const MAX_LIMIT: u32 = 200;
 /// The webhook's own URL and at most this many more.
-const MAX_PARAMETERS: usize = 1 + crate::validate::MAX_TARGETS;
+const MAX_PARAMETERS: usize = 1 + switchboard_api::limits::MAX_TARGETS;
 const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
 impl Vendor for Shoprenter {
