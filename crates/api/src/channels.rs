@@ -3,7 +3,7 @@
 //! `outputrocks` profile (which validates against them). `api/dialects.md` lists them.
 
 use crate::DestinationType;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Every channel type, in the order the seed lists them.
 pub const OUTPUTROCKS_TYPES: [&str; 9] = [
@@ -18,63 +18,19 @@ pub const OUTPUTROCKS_TYPES: [&str; 9] = [
     "sftp-email",
 ];
 
-fn text(title: &str) -> Value {
-    json!({"type": "string", "title": title, "minLength": 1, "maxLength": 255})
-}
-
-fn secret(title: &str) -> Value {
-    json!({"type": "string", "title": title, "writeOnly": true, "minLength": 1, "maxLength": 255})
-}
-
-fn object(properties: Value, required: &[&str]) -> Value {
-    json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false})
-}
+/// The schemas by channel family (`sftp` serves `sftp-document` and `sftp-email`), kept as
+/// JSON text: parsed when asked for, it weighs far less in the console's bundle than code that
+/// builds the same values.
+const SCHEMAS: &str = include_str!("channels.json");
 
 /// The schema of one channel's `data`; `None` for a name that is not a channel.
 pub fn outputrocks_schema(kind: &str) -> Option<Value> {
+    if !OUTPUTROCKS_TYPES.contains(&kind) {
+        return None;
+    }
     let family = kind.rsplit_once('-').map(|(f, _)| f)?;
-    let schema = match family {
-        "sftp" => object(
-            json!({
-                "host": text("Host"),
-                "user": text("User"),
-                "password": secret("Password"),
-                "directory": {"type": "string", "title": "Directory", "maxLength": 1024},
-                "port": {"type": "integer", "title": "Port", "minimum": 1, "maximum": 65535, "default": 22},
-            }),
-            &["host", "user", "password"],
-        ),
-        "chargecloud" => object(
-            json!({
-                "apiUrl": {"type": "string", "title": "API URL", "format": "uri", "minLength": 1, "maxLength": 2048},
-                "apiKey": secret("API key"),
-                "tenant": {"type": "string", "title": "Tenant", "maxLength": 255},
-            }),
-            &["apiUrl", "apiKey"],
-        ),
-        "prerender-api" => object(
-            json!({
-                "url": {"type": "string", "title": "URL", "format": "uri", "minLength": 1, "maxLength": 2048},
-                "token": {"type": "string", "title": "Token", "writeOnly": true, "maxLength": 255},
-            }),
-            &["url"],
-        ),
-        "binect" => object(
-            json!({"username": text("Username"), "password": secret("Password")}),
-            &["username", "password"],
-        ),
-        "epostbusiness" => object(
-            json!({
-                "vendorId": text("Vendor ID"),
-                "ekp": {"type": "string", "title": "EKP", "pattern": "^[0-9]{10}$", "minLength": 10, "maxLength": 10},
-                "password": secret("Password"),
-                "secret": {"type": "string", "title": "Secret", "writeOnly": true, "maxLength": 255},
-            }),
-            &["vendorId", "ekp", "password"],
-        ),
-        _ => return None,
-    };
-    OUTPUTROCKS_TYPES.contains(&kind).then_some(schema)
+    let all: Value = serde_json::from_str(SCHEMAS).ok()?;
+    all.get(family).cloned()
 }
 
 /// Every channel as a destination type.
