@@ -9,6 +9,7 @@ mod envelope;
 mod event_type;
 pub mod limits;
 mod problem;
+pub mod seed_examples;
 mod tolerant;
 pub mod validate;
 mod webhook;

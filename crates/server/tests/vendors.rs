@@ -77,23 +77,7 @@ fn is_utc(s: &Value, suffix: &str) -> bool {
 // --- Shoprenter -----------------------------------------------------------------------------
 
 /// The POST example of Shoprenter's documentation, byte for byte.
-const SHOPRENTER_EXAMPLE: &str = r#"{
-    "label": "test webhook",
-    "event": "order_confirm",
-    "status": 1,
-    "webHookParameters": [
-        {
-            "type": "json",
-            "url": "http://shoprenter.hu"
-        }
-    ],
-    "webHookDelay": [
-        {
-            "delay": 10,
-            "delayUnit": "day"
-        }
-    ]
-}"#;
+const SHOPRENTER_EXAMPLE: &str = switchboard_api::seed_examples::SHOPRENTER_CREATE;
 
 fn basic(user: &str, password: &str) -> String {
     format!("Basic {}", STANDARD.encode(format!("{user}:{password}")))
@@ -304,22 +288,7 @@ async fn a_shoprenter_webhook_is_delivered_to_each_parameter_in_its_format() {
 // --- Output.Rocks ---------------------------------------------------------------------------
 
 /// The request example of Output.Rocks' documentation.
-const OUTPUTROCKS_EXAMPLE: &str = r#"{
-  "identifier": "my-webhook",
-  "type": "sftp-document",
-  "priority": 1,
-  "data": {
-    "host": "sftp.example.com",
-    "user": "sftp-user",
-    "password": "sftp-password",
-    "directory": "sftp-directory/sub-directory",
-    "port": 22
-  },
-  "active": true,
-  "activeFrom": "2024-01-01",
-  "groupIdentifier": "my_group",
-  "groupCondition": "data['contract']['balance'] > 0"
-}"#;
+const OUTPUTROCKS_EXAMPLE: &str = switchboard_api::seed_examples::OUTPUTROCKS_CREATE;
 
 async fn outputrocks(
     s: &TestServer,
@@ -526,14 +495,7 @@ async fn outputrocks_speaks_api_platform() {
 // --- API platform ---------------------------------------------------------------------------
 
 /// The body of the API platform's curl example.
-const APIPLATFORM_EXAMPLE: &str = r#"{
-"targetURL": "https://example.com",
-"auth": {
-"type": "basic",
-"username": "USERNAME",
-"password": "PASSWORD"
-}
-}"#;
+const APIPLATFORM_EXAMPLE: &str = switchboard_api::seed_examples::APIPLATFORM_CREATE;
 
 async fn apiplatform(s: &TestServer, method: Method, path: &str, body: Option<&str>) -> Answer {
     let auth = format!("Bearer {TOKEN}");

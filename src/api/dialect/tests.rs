@@ -2,7 +2,7 @@
 
 use super::*;
 use serde_json::json;
-use switchboard_api::{Auth, Delay, Filter, Format, Target, Timestamp};
+use switchboard_api::{seed_examples, Auth, Delay, Filter, Format, Target, Timestamp};
 
 fn seed_input() -> WebhookInput {
     WebhookInput::default()
@@ -129,26 +129,7 @@ fn shoprenter_writes_the_seed_example_byte_for_byte() {
     };
     let call = d.create(&input);
     assert_eq!((call.verb, call.path.as_str()), (Verb::Post, "/webHooks"));
-    let seed: Value = serde_json::from_str(
-        r#"{
-    "label": "test webhook",
-    "event": "order_confirm",
-    "status": 1,
-    "webHookParameters": [
-        {
-            "type": "json",
-            "url": "http://shoprenter.hu"
-        }
-    ],
-    "webHookDelay": [
-        {
-            "delay": 10,
-            "delayUnit": "day"
-        }
-    ]
-}"#,
-    )
-    .unwrap();
+    let seed: Value = serde_json::from_str(seed_examples::SHOPRENTER_CREATE).unwrap();
     assert_eq!(call.body.unwrap(), seed.to_string());
 }
 
@@ -239,25 +220,7 @@ fn outputrocks_writes_the_seed_request_and_reads_json_ld() {
         }),
         ..seed_input()
     };
-    let seed: Value = serde_json::from_str(
-        r#"{
-  "identifier": "my-webhook",
-  "type": "sftp-document",
-  "priority": 1,
-  "data": {
-    "host": "sftp.example.com",
-    "user": "sftp-user",
-    "password": "sftp-password",
-    "directory": "sftp-directory/sub-directory",
-    "port": 22
-  },
-  "active": true,
-  "activeFrom": "2024-01-01",
-  "groupIdentifier": "my_group",
-  "groupCondition": "data['contract']['balance'] > 0"
-}"#,
-    )
-    .unwrap();
+    let seed: Value = serde_json::from_str(seed_examples::OUTPUTROCKS_CREATE).unwrap();
     assert_eq!(d.create(&input).body.unwrap(), seed.to_string());
     assert_eq!(d.auth().header("t").unwrap().0, "X-AUTH-TOKEN");
 
@@ -327,17 +290,7 @@ fn apiplatform_writes_the_seed_request_and_reads_its_record() {
         },
         ..seed_input()
     };
-    let seed: Value = serde_json::from_str(
-        r#"{
-"targetURL": "https://example.com",
-"auth": {
-"type": "basic",
-"username": "USERNAME",
-"password": "PASSWORD"
-}
-}"#,
-    )
-    .unwrap();
+    let seed: Value = serde_json::from_str(seed_examples::APIPLATFORM_CREATE).unwrap();
     assert_eq!(d.create(&input).body.unwrap(), seed.to_string());
 
     let record = r#"{

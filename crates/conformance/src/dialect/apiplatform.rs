@@ -13,14 +13,7 @@ use crate::report::GroupReport;
 use serde_json::{json, Value};
 
 /// The body of the curl example in the API platform's documentation.
-pub const SEED_EXAMPLE: &str = r#"{
-"targetURL": "https://example.com",
-"auth": {
-"type": "basic",
-"username": "USERNAME",
-"password": "PASSWORD"
-}
-}"#;
+pub const SEED_EXAMPLE: &str = switchboard_api::seed_examples::APIPLATFORM_CREATE;
 
 /// The example's password, which no answer may carry.
 const PASSWORD: &str = "PASSWORD";

@@ -14,22 +14,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 /// The request example of Output.Rocks' documentation.
-pub const SEED_EXAMPLE: &str = r#"{
-  "identifier": "my-webhook",
-  "type": "sftp-document",
-  "priority": 1,
-  "data": {
-    "host": "sftp.example.com",
-    "user": "sftp-user",
-    "password": "sftp-password",
-    "directory": "sftp-directory/sub-directory",
-    "port": 22
-  },
-  "active": true,
-  "activeFrom": "2024-01-01",
-  "groupIdentifier": "my_group",
-  "groupCondition": "data['contract']['balance'] > 0"
-}"#;
+pub const SEED_EXAMPLE: &str = switchboard_api::seed_examples::OUTPUTROCKS_CREATE;
 
 /// The example's write-only member and its value.
 const PASSWORD: &str = "sftp-password";

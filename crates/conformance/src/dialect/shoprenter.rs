@@ -16,23 +16,7 @@ use serde_json::{json, Value};
 pub const USER: &str = "switchboard";
 
 /// The example POST body of Shoprenter's documentation.
-pub const SEED_EXAMPLE: &str = r#"{
-    "label": "test webhook",
-    "event": "order_confirm",
-    "status": 1,
-    "webHookParameters": [
-        {
-            "type": "json",
-            "url": "http://shoprenter.hu"
-        }
-    ],
-    "webHookDelay": [
-        {
-            "delay": 10,
-            "delayUnit": "day"
-        }
-    ]
-}"#;
+pub const SEED_EXAMPLE: &str = switchboard_api::seed_examples::SHOPRENTER_CREATE;
 
 const JSON: &[&str] = &["application/json"];
 /// Pages asked for when looking for an item; the largest a shop serves.
