@@ -512,3 +512,47 @@ async fn a_vendor_api_is_recognised_from_its_answers_and_a_link_can_name_it() {
     assert_eq!(e.value("[data-testid=base-path]").await, "/shop-api");
     e.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostwares_status_answer_shows_its_additional_data_as_data() {
+    use crate::fault_proxy::{start_receiver, ReceiverScript};
+    // The hosting module's endpoint: its status answer carries `additional` as an array.
+    let receiver = start_receiver(ReceiverScript {
+        status: 200,
+        content_type: "application/json".into(),
+        body: json!({"message": "Hosting created"}).to_string(),
+        headers: Vec::new(),
+        status_json: json!({"statusString": "Online", "badgeColor": "success",
+            "additional": ["3 sites", {"diskUsage": "41%"}]}),
+        overview_json: json!({"html": "<p>Overview</p>"}),
+    })
+    .await;
+    let e = start(Profile::Full).await;
+    let (status, made) = e
+        .api(
+            reqwest::Method::POST,
+            "/webhooks",
+            Some(
+                json!({"name": "Hosting provisioner", "url": format!("{receiver}/hosting"),
+                "events": ["create", "lock", "unlock", "delete"],
+                "auth": {"type": "bearer", "token": "hosting-token"}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    e.connect_and_open(&format!(
+        "/webhooks/{}",
+        made["data"]["id"].as_str().unwrap()
+    ))
+    .await;
+    e.wait_text("[data-testid=endpoint-status]", "Online").await;
+    let items = e
+        .find_all("[data-testid=endpoint-status-additional] li")
+        .await;
+    assert_eq!(items.len(), 2, "one entry per item, not one string");
+    e.wait_text("[data-testid=endpoint-status-additional]", "3 sites")
+        .await;
+    e.wait_text("[data-testid=endpoint-status-additional]", "diskUsage")
+        .await;
+    e.finish().await;
+}
