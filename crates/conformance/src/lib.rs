@@ -246,6 +246,7 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
             Group::Stats => checks::stats::run(&mut ctx, &mut g).await,
             Group::Status => checks::status::run(&mut ctx, &mut g).await,
             Group::Events => checks::events::run(&mut ctx, &mut g).await,
+            Group::Types => checks::types::run(&mut ctx, &mut g).await,
             Group::Core
             | Group::Plandocket
             | Group::Shoprenter

@@ -19,6 +19,7 @@ pub enum Group {
     Stats,
     Status,
     Events,
+    Types,
     /// `--dialect plandocket`.
     Plandocket,
     /// `--dialect shoprenter`.
@@ -31,7 +32,7 @@ pub enum Group {
 
 impl Group {
     /// Switchboard's levels in report order, as the API documentation lists them.
-    pub const ALL: [Group; 9] = [
+    pub const ALL: [Group; 10] = [
         Group::Core,
         Group::Update,
         Group::Catalogue,
@@ -41,6 +42,7 @@ impl Group {
         Group::Stats,
         Group::Status,
         Group::Events,
+        Group::Types,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +56,7 @@ impl Group {
             Group::Stats => "stats",
             Group::Status => "status",
             Group::Events => "events",
+            Group::Types => "types",
             Group::Plandocket => "plandocket",
             Group::Shoprenter => "shoprenter",
             Group::Outputrocks => "outputrocks",
@@ -79,6 +82,7 @@ impl Group {
             Group::Stats => F::Stats,
             Group::Status => F::Status,
             Group::Events => F::Events,
+            Group::Types => F::Types,
         })
     }
 }

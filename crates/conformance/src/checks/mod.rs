@@ -8,6 +8,7 @@ pub mod secrets;
 pub mod stats;
 pub mod status;
 pub mod test_send;
+pub mod types;
 pub mod update;
 
 use crate::client::{fail, json_path, skip, Http, Resp, Step, Verdict};
