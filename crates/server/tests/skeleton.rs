@@ -256,3 +256,53 @@ async fn framework_rejections_are_problems_too() {
     assert_eq!(p.status, 413);
     assert!(p.request_id.is_some());
 }
+
+#[tokio::test]
+async fn every_api_answer_is_no_store_and_console_files_keep_their_caching() {
+    let (_site, dir) = console_site();
+    let s = TestServer::with(move |c| c.static_dir = Some(dir)).await;
+    let get = |path: &str, token: Option<&str>| {
+        let mut req = s.client.get(format!("{}{path}", s.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    for (path, token, status) in [
+        ("/api/v1/webhooks", Some(TOKEN), 200),
+        ("/api/v1/webhooks", None, 401),
+        ("/api/v1/webhooks", Some("wrong"), 401),
+        ("/api/v1/no-such-route", Some(TOKEN), 404),
+        ("/api/v2/webhooks", None, 404),
+        ("/api", None, 404),
+    ] {
+        let res = get(path, token).await.unwrap();
+        assert_eq!(res.status().as_u16(), status, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+    }
+    let res = s
+        .client
+        .delete(s.url("/capabilities"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+
+    let page = get("/", None).await.unwrap();
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    let script = get("/app.js", None).await.unwrap();
+    assert!(script.headers().get("cache-control").is_none());
+
+    // A vendor profile's API answers the same way.
+    let vendor = TestServer::profile(Profile::Shoprenter).await;
+    let res = vendor
+        .client
+        .get(format!("{}/api/webHooks", vendor.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+}

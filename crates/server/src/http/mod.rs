@@ -96,8 +96,23 @@ pub fn router(state: AppState) -> Router {
         .merge(upstream::router(&state.config))
         .fallback_service(static_files::service(&state.config));
     let app = cors::apply(app, &state.config.cors_origins);
-    app.layer(middleware::from_fn(assign_request_id))
+    app.layer(middleware::from_fn(no_store_on_api))
+        .layer(middleware::from_fn(assign_request_id))
         .with_state(state)
+}
+
+/// API answers carry webhook secrets, signing keys and payloads, and a 401 or 429 differs by
+/// credential: no browser or proxy cache may keep any of them. The console's static files are
+/// not under `/api` and keep their own caching.
+async fn no_store_on_api(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let api = path == "/api" || path.starts_with("/api/");
+    let mut res = next.run(req).await;
+    if api {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 async fn api_not_found() -> ApiError {
