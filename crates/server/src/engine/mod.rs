@@ -360,7 +360,14 @@ impl Inner {
             let schedule = &self.config.retry_schedule;
             let base = schedule[n.min(schedule.len() - 1)];
             let wait = jitter(base).max(outcome.retry_after.unwrap_or_default());
-            Next::RetryAt(record.started_at + record.duration_ms + wait.as_millis() as i64)
+            // A schedule entry can be as long as `Duration` allows; saturate rather than wrap.
+            let wait_ms = i64::try_from(wait.as_millis()).unwrap_or(i64::MAX);
+            Next::RetryAt(
+                record
+                    .started_at
+                    .saturating_add(record.duration_ms)
+                    .saturating_add(wait_ms),
+            )
         };
         let delivery_id = d.id.clone();
         let webhook_id = w.id.clone();
@@ -382,11 +389,11 @@ impl Inner {
 
 /// Up to 10 % more than `base`, so retries of many deliveries do not arrive in lockstep.
 fn jitter(base: Duration) -> Duration {
-    let ms = base.as_millis() as u64;
+    let ms = u64::try_from(base.as_millis()).unwrap_or(u64::MAX);
     if ms == 0 {
         return base;
     }
-    Duration::from_millis(ms + rand::thread_rng().gen_range(0..=ms / 10))
+    Duration::from_millis(ms.saturating_add(rand::thread_rng().gen_range(0..=ms / 10)))
 }
 
 /// `500ms`, `5s`, `5m`, `2h`, `1d` (a bare number is seconds).
@@ -568,5 +575,7 @@ mod tests {
             assert!(j >= Duration::from_secs(10) && j <= Duration::from_secs(11));
         }
         assert_eq!(jitter(Duration::ZERO), Duration::ZERO);
+        // The longest schedule entry neither overflows nor panics.
+        assert!(jitter(Duration::MAX) >= Duration::from_millis(u64::MAX));
     }
 }
