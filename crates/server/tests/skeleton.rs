@@ -306,3 +306,89 @@ async fn every_api_answer_is_no_store_and_console_files_keep_their_caching() {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(res.headers()["cache-control"], "no-store");
 }
+
+#[tokio::test]
+async fn a_client_that_keeps_failing_the_token_check_is_shut_out_for_the_window() {
+    let window = std::time::Duration::from_millis(1500);
+    let s = TestServer::with(|c| {
+        c.auth_failure_limit = 3;
+        c.auth_failure_window = window;
+    })
+    .await;
+    let caps = |token: &'static str| {
+        s.client
+            .get(s.url("/capabilities"))
+            .bearer_auth(token)
+            .send()
+    };
+    // Successes are never counted.
+    for _ in 0..10 {
+        assert_eq!(caps(TOKEN).await.unwrap().status(), StatusCode::OK);
+    }
+    let started = std::time::Instant::now();
+    for _ in 0..3 {
+        assert_eq!(
+            caps("guess").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // Shut out now, the right token included, so a lucky guess cannot be told apart.
+    for token in ["guess", TOKEN] {
+        let res = caps(token).await.unwrap();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "{token}");
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let wait: u64 = res.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=2).contains(&wait), "{wait}");
+        let p: Problem = res.json().await.unwrap();
+        assert_eq!(p.status, 429);
+    }
+    // Another client is not.
+    let other = reqwest::Client::builder()
+        .local_address("127.0.0.2".parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap();
+    let res = other
+        .get(s.url("/capabilities"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+
+    tokio::time::sleep(
+        (window + std::time::Duration::from_millis(100)).saturating_sub(started.elapsed()),
+    )
+    .await;
+    assert_eq!(caps(TOKEN).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        caps("guess").await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn a_vendor_api_shuts_out_failing_clients_in_its_own_shape() {
+    let s = TestServer::with(|c| {
+        c.profile = Profile::Shoprenter;
+        c.auth_failure_limit = 1;
+    })
+    .await;
+    let hooks = format!("{}/api/webHooks", s.base);
+    let res = s.client.get(&hooks).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = s
+        .client
+        .get(&hooks)
+        .basic_auth("switchboard", Some(TOKEN))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"], 429, "{body}");
+}

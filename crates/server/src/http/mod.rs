@@ -6,6 +6,7 @@ pub mod events;
 pub mod meta;
 pub mod routes;
 pub mod static_files;
+pub mod throttle;
 pub mod upstream;
 pub mod vendor;
 pub mod webhooks;
@@ -18,13 +19,14 @@ use crate::store::Store;
 use crate::validate::{self, Rules};
 use crate::{Config, Profile};
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{ConnectInfo, FromRequest, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use switchboard_api::{DestinationType, Envelope, FieldError};
 
@@ -39,6 +41,8 @@ pub struct AppState {
     pub idempotency: Arc<tokio::sync::Mutex<()>>,
     /// The destination types this profile accepts.
     pub types: Arc<Vec<DestinationType>>,
+    /// Failed token checks per client, shared by every API this server speaks.
+    pub auth_throttle: Arc<throttle::AuthThrottle>,
 }
 
 impl AppState {
@@ -49,12 +53,26 @@ impl AppState {
             engine,
             idempotency: Arc::new(tokio::sync::Mutex::new(())),
             types: Arc::new(crate::types::for_profile(config.profile)),
+            auth_throttle: Arc::new(throttle::AuthThrottle::new(
+                config.auth_failure_limit,
+                config.auth_failure_window,
+            )),
             config: Arc::new(config),
         }
     }
 
     pub fn profile(&self) -> Profile {
         self.config.profile
+    }
+
+    /// Whether a request whose credentials were `authorized` or not may go on, counting a
+    /// failure against its client.
+    pub fn admit(&self, req: &Request, authorized: bool) -> throttle::Admission {
+        let client = req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        self.auth_throttle.admit(client, authorized)
     }
 
     /// How this profile validates webhook input.
@@ -191,11 +209,12 @@ async fn require_token(State(state): State<AppState>, req: Request, next: Next) 
             let (scheme, token) = v.split_once(' ')?;
             scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
         });
-    match presented {
-        Some(token) if constant_time_eq(token.as_bytes(), state.config.token.as_bytes()) => {
-            next.run(req).await
-        }
-        _ => ApiError::Unauthorized.into_response(),
+    let authorized =
+        presented.is_some_and(|t| constant_time_eq(t.as_bytes(), state.config.token.as_bytes()));
+    match state.admit(&req, authorized) {
+        throttle::Admission::Pass => next.run(req).await,
+        throttle::Admission::Refused => ApiError::Unauthorized.into_response(),
+        throttle::Admission::ShutOut(secs) => ApiError::TooManyRequests(secs).into_response(),
     }
 }
 
