@@ -470,15 +470,15 @@ mod tests {
         assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("7200"), Some(MAX_RETRY_AFTER));
         // Past u64: still a long time, and no overflow on the way.
-        assert_eq!(parse_retry_after(&u64::MAX.to_string()), Some(MAX_RETRY_AFTER));
+        assert_eq!(
+            parse_retry_after(&u64::MAX.to_string()),
+            Some(MAX_RETRY_AFTER)
+        );
         assert_eq!(
             parse_retry_after("99999999999999999999"),
             Some(MAX_RETRY_AFTER)
         );
-        assert_eq!(
-            parse_retry_after(&"9".repeat(400)),
-            Some(MAX_RETRY_AFTER)
-        );
+        assert_eq!(parse_retry_after(&"9".repeat(400)), Some(MAX_RETRY_AFTER));
         assert_eq!(
             parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT"),
             Some(MAX_RETRY_AFTER)
