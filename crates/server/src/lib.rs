@@ -15,6 +15,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+// A panicking handler is caught and answered 500 (see `http::router`), which needs unwinding;
+// built to abort, the first such panic would take the whole server down.
+#[cfg(panic = "abort")]
+compile_error!("switchboard-server must be built with panic = \"unwind\"");
+
 pub use engine::signature;
 pub use error::ApiError;
 pub use http::routes::{route_table, RouteSpec};
@@ -121,6 +126,9 @@ pub struct Config {
     /// the window ends; 0 turns this off.
     pub auth_failure_limit: u32,
     pub auth_failure_window: Duration,
+    /// Serves `GET /api/v1/_test/panic`, whose handler panics: for tests that a panic is a 500
+    /// and the server keeps serving. Never set outside tests; the command line cannot.
+    pub panic_route_for_tests: bool,
 }
 
 impl Config {
@@ -140,6 +148,7 @@ impl Config {
             cors_origins: Vec::new(),
             auth_failure_limit: DEFAULT_AUTH_FAILURE_LIMIT,
             auth_failure_window: DEFAULT_AUTH_FAILURE_WINDOW,
+            panic_route_for_tests: false,
         }
     }
 }

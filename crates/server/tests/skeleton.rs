@@ -392,3 +392,33 @@ async fn a_vendor_api_shuts_out_failing_clients_in_its_own_shape() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"], 429, "{body}");
 }
+
+#[tokio::test]
+async fn a_panicking_handler_is_a_500_problem_and_the_server_keeps_serving() {
+    let s = TestServer::with(|c| c.panic_route_for_tests = true).await;
+    for _ in 0..2 {
+        let res = s
+            .client
+            .get(s.url("/_test/panic"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        assert_eq!(res.headers()["cache-control"], "no-store");
+        let rid = res.headers()["x-request-id"].to_str().unwrap().to_string();
+        let p: Problem = res.json().await.unwrap();
+        assert_eq!(p.status, 500);
+        assert_eq!(p.request_id.as_deref(), Some(rid.as_str()));
+        // What panicked stays in the log.
+        assert!(!p.detail.unwrap_or_default().contains("on purpose"));
+    }
+    let (status, _) = s.get("/webhooks").await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Without the flag there is no such route.
+    let plain = TestServer::start().await;
+    let (status, _) = plain.get("/_test/panic").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -29,6 +29,7 @@ use serde::Serialize;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use switchboard_api::{DestinationType, Envelope, FieldError};
+use tower_http::catch_panic::CatchPanicLayer;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -93,6 +94,9 @@ pub fn router(state: AppState) -> Router {
     for (spec, handler) in routes::entries(state.profile()) {
         api = api.route(spec.path, handler);
     }
+    if state.config.panic_route_for_tests {
+        api = api.route("/_test/panic", axum::routing::get(panic_on_purpose));
+    }
     let api = api
         .fallback(|| async { ApiError::NotFound("No such API route.".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -112,11 +116,28 @@ pub fn router(state: AppState) -> Router {
     }
     let app = app
         .merge(upstream::router(&state.config))
-        .fallback_service(static_files::service(&state.config));
+        .fallback_service(static_files::service(&state.config))
+        .layer(CatchPanicLayer::custom(panic_response));
     let app = cors::apply(app, &state.config.cors_origins);
     app.layer(middleware::from_fn(no_store_on_api))
         .layer(middleware::from_fn(assign_request_id))
         .with_state(state)
+}
+
+/// The route of [`Config::panic_route_for_tests`].
+async fn panic_on_purpose() -> StatusCode {
+    panic!("the test route panics on purpose")
+}
+
+/// A handler that panicked: its request is a 500 problem with the request id, and only that
+/// request is lost (the layer runs inside the request id's scope).
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into());
+    ApiError::Internal(format!("handler panicked: {what}")).into_response()
 }
 
 /// API answers carry webhook secrets, signing keys and payloads, and a 401 or 429 differs by
