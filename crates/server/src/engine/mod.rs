@@ -347,7 +347,10 @@ impl Inner {
             let seq = d.seq;
             return self.store.call(move |c| deliveries::abandon(c, seq)).await;
         };
-        let outcome = self.sender().attempt(&w, &d).await;
+        let target = w
+            .destination(d.target_url.as_deref())
+            .map_or(w.url.as_str(), |t| t.0);
+        let outcome = guard_attempt(self.sender().attempt(&w, &d), target).await;
         let record = outcome.record;
         let status = record.response.as_ref().map(|r| r.status);
         let gone = status == Some(410);
@@ -384,6 +387,46 @@ impl Inner {
             .await?;
         let _ = self.attempted.send(delivery_id);
         Ok(())
+    }
+}
+
+/// Runs one attempt. A panic inside it (a bug, or one in a library it calls) is a failed attempt
+/// of kind `internal`: the delivery is retried or fails like any other, and the sender still
+/// records it and gives back its place in the pool.
+async fn guard_attempt(
+    attempt: impl std::future::Future<Output = send::Outcome>,
+    target: &str,
+) -> send::Outcome {
+    use futures_util::FutureExt as _;
+    let started_at = now_ms();
+    let clock = std::time::Instant::now();
+    match std::panic::AssertUnwindSafe(attempt).catch_unwind().await {
+        Ok(outcome) => outcome,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!("a delivery attempt to {target} panicked: {what}");
+            send::Outcome {
+                record: deliveries::AttemptRecord {
+                    started_at,
+                    duration_ms: clock.elapsed().as_millis() as i64,
+                    succeeded: false,
+                    request: switchboard_api::AttemptRequest {
+                        url: target.to_string(),
+                        method: "POST".into(),
+                        headers: Vec::new(),
+                        body: String::new(),
+                    },
+                    response: None,
+                    error: Some("internal".into()),
+                    message: Some("the attempt failed inside the server; see its log".into()),
+                },
+                retry_after: None,
+            }
+        }
     }
 }
 
@@ -566,6 +609,21 @@ mod tests {
         assert_eq!(sleep, Duration::ZERO, "started one, so it looks again");
         assert_eq!(leased(&engine).await, ["wh_other"]);
         senders.abort_all();
+    }
+
+    async fn broken_attempt() -> send::Outcome {
+        panic!("a bug in sending")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_attempt_is_a_failed_attempt() {
+        let outcome = guard_attempt(broken_attempt(), "https://hooks.example.com/h").await;
+        let record = outcome.record;
+        assert!(!record.succeeded);
+        assert_eq!(record.error.as_deref(), Some("internal"));
+        assert_eq!(record.request.url, "https://hooks.example.com/h");
+        assert!(record.response.is_none());
+        assert!(outcome.retry_after.is_none());
     }
 
     #[test]
