@@ -72,6 +72,8 @@ pub fn build(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
             .command("trunk")
             .args(["build", "--release", "--features", split::FEATURE])
             .env("RUSTFLAGS", wasm_rustflags())
+            // Smaller wasm; the release profile itself unwinds, as the native server needs.
+            .env("CARGO_PROFILE_RELEASE_PANIC", "abort")
             .current_dir(&ws.root),
     )?;
     if let Err(e) = split::split_bundle(ws, tools) {

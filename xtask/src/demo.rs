@@ -48,12 +48,10 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<(), String> {
         .arg("--db")
         .arg(&db)
         .args(&options.server_args)
-        // The release profile is tuned for the smallest wasm (fat LTO, one codegen unit, abort on
-        // panic). For the native server that only costs minutes of linking and would turn a
-        // panicking request handler into a dead server, so the demo build relaxes it.
+        // The release profile is tuned for the smallest wasm (fat LTO, one codegen unit). For the
+        // native server that only costs minutes of linking, so the demo build relaxes it.
         .env("CARGO_PROFILE_RELEASE_LTO", "false")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
-        .env("CARGO_PROFILE_RELEASE_PANIC", "unwind")
         .stdout(Stdio::piped());
     println!("xtask: $ {}", process::describe(&cmd));
     let mut child = cmd

@@ -21,6 +21,9 @@ pub enum ApiError {
     Conflict(String),
     /// The body is over the size limit.
     TooLarge,
+    /// This client failed the token check too often lately; it may try again after this many
+    /// seconds.
+    TooManyRequests(u64),
     /// The body is in a media type this route does not take (Output.Rocks' PATCH).
     UnsupportedMediaType(String),
     /// The endpoint the request is about did not answer usefully.
@@ -47,6 +50,7 @@ impl ApiError {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -89,6 +93,15 @@ impl ApiError {
                 "too-large",
                 "Payload Too Large",
                 Some("The request body is larger than this server accepts.".to_string()),
+                Vec::new(),
+            ),
+            ApiError::TooManyRequests(secs) => (
+                "too-many-requests",
+                "Too Many Requests",
+                Some(format!(
+                    "Too many requests with wrong credentials came from this address; try again \
+                     in {secs} seconds."
+                )),
                 Vec::new(),
             ),
             ApiError::UnsupportedMediaType(d) => (
@@ -143,6 +156,10 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static(Problem::CONTENT_TYPE),
         );
+        if let ApiError::TooManyRequests(secs) = self {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if self == ApiError::Unauthorized {
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

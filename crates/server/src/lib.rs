@@ -15,6 +15,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+// A panicking handler is caught and answered 500 (see `http::router`), which needs unwinding;
+// built to abort, the first such panic would take the whole server down.
+#[cfg(panic = "abort")]
+compile_error!("switchboard-server must be built with panic = \"unwind\"");
+
 pub use engine::signature;
 pub use error::ApiError;
 pub use http::routes::{route_table, RouteSpec};
@@ -85,6 +90,10 @@ pub fn default_retry_schedule() -> Vec<Duration> {
     .collect()
 }
 
+/// Enough for a person mistyping a token or a console with a stale one, far too few to guess.
+pub const DEFAULT_AUTH_FAILURE_LIMIT: u32 = 20;
+pub const DEFAULT_AUTH_FAILURE_WINDOW: Duration = Duration::from_secs(60);
+
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -112,6 +121,14 @@ pub struct Config {
     pub upstream_timeout: Duration,
     /// Origins whose pages may call `/api` directly (CORS); exact, never a wildcard.
     pub cors_origins: Vec<String>,
+    /// Failed credential checks from one client address (an IPv6 /64) within
+    /// [`Config::auth_failure_window`] after which its every API request is answered 429 until
+    /// the window ends; 0 turns this off.
+    pub auth_failure_limit: u32,
+    pub auth_failure_window: Duration,
+    /// Serves `GET /api/v1/_test/panic`, whose handler panics: for tests that a panic is a 500
+    /// and the server keeps serving. Never set outside tests; the command line cannot.
+    pub panic_route_for_tests: bool,
 }
 
 impl Config {
@@ -129,6 +146,9 @@ impl Config {
             upstreams: Vec::new(),
             upstream_timeout: http::upstream::DEFAULT_TIMEOUT,
             cors_origins: Vec::new(),
+            auth_failure_limit: DEFAULT_AUTH_FAILURE_LIMIT,
+            auth_failure_window: DEFAULT_AUTH_FAILURE_WINDOW,
+            panic_route_for_tests: false,
         }
     }
 }
@@ -253,6 +273,8 @@ pub async fn spawn(mut config: Config) -> Result<ServerHandle, ServerError> {
     let app = http::router(state);
     let mut shutdown_rx = stop_rx;
     let server = tokio::spawn(async move {
+        // The peer address is whom failed token checks are counted against.
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(listener, app)
             .with_graceful_shutdown(async move {
                 let _ = shutdown_rx.wait_for(|stopped| *stopped).await;

@@ -19,7 +19,7 @@ struct Cli {
     /// Address to listen on; port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// Bearer token of the API; a random one is generated when absent.
+    /// Bearer token of the API, at least 32 characters; a random one is generated when absent.
     #[arg(long, env = "SWITCHBOARD_TOKEN", hide_env_values = true)]
     token: Option<String>,
     /// Directory of the built console, served at `/`.
@@ -86,6 +86,10 @@ fn parse_one_duration(s: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("{s:?} is not a duration like 500ms, 5s, 5m, 2h or 1d"))
 }
 
+/// The shortest token the command line takes: the bearer token is the only credential of the
+/// API, so a short one could be guessed. A generated token (48 hex digits) is longer.
+const MIN_TOKEN_CHARS: usize = 32;
+
 fn random_token() -> String {
     use rand::Rng;
     let bytes: [u8; 24] = rand::thread_rng().gen();
@@ -100,10 +104,21 @@ async fn main() -> std::process::ExitCode {
         )
         .init();
     let cli = Cli::parse();
-    let token = cli
-        .token
-        .filter(|t| !t.is_empty())
-        .unwrap_or_else(random_token);
+    let token = cli.token.filter(|t| !t.is_empty());
+    if let Some(t) = &token {
+        let n = t.chars().count();
+        if n < MIN_TOKEN_CHARS {
+            // The value is not echoed: it is a credential, however weak.
+            eprintln!(
+                "switchboard-server: the API token (--token or SWITCHBOARD_TOKEN) has {n} \
+                 characters; it needs at least {MIN_TOKEN_CHARS}. Leave it out to have a random \
+                 one generated."
+            );
+            // Exit code 2, as clap uses for every other unusable argument.
+            return std::process::ExitCode::from(2);
+        }
+    }
+    let token = token.unwrap_or_else(random_token);
     let mut config = Config::new(cli.db, token.clone());
     config.listen = cli.listen;
     config.static_dir = cli.static_dir;

@@ -93,6 +93,26 @@ async fn private_targets_are_refused_without_the_flag() {
 }
 
 #[tokio::test]
+async fn tunnel_and_local_nat64_targets_are_refused_at_save_time() {
+    let s = TestServer::with(|c| c.allow_private_targets = false).await;
+    // Each carries a public IPv4 address (8.8.8.8); the tunnel or gateway is what is refused.
+    for (url, why) in [
+        ("https://[2002:808:808::1]/h", "6to4"),
+        ("https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/h", "Teredo"),
+        ("https://[64:ff9b:1::808:808]:8443/h", "NAT64"),
+    ] {
+        let (status, res) = s.post("/webhooks", webhook_body("x", url)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {res}");
+        assert_eq!(res["errors"][0]["field"], "url", "{url}");
+        let message = res["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(why), "{url}: {message}");
+    }
+    // The well-known NAT64 prefix of a public address is public.
+    s.create(webhook_body("nat64", "https://[64:ff9b::808:808]/h"))
+        .await;
+}
+
+#[tokio::test]
 async fn send_time_check_refuses_a_target_saved_under_other_rules() {
     let r = Receiver::start().await;
     let dir = tempfile::tempdir().unwrap();

@@ -256,3 +256,169 @@ async fn framework_rejections_are_problems_too() {
     assert_eq!(p.status, 413);
     assert!(p.request_id.is_some());
 }
+
+#[tokio::test]
+async fn every_api_answer_is_no_store_and_console_files_keep_their_caching() {
+    let (_site, dir) = console_site();
+    let s = TestServer::with(move |c| c.static_dir = Some(dir)).await;
+    let get = |path: &str, token: Option<&str>| {
+        let mut req = s.client.get(format!("{}{path}", s.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    for (path, token, status) in [
+        ("/api/v1/webhooks", Some(TOKEN), 200),
+        ("/api/v1/webhooks", None, 401),
+        ("/api/v1/webhooks", Some("wrong"), 401),
+        ("/api/v1/no-such-route", Some(TOKEN), 404),
+        ("/api/v2/webhooks", None, 404),
+        ("/api", None, 404),
+    ] {
+        let res = get(path, token).await.unwrap();
+        assert_eq!(res.status().as_u16(), status, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+    }
+    let res = s
+        .client
+        .delete(s.url("/capabilities"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+
+    let page = get("/", None).await.unwrap();
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    let script = get("/app.js", None).await.unwrap();
+    assert!(script.headers().get("cache-control").is_none());
+
+    // A vendor profile's API answers the same way.
+    let vendor = TestServer::profile(Profile::Shoprenter).await;
+    let res = vendor
+        .client
+        .get(format!("{}/api/webHooks", vendor.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn a_client_that_keeps_failing_the_token_check_is_shut_out_for_the_window() {
+    let window = std::time::Duration::from_millis(1500);
+    let s = TestServer::with(|c| {
+        c.auth_failure_limit = 3;
+        c.auth_failure_window = window;
+    })
+    .await;
+    let caps = |token: &'static str| {
+        s.client
+            .get(s.url("/capabilities"))
+            .bearer_auth(token)
+            .send()
+    };
+    // Successes are never counted.
+    for _ in 0..10 {
+        assert_eq!(caps(TOKEN).await.unwrap().status(), StatusCode::OK);
+    }
+    let started = std::time::Instant::now();
+    for _ in 0..3 {
+        assert_eq!(
+            caps("guess").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // Shut out now, the right token included, so a lucky guess cannot be told apart.
+    for token in ["guess", TOKEN] {
+        let res = caps(token).await.unwrap();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "{token}");
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let wait: u64 = res.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=2).contains(&wait), "{wait}");
+        let p: Problem = res.json().await.unwrap();
+        assert_eq!(p.status, 429);
+    }
+    // Another client is not.
+    let other = reqwest::Client::builder()
+        .local_address("127.0.0.2".parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap();
+    let res = other
+        .get(s.url("/capabilities"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+
+    tokio::time::sleep(
+        (window + std::time::Duration::from_millis(100)).saturating_sub(started.elapsed()),
+    )
+    .await;
+    assert_eq!(caps(TOKEN).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        caps("guess").await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn a_vendor_api_shuts_out_failing_clients_in_its_own_shape() {
+    let s = TestServer::with(|c| {
+        c.profile = Profile::Shoprenter;
+        c.auth_failure_limit = 1;
+    })
+    .await;
+    let hooks = format!("{}/api/webHooks", s.base);
+    let res = s.client.get(&hooks).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = s
+        .client
+        .get(&hooks)
+        .basic_auth("switchboard", Some(TOKEN))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"], 429, "{body}");
+}
+
+#[tokio::test]
+async fn a_panicking_handler_is_a_500_problem_and_the_server_keeps_serving() {
+    let s = TestServer::with(|c| c.panic_route_for_tests = true).await;
+    for _ in 0..2 {
+        let res = s
+            .client
+            .get(s.url("/_test/panic"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        assert_eq!(res.headers()["cache-control"], "no-store");
+        let rid = res.headers()["x-request-id"].to_str().unwrap().to_string();
+        let p: Problem = res.json().await.unwrap();
+        assert_eq!(p.status, 500);
+        assert_eq!(p.request_id.as_deref(), Some(rid.as_str()));
+        // What panicked stays in the log.
+        assert!(!p.detail.unwrap_or_default().contains("on purpose"));
+    }
+    let (status, _) = s.get("/webhooks").await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Without the flag there is no such route.
+    let plain = TestServer::start().await;
+    let (status, _) = plain.get("/_test/panic").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -217,6 +217,16 @@ fn v6_reason(ip: Ipv6Addr) -> Option<&'static str> {
         Some("a site-local address")
     } else if seg[0] == 0x2001 && seg[1] == 0x0db8 {
         Some("a documentation address")
+    } else if seg[0] == 0x2002 {
+        // 6to4 (2002::/16) and Teredo (2001::/32) tunnel to an IPv4 address through relays the
+        // guard cannot see; the address they carry may be a private one.
+        Some("a 6to4 tunnel address")
+    } else if seg[0] == 0x2001 && seg[1] == 0x0000 {
+        Some("a Teredo tunnel address")
+    } else if seg[0] == 0x0064 && seg[1] == 0xff9b && seg[2] == 0x0001 {
+        // Local-use NAT64 (RFC 8215): translated by the operator's own gateway, into their
+        // network.
+        Some("a local-use NAT64 address")
     } else if seg[0] == 0x0064 && seg[1] == 0xff9b {
         // NAT64 embeds an IPv4 address in the last 32 bits.
         let v4 = Ipv4Addr::new(
@@ -269,6 +279,15 @@ mod tests {
             "::ffff:10.0.0.1",
             "::ffff:169.254.169.254",
             "64:ff9b::a9fe:a9fe",
+            // 6to4, even of a public IPv4 address (8.8.8.8).
+            "2002:808:808::1",
+            "2002:c0a8:101::1",
+            // Teredo.
+            "2001::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            // Local-use NAT64, even of a public IPv4 address.
+            "64:ff9b:1::808:808",
+            "64:ff9b:1:ffff::1",
         ] {
             assert!(bad_ip(a), "{a} should be refused");
         }
@@ -277,6 +296,10 @@ mod tests {
             "1.1.1.1",
             "2606:4700:4700::1111",
             "100.128.0.1",
+            // Neighbours of the tunnel prefixes stay public.
+            "2001:4860:4860::8888",
+            "2003::1",
+            "64:ff9b::808:808",
         ] {
             assert!(!bad_ip(a), "{a} should be allowed");
         }
@@ -293,6 +316,9 @@ mod tests {
             "::1",
             "127.0.0.1",
             "[fd00::1]",
+            "[2002:808:808::1]",
+            "[2001::1]",
+            "[64:ff9b:1::808:808]",
         ] {
             assert!(is_non_public_host(h), "{h}");
         }

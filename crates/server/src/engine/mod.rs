@@ -347,7 +347,10 @@ impl Inner {
             let seq = d.seq;
             return self.store.call(move |c| deliveries::abandon(c, seq)).await;
         };
-        let outcome = self.sender().attempt(&w, &d).await;
+        let target = w
+            .destination(d.target_url.as_deref())
+            .map_or(w.url.as_str(), |t| t.0);
+        let outcome = guard_attempt(self.sender().attempt(&w, &d), target).await;
         let record = outcome.record;
         let status = record.response.as_ref().map(|r| r.status);
         let gone = status == Some(410);
@@ -360,7 +363,14 @@ impl Inner {
             let schedule = &self.config.retry_schedule;
             let base = schedule[n.min(schedule.len() - 1)];
             let wait = jitter(base).max(outcome.retry_after.unwrap_or_default());
-            Next::RetryAt(record.started_at + record.duration_ms + wait.as_millis() as i64)
+            // A schedule entry can be as long as `Duration` allows; saturate rather than wrap.
+            let wait_ms = i64::try_from(wait.as_millis()).unwrap_or(i64::MAX);
+            Next::RetryAt(
+                record
+                    .started_at
+                    .saturating_add(record.duration_ms)
+                    .saturating_add(wait_ms),
+            )
         };
         let delivery_id = d.id.clone();
         let webhook_id = w.id.clone();
@@ -380,13 +390,53 @@ impl Inner {
     }
 }
 
+/// Runs one attempt. A panic inside it (a bug, or one in a library it calls) is a failed attempt
+/// of kind `internal`: the delivery is retried or fails like any other, and the sender still
+/// records it and gives back its place in the pool.
+async fn guard_attempt(
+    attempt: impl std::future::Future<Output = send::Outcome>,
+    target: &str,
+) -> send::Outcome {
+    use futures_util::FutureExt as _;
+    let started_at = now_ms();
+    let clock = std::time::Instant::now();
+    match std::panic::AssertUnwindSafe(attempt).catch_unwind().await {
+        Ok(outcome) => outcome,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!("a delivery attempt to {target} panicked: {what}");
+            send::Outcome {
+                record: deliveries::AttemptRecord {
+                    started_at,
+                    duration_ms: clock.elapsed().as_millis() as i64,
+                    succeeded: false,
+                    request: switchboard_api::AttemptRequest {
+                        url: target.to_string(),
+                        method: "POST".into(),
+                        headers: Vec::new(),
+                        body: String::new(),
+                    },
+                    response: None,
+                    error: Some("internal".into()),
+                    message: Some("the attempt failed inside the server; see its log".into()),
+                },
+                retry_after: None,
+            }
+        }
+    }
+}
+
 /// Up to 10 % more than `base`, so retries of many deliveries do not arrive in lockstep.
 fn jitter(base: Duration) -> Duration {
-    let ms = base.as_millis() as u64;
+    let ms = u64::try_from(base.as_millis()).unwrap_or(u64::MAX);
     if ms == 0 {
         return base;
     }
-    Duration::from_millis(ms + rand::thread_rng().gen_range(0..=ms / 10))
+    Duration::from_millis(ms.saturating_add(rand::thread_rng().gen_range(0..=ms / 10)))
 }
 
 /// `500ms`, `5s`, `5m`, `2h`, `1d` (a bare number is seconds).
@@ -561,6 +611,21 @@ mod tests {
         senders.abort_all();
     }
 
+    async fn broken_attempt() -> send::Outcome {
+        panic!("a bug in sending")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_attempt_is_a_failed_attempt() {
+        let outcome = guard_attempt(broken_attempt(), "https://hooks.example.com/h").await;
+        let record = outcome.record;
+        assert!(!record.succeeded);
+        assert_eq!(record.error.as_deref(), Some("internal"));
+        assert_eq!(record.request.url, "https://hooks.example.com/h");
+        assert!(record.response.is_none());
+        assert!(outcome.retry_after.is_none());
+    }
+
     #[test]
     fn jitter_stays_within_ten_percent() {
         for _ in 0..100 {
@@ -568,5 +633,7 @@ mod tests {
             assert!(j >= Duration::from_secs(10) && j <= Duration::from_secs(11));
         }
         assert_eq!(jitter(Duration::ZERO), Duration::ZERO);
+        // The longest schedule entry neither overflows nor panics.
+        assert!(jitter(Duration::MAX) >= Duration::from_millis(u64::MAX));
     }
 }

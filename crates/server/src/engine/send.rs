@@ -400,15 +400,22 @@ async fn read_capped(mut res: reqwest::Response, cap: usize) -> (Vec<u8>, bool, 
     }
 }
 
-/// `Retry-After` as seconds or an HTTP date.
+/// The longest wait an endpoint's `Retry-After` can impose: beyond it the retry schedule
+/// decides, so a hostile or broken endpoint cannot park a delivery for years.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60 * 60);
+
+/// `Retry-After` as seconds or an HTTP date, at most [`MAX_RETRY_AFTER`]. A number too large
+/// for any integer type still means "a long time", not "no value".
 pub fn parse_retry_after(v: &str) -> Option<Duration> {
-    if let Ok(secs) = v.trim().parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    let v = v.trim();
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        let secs = v.parse::<u64>().unwrap_or(u64::MAX);
+        return Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER));
     }
     let format = time::format_description::well_known::Rfc2822;
-    let at = time::OffsetDateTime::parse(v.trim(), &format).ok()?;
+    let at = time::OffsetDateTime::parse(v, &format).ok()?;
     let secs = (at - time::OffsetDateTime::now_utc()).whole_seconds();
-    Some(Duration::from_secs(secs.max(0) as u64))
+    Some(Duration::from_secs(secs.max(0).unsigned_abs()).min(MAX_RETRY_AFTER))
 }
 
 /// The error kind an attempt record shows (`timeout`, `connect`, `dns`, `tls`, `ssrf`, …) and
@@ -451,4 +458,46 @@ pub fn classify(e: &reqwest::Error) -> (&'static str, String) {
         _ => format!("{e}{chain}"),
     };
     (kind, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_is_read_and_capped() {
+        assert_eq!(parse_retry_after("120"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("7200"), Some(MAX_RETRY_AFTER));
+        // Past u64: still a long time, and no overflow on the way.
+        assert_eq!(
+            parse_retry_after(&u64::MAX.to_string()),
+            Some(MAX_RETRY_AFTER)
+        );
+        assert_eq!(
+            parse_retry_after("99999999999999999999"),
+            Some(MAX_RETRY_AFTER)
+        );
+        assert_eq!(parse_retry_after(&"9".repeat(400)), Some(MAX_RETRY_AFTER));
+        assert_eq!(
+            parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT"),
+            Some(MAX_RETRY_AFTER)
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 09 Sep 2001 01:46:40 GMT"),
+            Some(Duration::ZERO)
+        );
+        let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(600);
+        let soon = soon
+            .format(&time::format_description::well_known::Rfc2822)
+            .unwrap();
+        let wait = parse_retry_after(&soon).unwrap();
+        assert!(
+            wait <= Duration::from_secs(600) && wait >= Duration::from_secs(590),
+            "{soon}: {wait:?}"
+        );
+        for junk in ["", "-5", "1.5", "soon", "12s"] {
+            assert_eq!(parse_retry_after(junk), None, "{junk:?}");
+        }
+    }
 }

@@ -64,6 +64,12 @@ mod tests {
         assert!(vet_host("localhost", 80).await.is_err());
         assert!(vet_host("api.localhost", 80).await.is_err());
         assert!(vet_host("printer.local", 80).await.is_err());
+        for tunnel in ["[2002:808:808::1]", "[2001::1]", "[64:ff9b:1::808:808]"] {
+            assert!(
+                matches!(vet_host(tunnel, 443).await, Err(Refusal::Forbidden(_))),
+                "{tunnel}"
+            );
+        }
         assert_eq!(
             vet_host("1.1.1.1", 443).await.unwrap(),
             vec!["1.1.1.1:443".parse().unwrap()]

@@ -6,6 +6,7 @@ pub mod events;
 pub mod meta;
 pub mod routes;
 pub mod static_files;
+pub mod throttle;
 pub mod upstream;
 pub mod vendor;
 pub mod webhooks;
@@ -18,15 +19,17 @@ use crate::store::Store;
 use crate::validate::{self, Rules};
 use crate::{Config, Profile};
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{ConnectInfo, FromRequest, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use switchboard_api::{DestinationType, Envelope, FieldError};
+use tower_http::catch_panic::CatchPanicLayer;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -39,6 +42,8 @@ pub struct AppState {
     pub idempotency: Arc<tokio::sync::Mutex<()>>,
     /// The destination types this profile accepts.
     pub types: Arc<Vec<DestinationType>>,
+    /// Failed token checks per client, shared by every API this server speaks.
+    pub auth_throttle: Arc<throttle::AuthThrottle>,
 }
 
 impl AppState {
@@ -49,12 +54,26 @@ impl AppState {
             engine,
             idempotency: Arc::new(tokio::sync::Mutex::new(())),
             types: Arc::new(crate::types::for_profile(config.profile)),
+            auth_throttle: Arc::new(throttle::AuthThrottle::new(
+                config.auth_failure_limit,
+                config.auth_failure_window,
+            )),
             config: Arc::new(config),
         }
     }
 
     pub fn profile(&self) -> Profile {
         self.config.profile
+    }
+
+    /// Whether a request whose credentials were `authorized` or not may go on, counting a
+    /// failure against its client.
+    pub fn admit(&self, req: &Request, authorized: bool) -> throttle::Admission {
+        let client = req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        self.auth_throttle.admit(client, authorized)
     }
 
     /// How this profile validates webhook input.
@@ -75,6 +94,9 @@ pub fn router(state: AppState) -> Router {
     for (spec, handler) in routes::entries(state.profile()) {
         api = api.route(spec.path, handler);
     }
+    if state.config.panic_route_for_tests {
+        api = api.route("/_test/panic", axum::routing::get(panic_on_purpose));
+    }
     let api = api
         .fallback(|| async { ApiError::NotFound("No such API route.".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -94,10 +116,42 @@ pub fn router(state: AppState) -> Router {
     }
     let app = app
         .merge(upstream::router(&state.config))
-        .fallback_service(static_files::service(&state.config));
+        .fallback_service(static_files::service(&state.config))
+        .layer(CatchPanicLayer::custom(panic_response));
     let app = cors::apply(app, &state.config.cors_origins);
-    app.layer(middleware::from_fn(assign_request_id))
+    app.layer(middleware::from_fn(no_store_on_api))
+        .layer(middleware::from_fn(assign_request_id))
         .with_state(state)
+}
+
+/// The route of [`Config::panic_route_for_tests`].
+async fn panic_on_purpose() -> StatusCode {
+    panic!("the test route panics on purpose")
+}
+
+/// A handler that panicked: its request is a 500 problem with the request id, and only that
+/// request is lost (the layer runs inside the request id's scope).
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into());
+    ApiError::Internal(format!("handler panicked: {what}")).into_response()
+}
+
+/// API answers carry webhook secrets, signing keys and payloads, and a 401 or 429 differs by
+/// credential: no browser or proxy cache may keep any of them. The console's static files are
+/// not under `/api` and keep their own caching.
+async fn no_store_on_api(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let api = path == "/api" || path.starts_with("/api/");
+    let mut res = next.run(req).await;
+    if api {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 async fn api_not_found() -> ApiError {
@@ -176,11 +230,12 @@ async fn require_token(State(state): State<AppState>, req: Request, next: Next) 
             let (scheme, token) = v.split_once(' ')?;
             scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
         });
-    match presented {
-        Some(token) if constant_time_eq(token.as_bytes(), state.config.token.as_bytes()) => {
-            next.run(req).await
-        }
-        _ => ApiError::Unauthorized.into_response(),
+    let authorized =
+        presented.is_some_and(|t| constant_time_eq(t.as_bytes(), state.config.token.as_bytes()));
+    match state.admit(&req, authorized) {
+        throttle::Admission::Pass => next.run(req).await,
+        throttle::Admission::Refused => ApiError::Unauthorized.into_response(),
+        throttle::Admission::ShutOut(secs) => ApiError::TooManyRequests(secs).into_response(),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod apiplatform;
 pub mod outputrocks;
 pub mod shoprenter;
 
+use super::throttle::Admission;
 use super::AppState;
 use crate::engine::signature;
 use crate::error::ApiError;
@@ -17,7 +18,7 @@ use crate::store::webhooks::{self, Key, StoredWebhook};
 use crate::validate;
 use crate::Profile;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -88,10 +89,17 @@ fn mount<V: Vendor>(state: &AppState) -> Router<AppState> {
 }
 
 async fn require<V: Vendor>(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if V::authorized(req.headers(), &state.config.token) {
-        next.run(req).await
-    } else {
-        V::error(&ApiError::Unauthorized)
+    let authorized = V::authorized(req.headers(), &state.config.token);
+    match state.admit(&req, authorized) {
+        Admission::Pass => next.run(req).await,
+        Admission::Refused => V::error(&ApiError::Unauthorized),
+        Admission::ShutOut(secs) => {
+            let mut res = V::error(&ApiError::TooManyRequests(secs));
+            // The vendor's error shape has no place for it; the header is what clients read.
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            res
+        }
     }
 }
 
