@@ -6,7 +6,7 @@ use crate::api::{encode_component, ApiError, Backend, DeliveryQuery};
 use crate::components::{DeliveryStatusBadge, ErrorPanel, RelativeTime, ResponseBadge, StatsChart};
 use crate::format::now_ms;
 use crate::pages::deliveries::{delivery_href, load_all_webhooks};
-use crate::state::{use_backend, use_connection};
+use crate::state::{use_connection, use_live_backend, Phase};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::collections::{BTreeMap, HashMap};
@@ -173,7 +173,7 @@ fn page_hidden() -> bool {
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let backend = use_backend();
+    let backend = use_live_backend();
     let conn = use_connection();
     let caps = conn.capabilities().unwrap_or_else(Capabilities::core);
     let data = RwSignal::new(None::<DashData>);
@@ -214,7 +214,7 @@ pub fn DashboardPage() -> impl IntoView {
                 }
                 paused.try_set(false);
                 refreshing.try_set(true);
-                let result = load(&backend, &caps).await;
+                let result = load(&backend.now(), &caps).await;
                 if !alive.load(Ordering::Relaxed) {
                     return;
                 }
@@ -228,10 +228,26 @@ pub fn DashboardPage() -> impl IntoView {
                     }
                     Err(e) => {
                         failures = failures.saturating_add(1);
-                        let stop = e.is_unauthorised();
+                        let refused = e.is_unauthorised();
                         error.try_set(Some(e));
-                        if stop {
-                            return;
+                        if refused {
+                            // The token was refused: wait for a reconnect (in place or through
+                            // Settings), then carry on with the new token.
+                            loop {
+                                gloo_timers::future::TimeoutFuture::new(500).await;
+                                if !alive.load(Ordering::Relaxed) {
+                                    return;
+                                }
+                                if conn
+                                    .phase
+                                    .try_with_untracked(|p| matches!(p, Phase::Connected(_)))
+                                    .unwrap_or(false)
+                                {
+                                    break;
+                                }
+                            }
+                            failures = 0;
+                            continue;
                         }
                     }
                 }

@@ -4,7 +4,7 @@
 use crate::api::{encode_component, ApiError, Backend};
 use crate::components::pretty::Lang;
 use crate::components::{CodeViewer, ErrorPanel};
-use crate::state::{use_backend, use_connection};
+use crate::state::{use_connection, use_live_backend};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -48,15 +48,14 @@ pub fn event_type_href(name: &str) -> String {
 
 #[component]
 pub fn EventTypesPage() -> impl IntoView {
-    let backend = use_backend();
+    let backend = use_live_backend();
     let query = use_query_map();
     let navigate = use_navigate();
     let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
     let reload = RwSignal::new(0u32);
     let catalogue = LocalResource::new(move || {
         reload.track();
-        let backend = backend.clone();
-        async move { backend.list_event_types().await }
+        async move { backend.now().list_event_types().await }
     });
     let on_search = move |ev: leptos::ev::Event| {
         let v = event_target_value(&ev);
@@ -149,20 +148,19 @@ pub fn EventTypesPage() -> impl IntoView {
 pub fn EventTypeDetailPage() -> impl IntoView {
     let params = use_params_map();
     let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
-    let backend = use_backend();
+    let backend = use_live_backend();
     let conn = use_connection();
     let reload = RwSignal::new(0u32);
     let detail = LocalResource::new(move || {
         let name = name.get();
         reload.track();
         let full = conn.has(Feature::Catalogue);
-        let backend = backend.clone();
         async move {
             if full {
-                return backend.get_event_type(&name).await;
+                return backend.now().get_event_type(&name).await;
             }
             // A core-only backend has no single-get: the list entry is all there is.
-            let list = backend.list_event_types().await?;
+            let list = backend.now().list_event_types().await?;
             list.into_iter()
                 .find(|e| e.name == name)
                 .ok_or_else(|| ApiError::Http {

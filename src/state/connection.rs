@@ -108,10 +108,13 @@ impl ConnectionState {
             .with(|p| matches!(p, Phase::Connected(c) if c.has(feature)))
     }
 
-    /// Reactive: the dialect of the current connection (Switchboard's when there is none).
+    /// The dialect of the current connection (Switchboard's when there is none). Not
+    /// reactive: it changes only with a connect, which the phase already announces, and a page
+    /// that read it must not be rebuilt by every change to the connection.
     pub fn dialect(&self) -> &'static dyn Dialect {
         self.connection
-            .with(|c| c.as_ref().map(Connection::dialect))
+            .try_with_untracked(|c| c.as_ref().map(Connection::dialect))
+            .flatten()
             .unwrap_or(dialect::ALL[0])
     }
 
@@ -208,11 +211,29 @@ pub fn use_connection() -> ConnectionState {
 
 /// The backend for the current connection. Pages call this when they fetch, never `fetch`.
 pub fn use_backend() -> HttpBackend {
-    let state = use_connection();
-    state.connection.with_untracked(|c| match c {
-        Some(c) => c.backend(),
-        None => HttpBackend::new(&default_base_url(), ""),
-    })
+    use_live_backend().now()
+}
+
+/// A page's lasting handle on the backend: each `now()` reads the connection as it is then, so
+/// a reconnect with a new token (or another API) reaches the page's next request instead of
+/// the page sending the token it mounted with.
+#[derive(Clone, Copy)]
+pub struct LiveBackend(ConnectionState);
+
+impl LiveBackend {
+    pub fn now(&self) -> HttpBackend {
+        self.0
+            .connection
+            .try_with_untracked(|c| match c {
+                Some(c) => c.backend(),
+                None => HttpBackend::new(&default_base_url(), ""),
+            })
+            .unwrap_or_else(|| HttpBackend::new(&default_base_url(), ""))
+    }
+}
+
+pub fn use_live_backend() -> LiveBackend {
+    LiveBackend(use_connection())
 }
 
 /// This page's own origin: the default backend when the console is served by it.

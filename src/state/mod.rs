@@ -5,8 +5,8 @@ mod settings;
 mod toasts;
 
 pub use connection::{
-    default_base_url, provide_connection, recognise, use_backend, use_connection, Connection,
-    ConnectionState, Phase,
+    default_base_url, provide_connection, recognise, use_backend, use_connection, use_live_backend,
+    Connection, ConnectionState, Phase,
 };
 pub use settings::{provide_settings, use_settings, Settings, Theme, TimeZoneMode};
 pub use toasts::{provide_toasts, use_toasts, Toast, ToastKind, Toasts};

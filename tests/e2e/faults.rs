@@ -580,3 +580,93 @@ async fn a_page_whose_code_cannot_load_says_so_and_loads_on_retry() {
     e.assert_no_panic().await;
     e.finish().await;
 }
+
+/// Revokes the token in use, makes the page ask (`first`), reconnects in place with a new
+/// token, then makes the same page ask again (`again`): that second request must carry the
+/// new token, so no second prompt appears.
+async fn reconnect_in_place_then_ask_again(
+    e: &E2e,
+    proxy: &FaultProxy,
+    (old, new): (&str, &str),
+    first: &str,
+    again: &str,
+) {
+    proxy.revoke(old, new);
+    e.click(first).await;
+    e.find("[data-testid=reconnect-prompt]").await;
+    e.fill("[data-testid=reconnect-token]", new).await;
+    e.click("[data-testid=reconnect]").await;
+    e.wait_gone("[data-testid=reconnect-prompt]").await;
+    // Whatever the reconnect itself reloads settles first, so the next request is the page's.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    e.wait_until("the control is usable", || async {
+        e.js(&format!(
+            "const b = document.querySelector({again:?}); return !!b && !b.disabled;"
+        ))
+        .await
+            == json!(true)
+    })
+    .await;
+    let before = proxy.seen().len();
+    e.click(again).await;
+    e.wait_until("the page asked again", || async {
+        proxy.seen().len() > before
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        !e.exists("[data-testid=reconnect-prompt]").await,
+        "the page sent its old token after the reconnect: {:?}",
+        proxy.seen()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_that_stay_mounted_send_the_new_token_after_a_reconnect() {
+    let (e, proxy) = behind_proxy().await;
+    create_webhook(&e, "Reconnected").await;
+
+    // The dashboard: its refresh button asks again.
+    e.navigate("/").await;
+    e.find("[data-testid=dash-refresh]").await;
+    reconnect_in_place_then_ask_again(
+        &e,
+        &proxy,
+        (&e.token, "token-two"),
+        "[data-testid=dash-refresh]",
+        "[data-testid=dash-refresh]",
+    )
+    .await;
+
+    // The delivery history: a filter change asks again.
+    e.navigate("/deliveries").await;
+    e.find("[data-testid=filter-status]").await;
+    proxy.revoke("token-two", "token-three");
+    e.find("[data-testid=filter-status]")
+        .await
+        .select_by_value("failed")
+        .await
+        .unwrap();
+    e.find("[data-testid=reconnect-prompt]").await;
+    e.fill("[data-testid=reconnect-token]", "token-three").await;
+    e.click("[data-testid=reconnect]").await;
+    e.wait_gone("[data-testid=reconnect-prompt]").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let before = proxy.seen().len();
+    e.find("[data-testid=filter-status]")
+        .await
+        .select_by_value("succeeded")
+        .await
+        .unwrap();
+    e.wait_until("the history asked again", || async {
+        proxy.seen().len() > before
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        !e.exists("[data-testid=reconnect-prompt]").await,
+        "the history sent its old token: {:?}",
+        proxy.seen()
+    );
+    e.finish().await;
+}

@@ -5,7 +5,7 @@ use crate::api::{encode_component, ApiError, Backend};
 use crate::components::{
     CodeViewer, CopyCurlButton, DeliveryStatusBadge, ErrorPanel, RelativeTime, ResponseBadge,
 };
-use crate::state::{use_backend, use_toasts};
+use crate::state::{use_live_backend, use_toasts};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -22,16 +22,14 @@ const POLL_MS: u64 = 1_500;
 pub fn DeliveryDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let backend = use_backend();
+    let backend = use_live_backend();
     let toasts = use_toasts();
     let reload = RwSignal::new(0u32);
     let delivery = LocalResource::new({
-        let backend = backend.clone();
         move || {
             let id = id.get();
             reload.track();
-            let backend = backend.clone();
-            async move { backend.get_delivery(&id).await }
+            async move { backend.now().get_delivery(&id).await }
         }
     });
 
@@ -59,11 +57,9 @@ pub fn DeliveryDetailPage() -> impl IntoView {
     });
 
     let retry = Action::new_local({
-        let backend = backend.clone();
         move |id: &String| {
-            let backend = backend.clone();
             let id = id.clone();
-            async move { backend.retry_delivery(&id).await }
+            async move { backend.now().retry_delivery(&id).await }
         }
     });
     Effect::new(move |_| {
@@ -156,13 +152,12 @@ fn DeliveryView(
     let next = d.next_attempt_at;
     let retry_id = id.clone();
     let webhook_name = {
-        let backend = use_backend();
+        let backend = use_live_backend();
         let wid = d.webhook_id.0.clone();
         let fallback = wid.clone();
         let webhook = LocalResource::new(move || {
-            let backend = backend.clone();
             let wid = wid.clone();
-            async move { backend.get_webhook(&wid).await.ok() }
+            async move { backend.now().get_webhook(&wid).await.ok() }
         });
         move || {
             webhook

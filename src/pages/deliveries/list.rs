@@ -7,7 +7,7 @@ use crate::components::{
     VirtualTable,
 };
 use crate::format::now_ms;
-use crate::state::{use_backend, use_connection};
+use crate::state::{use_connection, use_live_backend};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
@@ -37,7 +37,7 @@ pub fn DeliveriesPage() -> impl IntoView {
 
 #[component]
 fn DeliveryHistory() -> impl IntoView {
-    let backend = use_backend();
+    let backend = use_live_backend();
     let query = use_query_map();
     let navigate = use_navigate();
     let filters = Memo::new(move |_| query.with(|q| Filters::from_pairs(|k| q.get_str(k))));
@@ -54,7 +54,6 @@ fn DeliveryHistory() -> impl IntoView {
     let active = StoredValue::new(DeliveryQuery::default());
 
     let fetch = {
-        let backend = backend.clone();
         move |reset: bool| {
             let mut q = if reset {
                 let q = filters.get_untracked().to_api_query(now_ms());
@@ -77,9 +76,8 @@ fn DeliveryHistory() -> impl IntoView {
             }
             let gen = generation.get_value();
             loading.set(true);
-            let backend = backend.clone();
             leptos::task::spawn_local(async move {
-                let result = backend.list_deliveries(&q).await;
+                let result = backend.now().list_deliveries(&q).await;
                 if generation.get_value() != gen {
                     return;
                 }
@@ -125,18 +123,10 @@ fn DeliveryHistory() -> impl IntoView {
 
     // Names for the webhook column and the filter; the list works without them.
     let webhooks = LocalResource::new({
-        let backend = backend.clone();
-        move || {
-            let backend = backend.clone();
-            async move { load_all_webhooks(&backend).await.unwrap_or_default() }
-        }
+        move || async move { load_all_webhooks(&backend.now()).await.unwrap_or_default() }
     });
     let event_types = LocalResource::new({
-        let backend = backend.clone();
-        move || {
-            let backend = backend.clone();
-            async move { backend.list_event_types().await.unwrap_or_default() }
-        }
+        move || async move { backend.now().list_event_types().await.unwrap_or_default() }
     });
     let names = Memo::new(move |_| {
         webhooks

@@ -4,7 +4,7 @@ use crate::api::Backend;
 use crate::components::time_range::{display_offset, format_datetime_local, parse_datetime_local};
 use crate::components::ConfirmDialog;
 use crate::format::now_ms;
-use crate::state::{use_backend, use_settings, use_toasts, TimeZoneMode};
+use crate::state::{use_live_backend, use_settings, use_toasts, TimeZoneMode};
 use leptos::prelude::*;
 use switchboard_api::Timestamp;
 
@@ -22,7 +22,7 @@ pub fn RecoverDialog(
     #[prop(optional, into)]
     on_done: Option<Callback<()>>,
 ) -> impl IntoView {
-    let backend = use_backend();
+    let backend = use_live_backend();
     let toasts = use_toasts();
     let settings = use_settings();
     let since_text = RwSignal::new(String::new());
@@ -38,9 +38,8 @@ pub fn RecoverDialog(
         }
     });
     let recover = Action::new_local(move |(wid, since): &(String, Timestamp)| {
-        let backend = backend.clone();
         let (wid, since) = (wid.clone(), *since);
-        async move { backend.recover(&wid, since).await }
+        async move { backend.now().recover(&wid, since).await }
     });
     Effect::new(move |_| {
         if let Some(result) = recover.value().get() {
