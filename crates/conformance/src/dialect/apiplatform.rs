@@ -6,7 +6,10 @@
 //! array; `POST /webhooks/{id}/deactivate` makes it `deactivated`; a plain-http target or bad
 //! `auth` is an `application/problem+json` whose `invalid-params` names the member.
 
-use super::{expect_member, expect_string, json_body, no_value, unauthorized, Ctx, Fixture};
+use super::{
+    expect_member, expect_string, json_body, names_member, no_value, refused_create, unauthorized,
+    Ctx, Fixture,
+};
 use crate::checks::{id_of, outcome};
 use crate::client::{describe, fail, Cred, Resp, Step};
 use crate::report::GroupReport;
@@ -214,37 +217,11 @@ fn invalid_param(r: &Resp, what: &str, matches: impl Fn(&str) -> bool) -> Step<(
             )
         }
     }
-    let Some(params) = body.get("invalid-params").and_then(Value::as_array) else {
-        return r.fail(
-            format!("invalid-params[] naming {what}"),
-            Some("$.invalid-params".into()),
-            describe(body.get("invalid-params")),
-        );
-    };
-    let names: Vec<&str> = params
-        .iter()
-        .filter_map(|p| p.get("name").and_then(Value::as_str))
-        .collect();
-    if names.iter().any(|n| matches(n)) {
-        Ok(())
-    } else {
-        r.fail(
-            format!("invalid-params[].name {what}"),
-            Some("$.invalid-params".into()),
-            format!("names {names:?}"),
-        )
-    }
+    names_member(r, body, ("invalid-params", "name"), what, matches)
 }
 
 async fn refused(ctx: &mut Ctx, body: &Value, what: &str) -> Step<Resp> {
-    let r = ctx.post("/webhooks", body).await?;
-    if (200..300).contains(&r.status) {
-        let id = r.json.as_ref().and_then(|b| b.get("id")).and_then(id_of);
-        return ctx
-            .accepted_by_mistake(&r, id, &format!("problem+json naming {what}"))
-            .await;
-    }
-    Ok(r)
+    refused_create(ctx, body, &format!("problem+json naming {what}")).await
 }
 
 async fn bad_target(ctx: &mut Ctx) -> Step<()> {

@@ -349,6 +349,51 @@ pub fn no_value(r: &Resp, values: &[&str], what: &str) -> Step<()> {
 /// The members an error body names, in any of the shapes the dialects use: `errors` as an
 /// array of `{field | name | propertyPath}` or an object keyed by member, `violations[]
 /// .propertyPath` (API Platform) and `invalid-params[].name` (RFC 9457).
+/// Checks that `body[list]` is an array one of whose items has a `key` that `matches`
+/// accepts (`invalid-params[].name`, `violations[].propertyPath`): the vendor named the member.
+pub fn names_member(
+    r: &Resp,
+    body: &Value,
+    (list, key): (&str, &str),
+    what: &str,
+    matches: impl Fn(&str) -> bool,
+) -> Step<()> {
+    let Some(items) = body.get(list).and_then(Value::as_array) else {
+        return r.fail(
+            format!("{list}[] with {key} {what}"),
+            Some(format!("$.{list}")),
+            crate::client::describe(body.get(list)),
+        );
+    };
+    let names: Vec<&str> = items
+        .iter()
+        .filter_map(|p| p.get(key).and_then(Value::as_str))
+        .collect();
+    if names.iter().any(|n| matches(n)) {
+        Ok(())
+    } else {
+        r.fail(
+            format!("{list}[].{key} {what}"),
+            Some(format!("$.{list}")),
+            format!("{key}s {names:?}"),
+        )
+    }
+}
+
+/// POSTs a create that must be refused; one accepted by mistake is deleted again and failed.
+pub async fn refused_create(ctx: &mut Ctx, body: &Value, expected: &str) -> Step<Resp> {
+    let r = ctx.post("/webhooks", body).await?;
+    if (200..300).contains(&r.status) {
+        let id = r
+            .json
+            .as_ref()
+            .and_then(|b| b.get("id"))
+            .and_then(crate::checks::id_of);
+        return ctx.accepted_by_mistake(&r, id, expected).await;
+    }
+    Ok(r)
+}
+
 pub fn named_members(body: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let keys = ["field", "name", "propertyPath", "pointer", "path"];

@@ -6,7 +6,10 @@
 //! `application/merge-patch+json` only (plain JSON is a 415); a bad `type` or `data` is a 422
 //! whose `violations[].propertyPath` names it.
 
-use super::{expect_integer, expect_member, json_body, no_value, unauthorized, Ctx, Fixture};
+use super::{
+    expect_integer, expect_member, json_body, names_member, no_value, refused_create, unauthorized,
+    Ctx, Fixture,
+};
 use crate::checks::{id_of, outcome};
 use crate::client::{describe, fail, Cred, Resp, Step};
 use crate::report::GroupReport;
@@ -265,37 +268,11 @@ async fn merge_patch(ctx: &mut Ctx) -> Step<()> {
 /// A 422 whose `violations[].propertyPath` has one `matches` accepts.
 fn violation(r: &Resp, what: &str, matches: impl Fn(&str) -> bool) -> Step<()> {
     let body = json_body(r, &[422], ERRORS)?;
-    let Some(violations) = body.get("violations").and_then(Value::as_array) else {
-        return r.fail(
-            format!("violations[] with propertyPath {what}"),
-            Some("$.violations".into()),
-            describe(body.get("violations")),
-        );
-    };
-    let paths: Vec<&str> = violations
-        .iter()
-        .filter_map(|v| v.get("propertyPath").and_then(Value::as_str))
-        .collect();
-    if paths.iter().any(|p| matches(p)) {
-        Ok(())
-    } else {
-        r.fail(
-            format!("a violation with propertyPath {what}"),
-            Some("$.violations".into()),
-            format!("propertyPaths {paths:?}"),
-        )
-    }
+    names_member(r, body, ("violations", "propertyPath"), what, matches)
 }
 
 async fn refused(ctx: &mut Ctx, body: &Value, what: &str) -> Step<Resp> {
-    let r = ctx.post("/webhooks", body).await?;
-    if (200..300).contains(&r.status) {
-        let id = r.json.as_ref().and_then(|b| b.get("id")).and_then(id_of);
-        return ctx
-            .accepted_by_mistake(&r, id, &format!("422 with a violation at {what}"))
-            .await;
-    }
-    Ok(r)
+    refused_create(ctx, body, &format!("422 with a violation at {what}")).await
 }
 
 async fn bad_type(ctx: &mut Ctx) -> Step<()> {
