@@ -8,7 +8,7 @@
 
 use super::{
     expect_member, expect_string, json_body, names_member, no_value, refused_create, unauthorized,
-    Ctx, Fixture,
+    Ctx,
 };
 use crate::checks::{id_of, outcome};
 use crate::client::{describe, fail, Cred, Resp, Step};
@@ -117,13 +117,7 @@ async fn create(ctx: &mut Ctx) -> Step<()> {
     let record = json_body(&r, &[200, 201], JSON)?.clone();
     // Later checks work on the record even when this one finds fault with it.
     if let Some(id) = record.get("id").and_then(id_of) {
-        ctx.track(&id);
-        ctx.fixture = Some(Fixture {
-            id,
-            item: record.clone(),
-            sent: sent.clone(),
-            secret: None,
-        });
+        ctx.hold(id, &record, &sent);
     }
     r.expect_status(&[200])?;
     no_value(&r, &[PASSWORD], "password")?;

@@ -170,6 +170,18 @@ impl Ctx {
         }
     }
 
+    /// Keeps a created item as the run's fixture (and for cleanup), so later checks work on
+    /// it even when the create check finds fault with it.
+    pub fn hold(&mut self, id: String, item: &Value, sent: &Value) {
+        self.track(&id);
+        self.fixture = Some(Fixture {
+            id,
+            item: item.clone(),
+            sent: sent.clone(),
+            secret: None,
+        });
+    }
+
     /// `cf-<run>-`: what marks the run's own items.
     pub fn prefix(&self) -> String {
         format!("cf-{}-", self.run)

@@ -8,7 +8,7 @@
 
 use super::{
     expect_integer, expect_member, json_body, names_member, no_value, refused_create, unauthorized,
-    Ctx, Fixture,
+    Ctx,
 };
 use crate::checks::{id_of, outcome};
 use crate::client::{describe, fail, Cred, Resp, Step};
@@ -126,13 +126,7 @@ async fn create(ctx: &mut Ctx) -> Step<()> {
     let item = json_body(&r, &[200, 201], JSON)?.clone();
     // Later checks work on the webhook even when this one finds fault with it.
     if let Some(id) = item.get("id").and_then(id_of) {
-        ctx.track(&id);
-        ctx.fixture = Some(Fixture {
-            id,
-            item: item.clone(),
-            sent: sent.clone(),
-            secret: None,
-        });
+        ctx.hold(id, &item, &sent);
     }
     r.expect_status(&[201])?;
     check_item(&r, &item, &sent, "$")?;

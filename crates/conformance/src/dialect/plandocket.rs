@@ -5,7 +5,7 @@
 //! seed's `{data: {webhook_id}}`; the secret is shown on create and show only, never in a list;
 //! URLs must be HTTPS; bad input is an error naming the member.
 
-use super::{expect_integer, expect_member, named_members, unauthorized, Ctx, Fixture};
+use super::{expect_integer, expect_member, named_members, unauthorized, Ctx};
 use crate::checks::{encode, find_leak, id_of, outcome, UNKNOWN_ID};
 use crate::client::{describe, excerpt, fail, skip, Cred, Resp, Step};
 use crate::report::GroupReport;
@@ -241,13 +241,7 @@ async fn create(ctx: &mut Ctx) -> Step<()> {
     if data.get("url").is_some() {
         // The webhook itself. Later checks work on it even when this one finds fault.
         let id = expect_integer(&r, &data, "$.data", "id")?;
-        ctx.track(&id);
-        ctx.fixture = Some(Fixture {
-            id,
-            item: data.clone(),
-            sent: sent.clone(),
-            secret: None,
-        });
+        ctx.hold(id, &data, &sent);
         check_webhook(&r, &data, &sent, "$.data")?;
         let secret = secret_of(&r, &data, "$.data")?;
         if let Some(f) = ctx.fixture.as_mut() {
@@ -264,13 +258,7 @@ async fn create(ctx: &mut Ctx) -> Step<()> {
     }
     // The seed's example answer: read the webhook back by its id.
     let id = expect_integer(&r, &data, "$.data", "webhook_id")?;
-    ctx.track(&id);
-    ctx.fixture = Some(Fixture {
-        id: id.clone(),
-        item: data,
-        sent: sent.clone(),
-        secret: None,
-    });
+    ctx.hold(id.clone(), &data, &sent);
     let r = ctx.get(&format!("/webhooks/{id}")).await?;
     let item = r.envelope(&[200])?.clone();
     check_webhook(&r, &item, &sent, "$.data")?;

@@ -5,7 +5,7 @@
 //! `webHookDelay`; the seed's example POST body taken as it is; `PUT` changes the members it
 //! carries; bad members are a 400 `{error, message, errors}` keyed by member path.
 
-use super::{expect_member, expect_string, json_body, unauthorized, Ctx, Fixture};
+use super::{expect_member, expect_string, json_body, unauthorized, Ctx};
 use crate::checks::{id_of, outcome};
 use crate::client::{describe, excerpt, fail, Cred, Resp, Step};
 use crate::report::GroupReport;
@@ -159,13 +159,7 @@ async fn create(ctx: &mut Ctx) -> Step<()> {
     let item = json_body(&r, &[200, 201], JSON)?.clone();
     // Later checks work on the item even when this one finds fault with it.
     if let Some(id) = item.get("id").and_then(id_of) {
-        ctx.track(&id);
-        ctx.fixture = Some(Fixture {
-            id,
-            item: item.clone(),
-            sent: sent.clone(),
-            secret: None,
-        });
+        ctx.hold(id, &item, &sent);
     }
     r.expect_status(&[201])?;
     check_item(&r, &item, &sent, "$").map(|_| ())
