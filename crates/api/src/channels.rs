@@ -4,6 +4,7 @@
 
 use crate::DestinationType;
 use serde_json::Value;
+use std::sync::LazyLock;
 
 /// Every channel type, in the order the seed lists them.
 pub const OUTPUTROCKS_TYPES: [&str; 9] = [
@@ -23,23 +24,15 @@ pub const OUTPUTROCKS_TYPES: [&str; 9] = [
 /// builds the same values.
 const SCHEMAS: &str = include_str!("channels.json");
 
-/// The schema of one channel's `data`; `None` for a name that is not a channel.
-pub fn outputrocks_schema(kind: &str) -> Option<Value> {
-    if !OUTPUTROCKS_TYPES.contains(&kind) {
-        return None;
-    }
-    let family = kind.rsplit_once('-').map(|(f, _)| f)?;
-    let all: Value = serde_json::from_str(SCHEMAS).ok()?;
-    all.get(family).cloned()
-}
-
-/// Every channel as a destination type.
-pub fn outputrocks_types() -> Vec<DestinationType> {
+/// Every channel with its schema, read from [`SCHEMAS`] once: the server consults them for
+/// every webhook it shows or changes, so parsing the text each time would be a cost per item.
+static TYPES: LazyLock<Vec<DestinationType>> = LazyLock::new(|| {
+    let all: Value = serde_json::from_str(SCHEMAS).unwrap_or(Value::Null);
     OUTPUTROCKS_TYPES
         .iter()
         .map(|kind| {
             let (family, channel) = kind.rsplit_once('-').unwrap_or((kind, ""));
-            let family = match family {
+            let title = match family {
                 "sftp" => "SFTP",
                 "chargecloud" => "chargecloud",
                 "prerender-api" => "Prerender API",
@@ -49,12 +42,27 @@ pub fn outputrocks_types() -> Vec<DestinationType> {
             };
             DestinationType {
                 name: (*kind).to_owned(),
-                title: format!("{family} ({channel})"),
+                title: format!("{title} ({channel})"),
                 description: None,
-                schema: outputrocks_schema(kind).unwrap_or(Value::Null),
+                schema: all.get(family).cloned().unwrap_or(Value::Null),
             }
         })
         .collect()
+});
+
+/// One channel; `None` for a name that is not a channel.
+pub fn outputrocks_type(kind: &str) -> Option<&'static DestinationType> {
+    TYPES.iter().find(|t| t.name == kind)
+}
+
+/// The schema of one channel's `data`; `None` for a name that is not a channel.
+pub fn outputrocks_schema(kind: &str) -> Option<Value> {
+    outputrocks_type(kind).map(|t| t.schema.clone())
+}
+
+/// Every channel as a destination type.
+pub fn outputrocks_types() -> Vec<DestinationType> {
+    TYPES.clone()
 }
 
 #[cfg(test)]

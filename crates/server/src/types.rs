@@ -2,7 +2,7 @@
 
 use crate::Profile;
 use serde_json::Value;
-use switchboard_api::channels::{outputrocks_types, OUTPUTROCKS_TYPES};
+use switchboard_api::channels::{outputrocks_type, outputrocks_types};
 use switchboard_api::{DestinationType, HTTP_TYPE};
 
 /// The types a profile accepts for new webhooks, as `GET /webhooks/types` lists them.
@@ -19,10 +19,7 @@ pub fn known(kind: &str) -> Option<DestinationType> {
     if kind == HTTP_TYPE {
         return Some(DestinationType::http());
     }
-    OUTPUTROCKS_TYPES
-        .contains(&kind)
-        .then(|| outputrocks_types().into_iter().find(|t| t.name == kind))
-        .flatten()
+    outputrocks_type(kind).cloned()
 }
 
 fn secrets(kind: &str) -> Vec<String> {
