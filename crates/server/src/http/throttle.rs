@@ -26,7 +26,14 @@ pub struct AuthThrottle {
     /// Failures that shut a client out; 0 turns the throttle off.
     limit: u32,
     window: Duration,
-    clients: Mutex<HashMap<IpAddr, Failures>>,
+    clients: Mutex<Clients>,
+}
+
+struct Clients {
+    by_address: HashMap<IpAddr, Failures>,
+    /// When expired entries were last dropped: a full table is swept at most once a window,
+    /// so a flood of new addresses cannot make every failed request scan the whole table.
+    swept: Instant,
 }
 
 struct Failures {
@@ -39,7 +46,10 @@ impl AuthThrottle {
         AuthThrottle {
             limit,
             window,
-            clients: Mutex::new(HashMap::new()),
+            clients: Mutex::new(Clients {
+                by_address: HashMap::new(),
+                swept: Instant::now(),
+            }),
         }
     }
 
@@ -56,7 +66,11 @@ impl AuthThrottle {
         };
         let key = client_key(client);
         let now = Instant::now();
-        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        let Clients {
+            by_address: clients,
+            swept,
+        } = &mut *guard;
         if let Some(f) = clients.get(&key) {
             let left = self.window.saturating_sub(now.duration_since(f.since));
             if f.count >= self.limit && !left.is_zero() {
@@ -66,8 +80,12 @@ impl AuthThrottle {
         if authorized {
             return Admission::Pass;
         }
-        if clients.len() >= MAX_CLIENTS && !clients.contains_key(&key) {
+        if clients.len() >= MAX_CLIENTS
+            && !clients.contains_key(&key)
+            && now.duration_since(*swept) >= self.window
+        {
             clients.retain(|_, f| now.duration_since(f.since) < self.window);
+            *swept = now;
         }
         if clients.len() < MAX_CLIENTS || clients.contains_key(&key) {
             let f = clients.entry(key).or_insert(Failures {
