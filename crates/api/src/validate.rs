@@ -10,8 +10,7 @@ mod host;
 mod schema;
 
 pub use host::{
-    is_absolute_url, is_non_public_host, local_name, non_public_host, non_public_ip, split_url,
-    url, Schemes, UrlParts, UrlPolicy,
+    is_absolute_url, is_non_public_host, local_name, non_public_ip, url, Schemes, UrlPolicy,
 };
 pub use schema::{data, pattern, schema};
 

@@ -59,14 +59,6 @@ impl Profile {
     /// Every name [`Profile::parse`] accepts, for help texts.
     pub const NAMES: &'static str = "full, core, plandocket, shoprenter, outputrocks, apiplatform";
 
-    /// Whether the server speaks a vendor's own API instead of Switchboard's `/api/v1`.
-    pub fn vendor(self) -> bool {
-        matches!(
-            self,
-            Profile::Shoprenter | Profile::Outputrocks | Profile::Apiplatform
-        )
-    }
-
     /// Whether routes above the core level are served.
     pub fn full(self) -> bool {
         self == Profile::Full
@@ -291,4 +283,13 @@ pub async fn spawn(mut config: Config) -> Result<ServerHandle, ServerError> {
         background,
         engine,
     })
+}
+
+/// What a caught panic says, for the log and the 500 answer.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
 }

@@ -31,7 +31,7 @@ pub struct UrlPolicy {
 
 /// The parts of an absolute URL the rules look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UrlParts {
+pub(crate) struct UrlParts {
     /// Lower case.
     pub scheme: String,
     /// Lower case, without the brackets of an IPv6 literal.
@@ -41,7 +41,7 @@ pub struct UrlParts {
 
 /// An absolute URL with a host and no credentials, read the way browsers read `http(s)` URLs
 /// (a backslash ends the authority like a slash).
-pub fn split_url(raw: &str) -> Result<UrlParts, String> {
+pub(crate) fn split_url(raw: &str) -> Result<UrlParts, String> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Err("is required".into());
@@ -138,7 +138,7 @@ pub fn is_absolute_url(raw: &str) -> bool {
 /// Why a URL host is not a public one (a name or literal that points inside this machine or
 /// its network), or `None` when it may be. The one predicate for "non-public": the scheme rule
 /// above and the server's SSRF guard both ask it.
-pub fn non_public_host(host: &str) -> Option<&'static str> {
+pub(crate) fn non_public_host(host: &str) -> Option<&'static str> {
     if let Some(why) = local_name(host) {
         return Some(why);
     }

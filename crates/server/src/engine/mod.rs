@@ -403,11 +403,7 @@ async fn guard_attempt(
     match std::panic::AssertUnwindSafe(attempt).catch_unwind().await {
         Ok(outcome) => outcome,
         Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let what = crate::panic_message(panic.as_ref());
             tracing::error!("a delivery attempt to {target} panicked: {what}");
             send::Outcome {
                 record: deliveries::AttemptRecord {

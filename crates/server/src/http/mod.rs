@@ -132,12 +132,19 @@ async fn panic_on_purpose() -> StatusCode {
 /// A handler that panicked: its request is a 500 problem with the request id, and only that
 /// request is lost (the layer runs inside the request id's scope).
 fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let what = panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".into());
+    let what = crate::panic_message(panic.as_ref());
     ApiError::Internal(format!("handler panicked: {what}")).into_response()
+}
+
+/// Whether `Authorization` carries `Bearer <token>` for exactly this token (compared in
+/// constant time).
+pub fn bearer_matches(headers: &axum::http::HeaderMap, token: &str) -> bool {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .is_some_and(|(_, t)| constant_time_eq(t.trim().as_bytes(), token.as_bytes()))
 }
 
 /// API answers carry webhook secrets, signing keys and payloads, and a 401 or 429 differs by
@@ -222,16 +229,7 @@ async fn assign_request_id(req: Request, next: Next) -> Response {
 }
 
 async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let presented = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            let (scheme, token) = v.split_once(' ')?;
-            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-        });
-    let authorized =
-        presented.is_some_and(|t| constant_time_eq(t.as_bytes(), state.config.token.as_bytes()));
+    let authorized = bearer_matches(req.headers(), &state.config.token);
     match state.admit(&req, authorized) {
         throttle::Admission::Pass => next.run(req).await,
         throttle::Admission::Refused => ApiError::Unauthorized.into_response(),

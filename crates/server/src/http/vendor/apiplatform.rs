@@ -39,14 +39,7 @@ impl Vendor for Apiplatform {
     }
 
     fn authorized(headers: &HeaderMap, token: &str) -> bool {
-        headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .is_some_and(|(_, t)| {
-                crate::http::constant_time_eq(t.trim().as_bytes(), token.as_bytes())
-            })
+        crate::http::bearer_matches(headers, token)
     }
 
     /// RFC 9457 problem details; bad members are a 400 listed in `invalid-params`, as in the
