@@ -7,8 +7,8 @@
 //! `auth` is an `application/problem+json` whose `invalid-params` names the member.
 
 use super::{
-    expect_member, expect_string, json_body, names_member, no_value, refused_create, unauthorized,
-    Ctx,
+    delete_fixture, expect_member, expect_string, json_body, names_member, no_value,
+    push_auth_checks, refused_create, Ctx,
 };
 use crate::checks::{id_of, outcome};
 use crate::client::{describe, fail, Cred, Resp, Step};
@@ -24,16 +24,7 @@ const JSON: &[&str] = &["application/json"];
 const PROBLEM: &str = "application/problem+json";
 
 pub async fn run(ctx: &mut Ctx, g: &mut GroupReport) {
-    g.push(
-        "auth.missing",
-        "a request without the bearer token is 401",
-        outcome(unauthorized(ctx, Cred::NoToken).await),
-    );
-    g.push(
-        "auth.wrong",
-        "a request with a wrong bearer token is 401",
-        outcome(unauthorized(ctx, Cred::WrongToken).await),
-    );
+    push_auth_checks(ctx, g, "the bearer token", "a wrong bearer token").await;
     g.push(
         "create.seed_example",
         "POST /webhooks with the documentation's curl body is 200 with the record: UUID id, status active, auth without password",
@@ -67,7 +58,7 @@ pub async fn run(ctx: &mut Ctx, g: &mut GroupReport) {
     g.push(
         "delete",
         "DELETE /webhooks/{id} is 204 (or 200), then the webhook is 404",
-        outcome(delete(ctx).await),
+        outcome(delete_fixture(ctx).await),
     );
 }
 
@@ -241,14 +232,6 @@ async fn bad_auth(ctx: &mut Ctx) -> Step<()> {
     invalid_param(&r, "auth.… (auth.clientSecret)", |n| {
         n == "auth" || n.starts_with("auth.")
     })
-}
-
-async fn delete(ctx: &mut Ctx) -> Step<()> {
-    let f = ctx.fixture()?;
-    let r = ctx.delete(&f.id).await?;
-    r.expect_status(&[204, 200])?;
-    let r = ctx.get(&ctx.item_path(&f.id)).await?;
-    r.expect_status(&[404])
 }
 
 #[cfg(test)]

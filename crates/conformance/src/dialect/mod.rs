@@ -361,6 +361,30 @@ pub fn no_value(r: &Resp, values: &[&str], what: &str) -> Step<()> {
 /// The members an error body names, in any of the shapes the dialects use: `errors` as an
 /// array of `{field | name | propertyPath}` or an object keyed by member, `violations[]
 /// .propertyPath` (API Platform) and `invalid-params[].name` (RFC 9457).
+/// The two credential checks every dialect starts with; `missing` names what a request leaves
+/// out ("the bearer token"), `wrong` what it sends instead ("a wrong X-AUTH-TOKEN").
+pub async fn push_auth_checks(ctx: &Ctx, g: &mut GroupReport, missing: &str, wrong: &str) {
+    g.push(
+        "auth.missing",
+        &format!("a request without {missing} is 401"),
+        outcome(unauthorized(ctx, Cred::NoToken).await),
+    );
+    g.push(
+        "auth.wrong",
+        &format!("a request with {wrong} is 401"),
+        outcome(unauthorized(ctx, Cred::WrongToken).await),
+    );
+}
+
+/// Deletes the run's fixture and checks that it is gone.
+pub async fn delete_fixture(ctx: &mut Ctx) -> Step<()> {
+    let f = ctx.fixture()?;
+    let r = ctx.delete(&f.id).await?;
+    r.expect_status(&[200, 204])?;
+    let r = ctx.get(&ctx.item_path(&f.id)).await?;
+    r.expect_status(&[404])
+}
+
 /// Checks that `body[list]` is an array one of whose items has a `key` that `matches`
 /// accepts (`invalid-params[].name`, `violations[].propertyPath`): the vendor named the member.
 pub fn names_member(

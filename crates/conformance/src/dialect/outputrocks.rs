@@ -7,8 +7,8 @@
 //! whose `violations[].propertyPath` names it.
 
 use super::{
-    expect_integer, expect_member, json_body, names_member, no_value, refused_create, unauthorized,
-    Ctx,
+    delete_fixture, expect_integer, expect_member, json_body, names_member, no_value,
+    push_auth_checks, refused_create, Ctx,
 };
 use crate::checks::{id_of, outcome};
 use crate::client::{describe, fail, Cred, Resp, Step};
@@ -31,16 +31,7 @@ const ERRORS: &[&str] = &[
 ];
 
 pub async fn run(ctx: &mut Ctx, g: &mut GroupReport) {
-    g.push(
-        "auth.missing",
-        "a request without X-AUTH-TOKEN is 401",
-        outcome(unauthorized(ctx, Cred::NoToken).await),
-    );
-    g.push(
-        "auth.wrong",
-        "a request with a wrong X-AUTH-TOKEN is 401",
-        outcome(unauthorized(ctx, Cred::WrongToken).await),
-    );
+    push_auth_checks(ctx, g, "X-AUTH-TOKEN", "a wrong X-AUTH-TOKEN").await;
     g.push(
         "create.seed_example",
         "POST /webhooks with the documentation's example is 201 with id, identifier, type and data without the password",
@@ -79,7 +70,7 @@ pub async fn run(ctx: &mut Ctx, g: &mut GroupReport) {
     g.push(
         "delete",
         "DELETE /webhooks/{id} is 204 (or 200), then the webhook is 404",
-        outcome(delete(ctx).await),
+        outcome(delete_fixture(ctx).await),
     );
 }
 
@@ -285,14 +276,6 @@ async fn bad_data(ctx: &mut Ctx) -> Step<()> {
     violation(&r, "data.… (data.port)", |p| {
         p == "data" || p.starts_with("data.") || p.starts_with("data[")
     })
-}
-
-async fn delete(ctx: &mut Ctx) -> Step<()> {
-    let f = ctx.fixture()?;
-    let r = ctx.delete(&f.id).await?;
-    r.expect_status(&[204, 200])?;
-    let r = ctx.get(&ctx.item_path(&f.id)).await?;
-    r.expect_status(&[404])
 }
 
 #[cfg(test)]

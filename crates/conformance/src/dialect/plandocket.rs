@@ -5,23 +5,14 @@
 //! seed's `{data: {webhook_id}}`; the secret is shown on create and show only, never in a list;
 //! URLs must be HTTPS; bad input is an error naming the member.
 
-use super::{expect_integer, expect_member, named_members, unauthorized, Ctx};
+use super::{delete_fixture, expect_integer, expect_member, named_members, push_auth_checks, Ctx};
 use crate::checks::{encode, find_leak, id_of, outcome, UNKNOWN_ID};
-use crate::client::{describe, excerpt, fail, skip, Cred, Resp, Step};
+use crate::client::{describe, excerpt, fail, skip, Resp, Step};
 use crate::report::GroupReport;
 use serde_json::{json, Value};
 
 pub async fn run(ctx: &mut Ctx, g: &mut GroupReport) {
-    g.push(
-        "auth.missing",
-        "a request without the bearer token is 401",
-        outcome(unauthorized(ctx, Cred::NoToken).await),
-    );
-    g.push(
-        "auth.wrong",
-        "a request with a wrong bearer token is 401",
-        outcome(unauthorized(ctx, Cred::WrongToken).await),
-    );
+    push_auth_checks(ctx, g, "the bearer token", "a wrong bearer token").await;
     g.push(
         "events",
         "GET /webhooks/events is {data: [event types], meta: {request_id}}",
@@ -65,7 +56,7 @@ pub async fn run(ctx: &mut Ctx, g: &mut GroupReport) {
     g.push(
         "delete",
         "DELETE /webhooks/{id} is 200 or 204, then the webhook is 404",
-        outcome(delete(ctx).await),
+        outcome(delete_fixture(ctx).await),
     );
 }
 
@@ -365,13 +356,5 @@ async fn refused(ctx: &mut Ctx, flaw: &str, member: &str) -> Step<()> {
 
 async fn unknown(ctx: &mut Ctx) -> Step<()> {
     let r = ctx.get(&format!("/webhooks/{UNKNOWN_ID}")).await?;
-    r.expect_status(&[404])
-}
-
-async fn delete(ctx: &mut Ctx) -> Step<()> {
-    let f = ctx.fixture()?;
-    let r = ctx.delete(&f.id).await?;
-    r.expect_status(&[200, 204])?;
-    let r = ctx.get(&format!("/webhooks/{}", f.id)).await?;
     r.expect_status(&[404])
 }

@@ -5,7 +5,7 @@
 //! `webHookDelay`; the seed's example POST body taken as it is; `PUT` changes the members it
 //! carries; bad members are a 400 `{error, message, errors}` keyed by member path.
 
-use super::{expect_member, expect_string, json_body, unauthorized, Ctx};
+use super::{delete_fixture, expect_member, expect_string, json_body, push_auth_checks, Ctx};
 use crate::checks::{id_of, outcome};
 use crate::client::{describe, excerpt, fail, Cred, Resp, Step};
 use crate::report::GroupReport;
@@ -23,16 +23,7 @@ const JSON: &[&str] = &["application/json"];
 const SEARCH_LIMIT: u64 = 200;
 
 pub async fn run(ctx: &mut Ctx, g: &mut GroupReport) {
-    g.push(
-        "auth.missing",
-        "a request without HTTP basic credentials is 401",
-        outcome(unauthorized(ctx, Cred::NoToken).await),
-    );
-    g.push(
-        "auth.wrong",
-        "a request with a wrong basic password is 401",
-        outcome(unauthorized(ctx, Cred::WrongToken).await),
-    );
+    push_auth_checks(ctx, g, "HTTP basic credentials", "a wrong basic password").await;
     g.push(
         "create.seed_example",
         "POST /webHooks takes the documentation's example body: 201 with the item",
@@ -66,7 +57,7 @@ pub async fn run(ctx: &mut Ctx, g: &mut GroupReport) {
     g.push(
         "delete",
         "DELETE /webHooks/{id} is 200 or 204, then the item is 404",
-        outcome(delete(ctx).await),
+        outcome(delete_fixture(ctx).await),
     );
 }
 
@@ -339,12 +330,4 @@ async fn bad_update(ctx: &mut Ctx) -> Step<()> {
         );
     }
     bad_request(&r, "webHookDelay[0].delayUnit")
-}
-
-async fn delete(ctx: &mut Ctx) -> Step<()> {
-    let f = ctx.fixture()?;
-    let r = ctx.delete(&f.id).await?;
-    r.expect_status(&[200, 204])?;
-    let r = ctx.get(&ctx.item_path(&f.id)).await?;
-    r.expect_status(&[404])
 }
