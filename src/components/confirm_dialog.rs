@@ -58,14 +58,24 @@ pub fn ConfirmDialog(
             class="dialog"
             data-testid="confirm-dialog"
             aria-labelledby="confirm-dialog-title"
-            // Escape fires `cancel` at once and `close` a task later; taking the state down on
-            // the first means a quick reopen is never swallowed by the late `close`.
+            // Escape fires `keydown`, then (only after a user activation) `cancel`, and `close`
+            // a task later. The state goes down on the first of them, and a late `close` that
+            // finds the dialog open again belongs to an earlier closing: a quick reopen is never
+            // swallowed, and a reopen is never ignored because the state was still up.
             on:cancel=move |_: leptos::ev::Event| open.set(false)
             on:close=move |_| {
+                if dialog.get_untracked().is_some_and(|d| d.open()) {
+                    return;
+                }
                 open.set(false);
                 give_focus_back();
             }
-            on:keydown=move |ev| keep_tab_inside(&ev)
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    open.set(false);
+                }
+                keep_tab_inside(&ev)
+            }
         >
             <h2 id="confirm-dialog-title">{move || title.get()}</h2>
             <div class="dialog-body">{children()}</div>

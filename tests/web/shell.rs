@@ -88,3 +88,56 @@ async fn theme_toggle_cycles_and_marks_the_root() {
     tick().await;
     assert_eq!(html.get_attribute("data-theme").as_deref(), Some("dark"));
 }
+
+#[wasm_bindgen_test]
+async fn a_confirm_dialog_reopened_at_once_after_escape_stays_open() {
+    use switchboard::components::ConfirmDialog;
+    let root = container();
+    let open = RwSignal::new(false);
+    let confirmed = RwSignal::new(0u32);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <ConfirmDialog open=open title="Delete webhook?" confirm_label="Delete"
+                on_confirm=Callback::new(move |_| confirmed.update(|n| *n += 1))>
+                "It stops receiving events."
+            </ConfirmDialog>
+        }
+    });
+    let dialog: web_sys::HtmlDialogElement = root
+        .query_selector("dialog")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    open.set(true);
+    tick().await;
+    assert!(dialog.open(), "the dialog opens when its state goes up");
+
+    // Escape as the browser delivers it: the keydown comes first, the `close` event a task
+    // after the dialog has closed. A reopen in between must win over that late `close`.
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Escape");
+    init.set_bubbles(true);
+    let escape =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    dialog.dispatch_event(&escape).unwrap();
+    assert!(!open.get_untracked(), "Escape takes the state down at once");
+    tick().await;
+    assert!(!dialog.open());
+    open.set(true);
+    tick().await;
+    tick().await;
+    assert!(
+        dialog.open(),
+        "a reopen right after Escape is not swallowed"
+    );
+    assert!(open.get_untracked());
+
+    // Closed by the browser itself (no cancel event): the state follows the element.
+    dialog.close();
+    tick().await;
+    assert!(!open.get_untracked(), "a native close takes the state down");
+    open.set(true);
+    tick().await;
+    assert!(dialog.open(), "and the dialog opens again");
+    assert_eq!(confirmed.get_untracked(), 0);
+}
