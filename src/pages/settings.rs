@@ -17,7 +17,6 @@ fn safe_next(next: Option<String>) -> Option<String> {
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let conn = use_connection();
-    let settings = use_settings();
     let toasts = use_toasts();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -63,28 +62,27 @@ pub fn SettingsPage() -> impl IntoView {
 
     let connect = Action::new_local(move |c: &Connection| {
         let c = c.clone();
+        let navigate = navigate.clone();
         async move {
-            let result = conn.connect(c.clone()).await;
-            let offer = match &result {
-                Err(e) if !e.is_unauthorised() => recognise(&c.base_url, &c.token)
-                    .await
-                    .filter(|d| d.id() != c.dialect().id()),
-                _ => None,
-            };
-            suggestion.set(offer);
-            result
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(result) = connect.value().get() {
-            match result {
+            match conn.connect(c.clone()).await {
                 Ok(_) => {
+                    suggestion.set(None);
                     toasts.success("Connected");
                     if let Some(next) = safe_next(query.get_untracked().get("next")) {
                         navigate(&next, Default::default());
                     }
                 }
-                Err(e) => toasts.error(e.message()),
+                Err(e) => {
+                    let offer = if e.is_unauthorised() {
+                        None
+                    } else {
+                        recognise(&c.base_url, &c.token)
+                            .await
+                            .filter(|d| d.id() != c.dialect().id())
+                    };
+                    suggestion.set(offer);
+                    toasts.error(e.message());
+                }
             }
         }
     });
@@ -103,64 +101,6 @@ pub fn SettingsPage() -> impl IntoView {
         conn.disconnect();
         token.set(String::new());
         toasts.info("Disconnected: the token is forgotten");
-    };
-
-    let status = move || {
-        match conn.phase.get() {
-        Phase::Disconnected => view! {
-            <p class="muted" data-testid="connection-status">"Not connected."</p>
-        }
-        .into_any(),
-        Phase::Connecting => view! {
-            <p class="muted" data-testid="connection-status" role="status">"Connecting…"</p>
-        }
-        .into_any(),
-        Phase::Failed(e) => view! {
-            <div class="error-panel" role="alert" data-testid="connection-error">
-                <p class="error-title">{e.message()}</p>
-                {move || suggestion.get().map(|d| view! {
-                    <p data-testid="dialect-suggestion">
-                        "Its answers look like the " <strong>{d.title()}</strong> " API. "
-                        <button type="button" class="button" data-testid="use-suggestion"
-                            on:click=move |_| { api.set(d.id()); base_path.set(String::new()); suggestion.set(None); }>
-                            {format!("Use {}", d.title())}
-                        </button>
-                    </p>
-                })}
-            </div>
-        }
-        .into_any(),
-        Phase::Connected(caps) => {
-            let features = Feature::ALL
-                .into_iter()
-                .map(|f| {
-                    let on = caps.has(f);
-                    view! {
-                        <li class=if on { "cap cap-on" } else { "cap cap-off" } data-testid=format!("cap-{}", f.as_str())
-                            data-on=on.to_string()>
-                            <span aria-hidden="true">{if on { "✓" } else { "–" }}</span>
-                            " " {f.as_str()}
-                            <span class="sr-only">{if on { " (available)" } else { " (not offered)" }}</span>
-                        </li>
-                    }
-                })
-                .collect_view();
-            let level = if caps.features.is_empty() {
-                "core level only"
-            } else {
-                "core level plus the features ticked"
-            };
-            view! {
-                <div class="success-panel" data-testid="connection-status" role="status">
-                    <p>"Connected to a " <strong data-testid="connected-api">{conn.dialect().title()}</strong>
-                        " API (version " {caps.api_version.clone()} "), " {level} ". "
-                        <span data-testid="transport">{transport(&conn.connection.get().map(|c| c.base_url).unwrap_or_default())}</span></p>
-                    <ul class="caps" data-testid="capabilities">{features}</ul>
-                </div>
-            }
-            .into_any()
-        }
-    }
     };
 
     view! {
@@ -231,9 +171,90 @@ pub fn SettingsPage() -> impl IntoView {
                         "Disconnect"
                     </button>
                 </div>
-                {status}
+                <ConnectionStatus suggestion=suggestion api=api base_path=base_path/>
             </form>
 
+            <DisplaySettings/>
+        </section>
+    }
+}
+
+/// Where the connection stands: connecting, what failed (with the API the answers suggest),
+/// or the capabilities the backend offers.
+#[component]
+fn ConnectionStatus(
+    /// What the backend's answers say it speaks, when that is not the API chosen.
+    suggestion: RwSignal<Option<&'static dyn Dialect>>,
+    /// The chosen API's id; taking the suggestion sets it.
+    api: RwSignal<&'static str>,
+    /// The API path; taking the suggestion empties it.
+    base_path: RwSignal<String>,
+) -> impl IntoView {
+    let conn = use_connection();
+    move || {
+        match conn.phase.get() {
+        Phase::Disconnected => view! {
+            <p class="muted" data-testid="connection-status">"Not connected."</p>
+        }
+        .into_any(),
+        Phase::Connecting => view! {
+            <p class="muted" data-testid="connection-status" role="status">"Connecting…"</p>
+        }
+        .into_any(),
+        Phase::Failed(e) => view! {
+            <div class="error-panel" role="alert" data-testid="connection-error">
+                <p class="error-title">{e.message()}</p>
+                {move || suggestion.get().map(|d| view! {
+                    <p data-testid="dialect-suggestion">
+                        "Its answers look like the " <strong>{d.title()}</strong> " API. "
+                        <button type="button" class="button" data-testid="use-suggestion"
+                            on:click=move |_| { api.set(d.id()); base_path.set(String::new()); suggestion.set(None); }>
+                            {format!("Use {}", d.title())}
+                        </button>
+                    </p>
+                })}
+            </div>
+        }
+        .into_any(),
+        Phase::Connected(caps) => {
+            let features = Feature::ALL
+                .into_iter()
+                .map(|f| {
+                    let on = caps.has(f);
+                    view! {
+                        <li class=if on { "cap cap-on" } else { "cap cap-off" } data-testid=format!("cap-{}", f.as_str())
+                            data-on=on.to_string()>
+                            <span aria-hidden="true">{if on { "✓" } else { "–" }}</span>
+                            " " {f.as_str()}
+                            <span class="sr-only">{if on { " (available)" } else { " (not offered)" }}</span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let level = if caps.features.is_empty() {
+                "core level only"
+            } else {
+                "core level plus the features ticked"
+            };
+            view! {
+                <div class="success-panel" data-testid="connection-status" role="status">
+                    <p>"Connected to a " <strong data-testid="connected-api">{conn.dialect().title()}</strong>
+                        " API (version " {caps.api_version.clone()} "), " {level} ". "
+                        <span data-testid="transport">{transport(&conn.connection.get().map(|c| c.base_url).unwrap_or_default())}</span></p>
+                    <ul class="caps" data-testid="capabilities">{features}</ul>
+                </div>
+            }
+            .into_any()
+        }
+    }
+    }
+}
+
+/// Theme and time zone, kept in this browser.
+#[component]
+fn DisplaySettings() -> impl IntoView {
+    let settings = use_settings();
+    view! {
             <div class="card form">
                 <h2>"Display"</h2>
                 <div class="field">
@@ -256,7 +277,6 @@ pub fn SettingsPage() -> impl IntoView {
                     </select>
                 </div>
             </div>
-        </section>
     }
 }
 
