@@ -111,19 +111,7 @@ pub fn SettingsPage() -> impl IntoView {
 
             <form class="card form" on:submit=on_submit data-testid="connect-form" novalidate>
                 <h2>"Connection"</h2>
-                <div class="field">
-                    <label for="api">"API"</label>
-                    <select id="api" name="api" data-testid="api-select"
-                        prop:value=move || api.get()
-                        on:change=move |ev| {
-                            api.set(dialect::by_id(&event_target_value(&ev)).id());
-                            base_path.set(String::new());
-                            suggestion.set(None);
-                        }>
-                        {dialect::ALL.iter().map(|d| view! { <option value=d.id()>{d.title()}</option> }).collect_view()}
-                    </select>
-                    <p class="hint">"Which webhook API the server speaks: Switchboard's own, or a vendor's as its documentation shapes it."</p>
-                </div>
+                <ApiChoice api=api base_path=base_path suggestion=suggestion/>
                 <div class="field">
                     <label for="base-url">"Base URL"</label>
                     <input id="base-url" name="base-url" type="url" autocomplete="url" data-testid="base-url"
@@ -132,15 +120,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <p class="hint">"The server's address, without the API's path. Empty means this page's own origin; "
                         <code>"/upstream/NAME"</code> " on this origin goes through the forwarding this console's server is configured with."</p>
                 </div>
-                <div class="field">
-                    <label for="base-path">"API path"</label>
-                    <input id="base-path" name="base-path" data-testid="base-path" spellcheck="false"
-                        placeholder=move || chosen().default_base_path()
-                        prop:value=move || base_path.get()
-                        on:input=move |ev| base_path.set(event_target_value(&ev))/>
-                    <p class="hint">"Where the webhooks live below the base URL. Empty means "
-                        <code>{move || chosen().default_base_path()}</code> "."</p>
-                </div>
+                <ApiPath api=api base_path=base_path/>
                 <div class="field">
                     <label for="token">{move || chosen().auth().token_label()}</label>
                     <div class="input-row">
@@ -176,6 +156,55 @@ pub fn SettingsPage() -> impl IntoView {
 
             <DisplaySettings/>
         </section>
+    }
+}
+
+/// Which API the backend speaks; choosing another forgets the API path and the suggestion.
+#[component]
+fn ApiChoice(
+    /// The chosen API's id.
+    api: RwSignal<&'static str>,
+    /// The API path, emptied when the API changes.
+    base_path: RwSignal<String>,
+    /// What the backend's answers suggested, dropped when the API changes.
+    suggestion: RwSignal<Option<&'static dyn Dialect>>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="api">"API"</label>
+            <select id="api" name="api" data-testid="api-select"
+                prop:value=move || api.get()
+                on:change=move |ev| {
+                    api.set(dialect::by_id(&event_target_value(&ev)).id());
+                    base_path.set(String::new());
+                    suggestion.set(None);
+                }>
+                {dialect::ALL.iter().map(|d| view! { <option value=d.id()>{d.title()}</option> }).collect_view()}
+            </select>
+            <p class="hint">"Which webhook API the server speaks: Switchboard's own, or a vendor's as its documentation shapes it."</p>
+        </div>
+    }
+}
+
+/// Where the webhooks live below the base URL, with the chosen API's default as placeholder.
+#[component]
+fn ApiPath(
+    /// The chosen API's id.
+    api: RwSignal<&'static str>,
+    /// The path typed, empty for the API's default.
+    base_path: RwSignal<String>,
+) -> impl IntoView {
+    let chosen = move || dialect::by_id(api.get());
+    view! {
+        <div class="field">
+            <label for="base-path">"API path"</label>
+            <input id="base-path" name="base-path" data-testid="base-path" spellcheck="false"
+                placeholder=move || chosen().default_base_path()
+                prop:value=move || base_path.get()
+                on:input=move |ev| base_path.set(event_target_value(&ev))/>
+            <p class="hint">"Where the webhooks live below the base URL. Empty means "
+                <code>{move || chosen().default_base_path()}</code> "."</p>
+        </div>
     }
 }
 
