@@ -27,7 +27,7 @@ pub use http::routes::{route_table, RouteSpec};
 /// Which shape of the API the server speaks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Profile {
-    /// Every feature group, shaped as DESIGN.md documents it.
+    /// Every feature group, shaped as `api/openapi.yaml` documents it.
     #[default]
     Full,
     /// Only the core level is advertised and served; the rest answers 404.
