@@ -1,6 +1,7 @@
 //! The delivery engine: a durable queue in SQLite drained by a bounded pool of senders.
 
 pub mod filter;
+pub mod net;
 pub mod oauth;
 pub mod send;
 pub mod signature;
