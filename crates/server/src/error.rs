@@ -1,6 +1,7 @@
 //! The one error enum of the HTTP layer and its mapping to RFC 9457 problem+json.
 
 use crate::ids::request_id;
+use crate::store::StoreError;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use switchboard_api::{FieldError, Problem};
@@ -138,9 +139,21 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// For handlers that run their own statements inside `Store::call`.
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
-        ApiError::Internal(format!("database: {e}"))
+        StoreError::from(e).into()
+    }
+}
+
+/// Where storage's failures become answers: a cursor the client sent is its mistake, anything
+/// else is ours.
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::BadCursor => ApiError::BadQuery(e.to_string()),
+            StoreError::Database(_) | StoreError::Task(_) => ApiError::Internal(e.to_string()),
+        }
     }
 }
 
