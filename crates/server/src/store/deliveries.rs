@@ -110,7 +110,8 @@ fn from_row(r: &Row) -> rusqlite::Result<StoredDelivery> {
     })
 }
 
-pub fn insert(conn: &Connection, d: &StoredDelivery) -> Result<(), StoreError> {
+/// Returns the new row's `seq`.
+pub fn insert(conn: &Connection, d: &StoredDelivery) -> Result<i64, StoreError> {
     conn.execute(
         "INSERT INTO deliveries (id, webhook_id, event_id, event_type, payload, state, \
          attempt_count, retries_left, priority, next_attempt_at, last_attempt_at, \
@@ -133,7 +134,7 @@ pub fn insert(conn: &Connection, d: &StoredDelivery) -> Result<(), StoreError> {
             d.target_url,
         ],
     )?;
-    Ok(())
+    Ok(conn.last_insert_rowid())
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Option<StoredDelivery>, StoreError> {

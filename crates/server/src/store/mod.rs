@@ -1,6 +1,7 @@
 //! SQLite storage: the connection, migrations, and the queries of each resource.
 
 pub mod deliveries;
+pub mod demo;
 mod error;
 pub mod events;
 pub mod webhooks;
