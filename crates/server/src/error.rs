@@ -182,3 +182,24 @@ impl IntoResponse for ApiError {
         res
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storage_errors_answer_as_they_did_when_storage_spoke_http() {
+        assert_eq!(
+            ApiError::from(StoreError::BadCursor),
+            ApiError::BadQuery("cursor is not one this server handed out".into())
+        );
+        let db = ApiError::from(rusqlite::Error::QueryReturnedNoRows);
+        assert_eq!(db.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(
+            matches!(&db, ApiError::Internal(d) if d.starts_with("database: ")),
+            "{db:?}"
+        );
+        let task = ApiError::from(StoreError::Task("task panicked".into()));
+        assert_eq!(task, ApiError::Internal("task panicked".into()));
+    }
+}
