@@ -257,7 +257,7 @@ pub async fn spawn(mut config: Config) -> Result<ServerHandle, ServerError> {
     if config.demo {
         let base = format!("http://{addr}");
         background.extend(
-            demo::start(&state, &base, stop_rx.clone())
+            demo::start(&store, &engine, config.profile, &base, stop_rx.clone())
                 .await
                 .map_err(ServerError::Database)?,
         );

@@ -189,17 +189,6 @@ impl AuthKind {
     pub fn of(auth: &Auth) -> AuthKind {
         AuthKind::parse(auth.kind())
     }
-
-    /// Path of this kind's write-only member in field errors, e.g. `auth.token`.
-    pub fn secret_path(self) -> Option<&'static str> {
-        match self {
-            AuthKind::None => None,
-            AuthKind::Bearer => Some("auth.token"),
-            AuthKind::Basic => Some("auth.password"),
-            AuthKind::Header => Some("auth.value"),
-            AuthKind::ClientCredentials => Some("auth.client_secret"),
-        }
-    }
 }
 
 /// The authentication sub-form. Secret members are write-only: on edit the stored secret is
