@@ -626,6 +626,7 @@ async fn pages_that_stay_mounted_send_the_new_token_after_a_reconnect() {
     let (e, proxy) = behind_proxy().await;
     create_webhook(&e, "Reconnected").await;
     let delivery = crate::deliveries::emit(&e, "order_confirm", json!({"order": 1}))
+        .await
         .pop()
         .expect("a delivery for the webhook");
 
