@@ -1,0 +1,170 @@
+//! The contract step: the reference server, started on a fresh SQLite file, tested against
+//! `api/openapi.yaml` by schemathesis with every phase and every check.
+
+use crate::process;
+use crate::workspace::Workspace;
+use std::env;
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Test cases per operation and phase. With the fixed seed below this finds every mismatch
+/// the unbounded runs found while keeping the step near a minute on two cores.
+const MAX_EXAMPLES: u32 = 25;
+/// A fixed seed makes a red run repeatable; `SWITCHBOARD_SCHEMATHESIS_SEED` explores others.
+const SEED: &str = "20261202";
+/// The whole run's ceiling: fuzzing and stateful testing stop here even if cases remain.
+const MAX_SECONDS: u32 = 150;
+
+/// Builds the server, starts it and runs schemathesis against it; any failure fails the step.
+pub fn run(ws: &Workspace, schemathesis: &Path) -> Result<(), String> {
+    process::run(
+        Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(&ws.root)
+            .args(["build", "-p", "switchboard-server"]),
+    )?;
+    let dir = ws.target.join("schemathesis");
+    // A previous run's database would carry its webhooks into this one.
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+
+    let token = token();
+    let server = Server::start(
+        &ws.target.join("debug").join("switchboard-server"),
+        &dir,
+        &token,
+    )?;
+    let seed = env::var("SWITCHBOARD_SCHEMATHESIS_SEED").unwrap_or_else(|_| SEED.to_string());
+    let mut cmd = Command::new(schemathesis);
+    cmd.current_dir(&dir)
+        .arg("run")
+        .arg(ws.root.join("api").join("openapi.yaml"))
+        .arg("--url")
+        .arg(format!("{}/api/v1", server.base_url))
+        .arg("--header")
+        .arg(format!("Authorization: Bearer {token}"))
+        .args(["--phases", "examples,coverage,fuzzing,stateful"])
+        .args(["--checks", "all"])
+        .arg("--max-examples")
+        .arg(MAX_EXAMPLES.to_string())
+        .arg("--max-time")
+        .arg(MAX_SECONDS.to_string())
+        .args(["--seed", &seed])
+        // Nothing learnt in one run may change the next: CI must see the same cases.
+        .args(["--generation-database", "none"])
+        .args(["--workers", "2", "--no-color"])
+        // The server's test sends and probes wait for endpoints that never answer.
+        .args(["--request-timeout", "20"])
+        .env("PYTHONDONTWRITEBYTECODE", "1");
+    let result = process::run(&mut cmd);
+    let log = server.stop();
+    if result.is_err() {
+        println!("xtask: the server's log is in {}", log.display());
+    }
+    result
+}
+
+/// A throwaway token for this run only, long enough for the server's minimum.
+fn token() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("contract-{nanos:032x}-{:08x}", std::process::id())
+}
+
+/// The reference server as a child process; killed when dropped, so an early return or a
+/// panic never leaves it listening.
+struct Server {
+    child: Child,
+    base_url: String,
+    log: PathBuf,
+}
+
+impl Server {
+    fn start(binary: &Path, dir: &Path, token: &str) -> Result<Server, String> {
+        let log = dir.join("server.log");
+        let mut cmd = Command::new(binary);
+        cmd.arg("--db")
+            .arg(dir.join("contract.db"))
+            .args(["--listen", "127.0.0.1:0", "--token", token])
+            // Test sends and probes go to whatever URL the tester made up; loopback is the
+            // only place such a request may go, and it fails at once there.
+            .arg("--allow-private-targets")
+            // The tester sends wrong and missing tokens on purpose; with the throttle on, the
+            // rest of the run would see only 429s.
+            .args(["--auth-failure-limit", "0"])
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        println!("xtask: $ {}", process::describe(&cmd));
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| format!("could not start {}: {e}", binary.display()))?;
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let file = File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let (found, announced) = mpsc::channel();
+        // Both streams go to the log; the start-up line also tells where the server listens.
+        let mut out = file.try_clone().map_err(|e| e.to_string())?;
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some((url, _)) = crate::demo::parse_listening(&line) {
+                    let _ = found.send(url.to_string());
+                }
+                let _ = writeln!(out, "{line}");
+            }
+        });
+        let mut err = file;
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = writeln!(err, "{line}");
+            }
+        });
+        let mut server = Server {
+            child,
+            base_url: String::new(),
+            log,
+        };
+        server.base_url = announced
+            .recv_timeout(Duration::from_secs(30))
+            .map_err(|_| {
+                format!(
+                    "the server did not announce its address within 30 s; see {}",
+                    server.log.display()
+                )
+            })?;
+        Ok(server)
+    }
+
+    /// Stops the server and returns where its log is.
+    fn stop(mut self) -> PathBuf {
+        self.kill();
+        self.log.clone()
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_is_long_enough_for_the_server() {
+        assert!(token().len() >= 32);
+    }
+}
