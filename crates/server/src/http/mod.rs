@@ -269,11 +269,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 /// [`parse_json`] for a body the API documents as an object: serde would also fill a struct
 /// from an array, member by member in declaration order, so `[null]` would pass as a PATCH.
 pub fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value = parse_json::<serde::de::IgnoredAny>(bytes);
-    if value.is_ok() && !starts_an_object(bytes) {
+    let parsed = parse_json(bytes);
+    if !matches!(parsed, Err(ApiError::MalformedJson(_))) && !starts_an_object(bytes) {
         return Err(ApiError::field("", "the body must be a JSON object"));
     }
-    parse_json(bytes)
+    parsed
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
