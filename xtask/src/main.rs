@@ -5,6 +5,7 @@ mod bundle;
 mod contract;
 mod demo;
 mod process;
+mod routes;
 mod split;
 mod steps;
 mod test_all;

@@ -1,10 +1,12 @@
 //! SQLite storage: the connection, migrations, and the queries of each resource.
 
 pub mod deliveries;
+pub mod demo;
+mod error;
 pub mod events;
 pub mod webhooks;
 
-use crate::error::ApiError;
+pub use error::StoreError;
 use rusqlite::Connection;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -130,11 +132,13 @@ impl Store {
         })
     }
 
-    /// Runs `f` on the connection off the async threads.
-    pub async fn call<R, F>(&self, f: F) -> Result<R, ApiError>
+    /// Runs `f` on the connection off the async threads. `f` may fail with a caller's own error
+    /// (a handler's "not found"), as long as a storage error converts into it.
+    pub async fn call<R, E, F>(&self, f: F) -> Result<R, E>
     where
         R: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<R, ApiError> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<R, E> + Send + 'static,
     {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
@@ -142,7 +146,7 @@ impl Store {
             f(&mut guard)
         })
         .await
-        .map_err(ApiError::internal)?
+        .map_err(|e| StoreError::Task(e.to_string()))?
     }
 }
 
@@ -162,14 +166,14 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
 /// opaque; the document still gives their pattern, so a tester knows which strings are
 /// cursors, and any position in that pattern is one this server can page from.
 pub mod cursor {
-    use crate::error::ApiError;
+    use super::StoreError;
 
     pub fn encode(created_at: i64, seq: i64) -> String {
         format!("{created_at}.{seq}")
     }
 
-    pub fn decode(raw: &str) -> Result<(i64, i64), ApiError> {
-        let bad = || ApiError::BadQuery("cursor is not one this server handed out".into());
+    pub fn decode(raw: &str) -> Result<(i64, i64), StoreError> {
+        let bad = || StoreError::BadCursor;
         let (a, b) = raw.split_once('.').ok_or_else(bad)?;
         let number = |s: &str| {
             (!s.is_empty() && s.len() <= 18 && s.bytes().all(|c| c.is_ascii_digit()))
