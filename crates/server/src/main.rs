@@ -54,6 +54,10 @@ struct Cli {
     /// (repeatable; CORS for exactly these origins).
     #[arg(long)]
     cors_origin: Vec<String>,
+    /// Failed token checks from one client that shut it out of the API for a while; 0 turns
+    /// the throttle off (for a test client that sends wrong tokens on purpose).
+    #[arg(long)]
+    auth_failure_limit: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -131,6 +135,9 @@ async fn main() -> std::process::ExitCode {
         config.upstream_timeout = t;
     }
     config.cors_origins = cli.cors_origin;
+    if let Some(n) = cli.auth_failure_limit {
+        config.auth_failure_limit = n;
+    }
     if let Some(Schedule(s)) = cli.retry_schedule {
         config.retry_schedule = s;
     }
