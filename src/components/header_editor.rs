@@ -76,6 +76,7 @@ pub fn HeaderEditor(
                 id,
                 name: String::new(),
                 value: String::new(),
+                set: false,
             });
         });
         // Focus the new row's name so the keyboard user can type straight away.
@@ -181,6 +182,7 @@ mod tests {
             id,
             name: name.into(),
             value: "v".into(),
+            set: false,
         }
     }
 

@@ -14,11 +14,21 @@ use switchboard_api::{
 use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset};
 
 /// One custom header row. `id` keys the row in the list so edits never jump between rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HeaderRow {
     pub id: u64,
     pub name: String,
     pub value: String,
+    /// The backend holds a value it does not show (header values are write-only, like auth
+    /// secrets); a value left blank keeps it.
+    pub set: bool,
+}
+
+impl HeaderRow {
+    /// Whether saving keeps the stored value rather than sending one.
+    pub fn keeps_stored_value(&self) -> bool {
+        self.set && self.value.is_empty()
+    }
 }
 
 /// One further destination row (Shoprenter's parameters after the first).
@@ -374,7 +384,8 @@ impl FormState {
                 HeaderRow {
                     id: next_id,
                     name: name.clone(),
-                    value: value.clone(),
+                    value: value.clone().unwrap_or_default(),
+                    set: value.is_none(),
                 }
             })
             .collect();
@@ -618,6 +629,19 @@ impl FormState {
         }
     }
 
+    /// The headers as a PATCH sends them: `None` keeps a stored value the backend does not
+    /// show.
+    fn header_patch(&self) -> BTreeMap<String, Option<String>> {
+        self.headers
+            .iter()
+            .filter(|h| !is_blank(h))
+            .map(|h| {
+                let value = (!h.keeps_stored_value()).then(|| h.value.clone());
+                (h.name.trim().to_owned(), value)
+            })
+            .collect()
+    }
+
     /// The smallest PATCH that turns `original` into this state; empty when nothing changed.
     pub fn to_patch(
         &self,
@@ -643,7 +667,7 @@ impl FormState {
             events: changed(&new.events, &old.events),
             is_active: changed(&new.is_active, &old.is_active),
             active_from: changed(&new.active_from, &old.active_from),
-            headers: changed(&new.headers, &old.headers),
+            headers: changed(&self.header_patch(), &original.header_patch()),
             auth: changed(&new.auth, &old.auth),
             format: changed(&new.format, &old.format),
             delay: changed(&new.delay, &old.delay),
@@ -651,6 +675,7 @@ impl FormState {
             timeout_seconds: changed(&new.timeout_seconds, &old.timeout_seconds),
             priority: changed(&new.priority, &old.priority),
             filter: changed(&new.filter, &old.filter),
+            held: None,
         })
     }
 }
@@ -704,6 +729,9 @@ pub fn header_row_errors(rows: &[HeaderRow]) -> Vec<HeaderRowError> {
             bad(HeaderPart::Name, m);
         } else if seen.insert(name.to_ascii_lowercase(), row.id).is_some() {
             bad(HeaderPart::Name, "is a duplicate of another header".into());
+        }
+        if row.keeps_stored_value() {
+            continue;
         }
         if let Err(m) = rules::header_value(&row.value) {
             bad(HeaderPart::Value, m);
@@ -958,31 +986,37 @@ mod tests {
                 id: 1,
                 name: "X-Tenant".into(),
                 value: "a".into(),
+                set: false,
             },
             HeaderRow {
                 id: 2,
                 name: "x-tenant".into(),
                 value: "b".into(),
+                set: false,
             },
             HeaderRow {
                 id: 3,
                 name: "Bad Name".into(),
                 value: "c".into(),
+                set: false,
             },
             HeaderRow {
                 id: 4,
                 name: "Content-Type".into(),
                 value: "d".into(),
+                set: false,
             },
             HeaderRow {
                 id: 5,
                 name: "X-Ok".into(),
                 value: "line\nbreak".into(),
+                set: false,
             },
             HeaderRow {
                 id: 6,
                 name: String::new(),
                 value: String::new(),
+                set: false,
             },
         ];
         let e = header_row_errors(&rows);

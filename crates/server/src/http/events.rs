@@ -1,16 +1,20 @@
 //! `/events` handlers: emit an event (fan-out) and list what was emitted.
 
 use super::{page, paging, reply, str_param, AppState, JsonBody};
+use crate::engine::{Emitted, IdempotencyKey};
 use crate::error::ApiError;
 use crate::store::events;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use std::collections::HashMap;
 use switchboard_api::EmitEvent;
 
+/// Emits an event. With an `Idempotency-Key`, a retry of the same request answers with the
+/// event it emitted (and the same deliveries, so the same `webhook-id`s) instead of a new one.
 pub async fn emit(
     State(state): State<AppState>,
+    headers: HeaderMap,
     JsonBody(req): JsonBody<EmitEvent>,
 ) -> Result<Response, ApiError> {
     if !state.catalogue.contains(&req.event_type) {
@@ -19,8 +23,26 @@ pub async fn emit(
             "is not an event type of the catalogue",
         ));
     }
-    let event = state.engine.emit(req.event_type, req.payload).await?;
-    Ok(reply(StatusCode::CREATED, event.to_api()))
+    let key = super::idempotency_key(&headers)?.map(|key| IdempotencyKey {
+        key,
+        body_hash: super::body_hash(&serde_json::json!({
+            "event_type": req.event_type,
+            "payload": req.payload,
+        })),
+    });
+    let emitted = state
+        .engine
+        .emit_once(req.event_type, req.payload, key)
+        .await?;
+    Ok(match emitted {
+        Emitted::New(event) => reply(StatusCode::CREATED, event.to_api()),
+        Emitted::Replayed(event) => {
+            let mut res = reply(StatusCode::CREATED, event.to_api());
+            res.headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            res
+        }
+    })
 }
 
 pub async fn list(
