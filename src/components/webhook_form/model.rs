@@ -1063,6 +1063,46 @@ mod tests {
     }
 
     #[test]
+    fn write_only_header_values_are_kept_when_left_blank() {
+        let w: Webhook = serde_json::from_value(serde_json::json!({
+            "id": "a", "name": "H", "url": "https://x.test/h", "events": ["order_confirm"],
+            "headers": {"X-Api-Key": null, "X-Shop": "demo"}
+        }))
+        .unwrap();
+        let original = FormState::from_webhook(&w, &Utc);
+        let key = &original.headers[0];
+        assert_eq!(
+            (key.name.as_str(), key.value.as_str(), key.set),
+            ("X-Api-Key", "", true)
+        );
+        assert!(
+            !original.headers[1].set,
+            "a value the backend shows is not write-only"
+        );
+        // A blank write-only value is not an error, and nothing changed means no headers.
+        assert!(original.validate(None, &Utc).is_empty());
+        let same = original.to_patch(&original, None, &Utc).unwrap();
+        assert_eq!(same.headers, None);
+
+        let mut edited = original.clone();
+        edited.headers.push(HeaderRow {
+            id: 3,
+            name: "X-Region".into(),
+            value: "eu".into(),
+            set: false,
+        });
+        let patch = edited.to_patch(&original, None, &Utc).unwrap();
+        let headers = patch.headers.unwrap();
+        assert_eq!(headers["X-Api-Key"], None, "kept, not sent");
+        assert_eq!(headers["X-Shop"].as_deref(), Some("demo"));
+        assert_eq!(headers["X-Region"].as_deref(), Some("eu"));
+
+        edited.headers[0].value = "n3w".into();
+        let patch = edited.to_patch(&original, None, &Utc).unwrap();
+        assert_eq!(patch.headers.unwrap()["X-Api-Key"].as_deref(), Some("n3w"));
+    }
+
+    #[test]
     fn what_the_console_does_not_understand_survives_an_edit() {
         let w: Webhook = serde_json::from_value(serde_json::json!({
             "id": "a", "name": "Old", "url": "https://x.test/h", "events": ["order_confirm"],
