@@ -182,7 +182,7 @@ impl Engine {
         }
         let subscribers: Vec<StoredWebhook> = subscribers
             .into_iter()
-            .filter(|w| !w.active_from.is_some_and(|t| t > now))
+            .filter(|w| w.active_from.is_none_or(|t| t <= now))
             .collect();
         let payload = Arc::new(payload);
         let conditions = subscribers
