@@ -3,7 +3,7 @@
 use crate::components::{ConnectionBadge, RequestProgress, ThemeToggle, ToastRegion};
 use crate::pages::{self, not_found::NotFoundPage};
 use crate::split::Lazy;
-use crate::state::{provide_connection, provide_settings, provide_toasts};
+use crate::state::{provide_clock, provide_connection, provide_settings, provide_toasts};
 use leptos::prelude::*;
 use leptos_router::{
     components::{Route, Router, Routes, A},
@@ -15,6 +15,7 @@ pub fn App() -> impl IntoView {
     provide_toasts();
     provide_settings();
     provide_connection();
+    provide_clock();
     crate::split::prefetch_once_connected(pages::prefetch_all);
     // Before the router adds its own `popstate` listener, which would follow Back at once.
     crate::components::unsaved_guard::install_history_guard();

@@ -156,8 +156,18 @@ impl Ticket {
 }
 
 impl Drop for Ticket {
+    /// A request whose future is dropped before it ends (its page closed, a newer read
+    /// replaced it) is aborted, so the browser stops downloading what nobody will read. After
+    /// an answer has been read whole, the abort does nothing.
     fn drop(&mut self) {
-        REGISTRY.with(|r| r.borrow_mut().entries.retain(|e| e.info.id != self.id));
+        let controller = REGISTRY.with(|r| {
+            let mut r = r.borrow_mut();
+            let at = r.entries.iter().position(|e| e.info.id == self.id)?;
+            r.entries.remove(at).controller
+        });
+        if let Some(c) = controller {
+            c.abort();
+        }
         bump();
     }
 }

@@ -68,19 +68,7 @@ pub fn query_string<T: Serialize>(query: &T) -> String {
     out
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
+pub use switchboard_api::percent::encode_component as encode;
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,7 @@
 //! A time shown relative ("5 min ago") with the absolute time, in UTC or local, on hover.
 
-use crate::format::{absolute, local_offset_minutes, now_ms, relative};
-use crate::state::{use_settings, TimeZoneMode};
+use crate::format::{absolute, local_offset_minutes, relative};
+use crate::state::{use_clock, use_settings, TimeZoneMode};
 use leptos::prelude::*;
 use switchboard_api::Timestamp;
 
@@ -15,6 +15,7 @@ pub fn RelativeTime(
     placeholder: Option<String>,
 ) -> impl IntoView {
     let settings = use_settings();
+    let clock = use_clock();
     let placeholder = placeholder.unwrap_or_else(|| "never".into());
     move || match at.get() {
         Some(t) => {
@@ -25,7 +26,7 @@ pub fn RelativeTime(
             let full = absolute(&t, offset);
             view! {
                 <time datetime=t.to_rfc3339() title=full.clone() data-absolute=full>
-                    {relative(now_ms(), &t)}
+                    {move || relative(clock.now(), &t)}
                 </time>
             }
             .into_any()

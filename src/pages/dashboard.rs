@@ -6,7 +6,7 @@ use crate::api::{encode_component, ApiError, Backend, DeliveryQuery};
 use crate::components::{DeliveryStatusBadge, ErrorPanel, RelativeTime, ResponseBadge, StatsChart};
 use crate::format::now_ms;
 use crate::pages::deliveries::{delivery_href, load_all_webhooks};
-use crate::state::{use_connection, use_live_backend, Phase};
+use crate::state::{use_connection, use_live_backend, ConnectionState, LiveBackend, Phase};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::collections::{BTreeMap, HashMap};
@@ -171,11 +171,108 @@ fn page_hidden() -> bool {
         .unwrap_or(false)
 }
 
+/// What the dashboard's refresh loop writes.
+#[derive(Clone, Copy)]
+struct Poller {
+    data: RwSignal<Option<DashData>>,
+    error: RwSignal<Option<ApiError>>,
+    updated_at: RwSignal<Option<i64>>,
+    refreshing: RwSignal<bool>,
+    paused: RwSignal<bool>,
+}
+
+/// Refreshes the dashboard until `alive` turns false: every [`POLL_MS`], backing off after
+/// errors, paused while the tab is hidden, at once when `wake` is set, and after a refused
+/// token only once a reconnect has happened.
+async fn poll(
+    p: Poller,
+    conn: ConnectionState,
+    backend: LiveBackend,
+    alive: Arc<AtomicBool>,
+    wake: Arc<AtomicBool>,
+) {
+    let Poller {
+        data,
+        error,
+        updated_at,
+        refreshing,
+        paused,
+    } = p;
+    let mut failures = 0u32;
+    loop {
+        if !alive.load(Ordering::Relaxed) {
+            return;
+        }
+        if page_hidden() {
+            paused.try_set(true);
+            gloo_timers::future::TimeoutFuture::new(500).await;
+            continue;
+        }
+        paused.try_set(false);
+        refreshing.try_set(true);
+        // Read each time: a reconnect may have brought another backend.
+        let caps = conn.capabilities().unwrap_or_else(Capabilities::core);
+        let result = load(&backend.now(), &caps).await;
+        if !alive.load(Ordering::Relaxed) {
+            return;
+        }
+        refreshing.try_set(false);
+        match result {
+            Ok(d) => {
+                failures = 0;
+                data.try_set(Some(d));
+                error.try_set(None);
+                updated_at.try_set(Some(now_ms()));
+            }
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                let refused = e.is_unauthorised();
+                error.try_set(Some(e));
+                if refused {
+                    // The token was refused: wait for a reconnect (in place or through
+                    // Settings), then carry on with the new token.
+                    loop {
+                        gloo_timers::future::TimeoutFuture::new(500).await;
+                        if !alive.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        if conn
+                            .phase
+                            .try_with_untracked(|p| matches!(p, Phase::Connected(_)))
+                            .unwrap_or(false)
+                        {
+                            break;
+                        }
+                    }
+                    failures = 0;
+                    continue;
+                }
+            }
+        }
+        // Count down in small steps: a hidden tab stops the clock, a click cuts it short.
+        let delay = next_delay_ms(failures);
+        let mut waited = 0u32;
+        while waited < delay {
+            gloo_timers::future::TimeoutFuture::new(500).await;
+            if !alive.load(Ordering::Relaxed) {
+                return;
+            }
+            if wake.swap(false, Ordering::Relaxed) {
+                break;
+            }
+            if page_hidden() {
+                paused.try_set(true);
+            } else {
+                paused.try_set(false);
+                waited += 500;
+            }
+        }
+    }
+}
+
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let backend = use_live_backend();
     let conn = use_connection();
-    let caps = conn.capabilities().unwrap_or_else(Capabilities::core);
     let data = RwSignal::new(None::<DashData>);
     let error = RwSignal::new(None::<ApiError>);
     let updated_at = RwSignal::new(None::<i64>);
@@ -198,80 +295,19 @@ pub fn DashboardPage() -> impl IntoView {
         on_cleanup(move || alive.store(false, Ordering::Relaxed));
     }
 
-    {
-        let alive = alive.clone();
-        let wake = wake.clone();
-        leptos::task::spawn_local(async move {
-            let mut failures = 0u32;
-            loop {
-                if !alive.load(Ordering::Relaxed) {
-                    return;
-                }
-                if page_hidden() {
-                    paused.try_set(true);
-                    gloo_timers::future::TimeoutFuture::new(500).await;
-                    continue;
-                }
-                paused.try_set(false);
-                refreshing.try_set(true);
-                let result = load(&backend.now(), &caps).await;
-                if !alive.load(Ordering::Relaxed) {
-                    return;
-                }
-                refreshing.try_set(false);
-                match result {
-                    Ok(d) => {
-                        failures = 0;
-                        data.try_set(Some(d));
-                        error.try_set(None);
-                        updated_at.try_set(Some(now_ms()));
-                    }
-                    Err(e) => {
-                        failures = failures.saturating_add(1);
-                        let refused = e.is_unauthorised();
-                        error.try_set(Some(e));
-                        if refused {
-                            // The token was refused: wait for a reconnect (in place or through
-                            // Settings), then carry on with the new token.
-                            loop {
-                                gloo_timers::future::TimeoutFuture::new(500).await;
-                                if !alive.load(Ordering::Relaxed) {
-                                    return;
-                                }
-                                if conn
-                                    .phase
-                                    .try_with_untracked(|p| matches!(p, Phase::Connected(_)))
-                                    .unwrap_or(false)
-                                {
-                                    break;
-                                }
-                            }
-                            failures = 0;
-                            continue;
-                        }
-                    }
-                }
-                // Count down in small steps: a hidden tab stops the clock, a click cuts it short.
-                let delay = next_delay_ms(failures);
-                let mut waited = 0u32;
-                while waited < delay {
-                    gloo_timers::future::TimeoutFuture::new(500).await;
-                    if !alive.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    if wake.swap(false, Ordering::Relaxed) {
-                        break;
-                    }
-                    if page_hidden() {
-                        paused.try_set(true);
-                    } else {
-                        paused.try_set(false);
-                        waited += 500;
-                    }
-                }
-            }
-        });
-    }
+    leptos::task::spawn_local(poll(
+        Poller {
+            data,
+            error,
+            updated_at,
+            refreshing,
+            paused,
+        },
+        conn,
+        use_live_backend(),
+        alive.clone(),
+        wake.clone(),
+    ));
 
     let refresh_now = {
         let wake = wake.clone();

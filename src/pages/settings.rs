@@ -17,7 +17,6 @@ fn safe_next(next: Option<String>) -> Option<String> {
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let conn = use_connection();
-    let settings = use_settings();
     let toasts = use_toasts();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -63,28 +62,27 @@ pub fn SettingsPage() -> impl IntoView {
 
     let connect = Action::new_local(move |c: &Connection| {
         let c = c.clone();
+        let navigate = navigate.clone();
         async move {
-            let result = conn.connect(c.clone()).await;
-            let offer = match &result {
-                Err(e) if !e.is_unauthorised() => recognise(&c.base_url, &c.token)
-                    .await
-                    .filter(|d| d.id() != c.dialect().id()),
-                _ => None,
-            };
-            suggestion.set(offer);
-            result
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(result) = connect.value().get() {
-            match result {
+            match conn.connect(c.clone()).await {
                 Ok(_) => {
+                    suggestion.set(None);
                     toasts.success("Connected");
                     if let Some(next) = safe_next(query.get_untracked().get("next")) {
                         navigate(&next, Default::default());
                     }
                 }
-                Err(e) => toasts.error(e.message()),
+                Err(e) => {
+                    let offer = if e.is_unauthorised() {
+                        None
+                    } else {
+                        recognise(&c.base_url, &c.token)
+                            .await
+                            .filter(|d| d.id() != c.dialect().id())
+                    };
+                    suggestion.set(offer);
+                    toasts.error(e.message());
+                }
             }
         }
     });
@@ -105,7 +103,124 @@ pub fn SettingsPage() -> impl IntoView {
         toasts.info("Disconnected: the token is forgotten");
     };
 
-    let status = move || {
+    view! {
+        <section class="page narrow">
+            <header class="page-header">
+                <h1>"Settings"</h1>
+            </header>
+
+            <form class="card form" on:submit=on_submit data-testid="connect-form" novalidate>
+                <h2>"Connection"</h2>
+                <ApiChoice api=api base_path=base_path suggestion=suggestion/>
+                <div class="field">
+                    <label for="base-url">"Base URL"</label>
+                    <input id="base-url" name="base-url" type="url" autocomplete="url" data-testid="base-url"
+                        prop:value=move || base_url.get()
+                        on:input=move |ev| base_url.set(event_target_value(&ev))/>
+                    <p class="hint">"The server's address, without the API's path. Empty means this page's own origin; "
+                        <code>"/upstream/NAME"</code> " on this origin goes through the forwarding this console's server is configured with."</p>
+                </div>
+                <ApiPath api=api base_path=base_path/>
+                <div class="field">
+                    <label for="token">{move || chosen().auth().token_label()}</label>
+                    <div class="input-row">
+                        <input id="token" name="token" autocomplete="off" spellcheck="false" data-testid="token"
+                            type=move || if show_token.get() { "text" } else { "password" }
+                            prop:value=move || token.get()
+                            on:input=move |ev| token.set(event_target_value(&ev))/>
+                        <button type="button" class="button ghost" on:click=move |_| show_token.update(|s| *s = !*s)
+                            aria-pressed=move || show_token.get().to_string()>
+                            {move || if show_token.get() { "Hide" } else { "Show" }}
+                        </button>
+                    </div>
+                    <p class="hint">"Kept in memory only, unless you tick the box below; never put in a URL."</p>
+                </div>
+                <label class="check">
+                    <input type="checkbox" data-testid="remember"
+                        prop:checked=move || remember.get()
+                        on:change=move |ev| remember.set(event_target_checked(&ev))/>
+                    "Stay connected in this tab (kept in this tab's session storage until it closes)"
+                </label>
+                <div class="form-actions">
+                    <button type="submit" class="button primary" data-testid="connect"
+                        disabled=move || connect.pending().get()>
+                        {move || if connect.pending().get() { "Connecting…" } else { "Connect" }}
+                    </button>
+                    <button type="button" class="button" data-testid="disconnect" on:click=disconnect
+                        disabled=move || !conn.is_connected()>
+                        "Disconnect"
+                    </button>
+                </div>
+                <ConnectionStatus suggestion=suggestion api=api base_path=base_path/>
+            </form>
+
+            <DisplaySettings/>
+        </section>
+    }
+}
+
+/// Which API the backend speaks; choosing another forgets the API path and the suggestion.
+#[component]
+fn ApiChoice(
+    /// The chosen API's id.
+    api: RwSignal<&'static str>,
+    /// The API path, emptied when the API changes.
+    base_path: RwSignal<String>,
+    /// What the backend's answers suggested, dropped when the API changes.
+    suggestion: RwSignal<Option<&'static dyn Dialect>>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="api">"API"</label>
+            <select id="api" name="api" data-testid="api-select"
+                prop:value=move || api.get()
+                on:change=move |ev| {
+                    api.set(dialect::by_id(&event_target_value(&ev)).id());
+                    base_path.set(String::new());
+                    suggestion.set(None);
+                }>
+                {dialect::ALL.iter().map(|d| view! { <option value=d.id()>{d.title()}</option> }).collect_view()}
+            </select>
+            <p class="hint">"Which webhook API the server speaks: Switchboard's own, or a vendor's as its documentation shapes it."</p>
+        </div>
+    }
+}
+
+/// Where the webhooks live below the base URL, with the chosen API's default as placeholder.
+#[component]
+fn ApiPath(
+    /// The chosen API's id.
+    api: RwSignal<&'static str>,
+    /// The path typed, empty for the API's default.
+    base_path: RwSignal<String>,
+) -> impl IntoView {
+    let chosen = move || dialect::by_id(api.get());
+    view! {
+        <div class="field">
+            <label for="base-path">"API path"</label>
+            <input id="base-path" name="base-path" data-testid="base-path" spellcheck="false"
+                placeholder=move || chosen().default_base_path()
+                prop:value=move || base_path.get()
+                on:input=move |ev| base_path.set(event_target_value(&ev))/>
+            <p class="hint">"Where the webhooks live below the base URL. Empty means "
+                <code>{move || chosen().default_base_path()}</code> "."</p>
+        </div>
+    }
+}
+
+/// Where the connection stands: connecting, what failed (with the API the answers suggest),
+/// or the capabilities the backend offers.
+#[component]
+fn ConnectionStatus(
+    /// What the backend's answers say it speaks, when that is not the API chosen.
+    suggestion: RwSignal<Option<&'static dyn Dialect>>,
+    /// The chosen API's id; taking the suggestion sets it.
+    api: RwSignal<&'static str>,
+    /// The API path; taking the suggestion empties it.
+    base_path: RwSignal<String>,
+) -> impl IntoView {
+    let conn = use_connection();
+    move || {
         match conn.phase.get() {
         Phase::Disconnected => view! {
             <p class="muted" data-testid="connection-status">"Not connected."</p>
@@ -161,79 +276,14 @@ pub fn SettingsPage() -> impl IntoView {
             .into_any()
         }
     }
-    };
+    }
+}
 
+/// Theme and time zone, kept in this browser.
+#[component]
+fn DisplaySettings() -> impl IntoView {
+    let settings = use_settings();
     view! {
-        <section class="page narrow">
-            <header class="page-header">
-                <h1>"Settings"</h1>
-            </header>
-
-            <form class="card form" on:submit=on_submit data-testid="connect-form" novalidate>
-                <h2>"Connection"</h2>
-                <div class="field">
-                    <label for="api">"API"</label>
-                    <select id="api" name="api" data-testid="api-select"
-                        prop:value=move || api.get()
-                        on:change=move |ev| {
-                            api.set(dialect::by_id(&event_target_value(&ev)).id());
-                            base_path.set(String::new());
-                            suggestion.set(None);
-                        }>
-                        {dialect::ALL.iter().map(|d| view! { <option value=d.id()>{d.title()}</option> }).collect_view()}
-                    </select>
-                    <p class="hint">"Which webhook API the server speaks: Switchboard's own, or a vendor's as its documentation shapes it."</p>
-                </div>
-                <div class="field">
-                    <label for="base-url">"Base URL"</label>
-                    <input id="base-url" name="base-url" type="url" autocomplete="url" data-testid="base-url"
-                        prop:value=move || base_url.get()
-                        on:input=move |ev| base_url.set(event_target_value(&ev))/>
-                    <p class="hint">"The server's address, without the API's path. Empty means this page's own origin; "
-                        <code>"/upstream/NAME"</code> " on this origin goes through the forwarding this console's server is configured with."</p>
-                </div>
-                <div class="field">
-                    <label for="base-path">"API path"</label>
-                    <input id="base-path" name="base-path" data-testid="base-path" spellcheck="false"
-                        placeholder=move || chosen().default_base_path()
-                        prop:value=move || base_path.get()
-                        on:input=move |ev| base_path.set(event_target_value(&ev))/>
-                    <p class="hint">"Where the webhooks live below the base URL. Empty means "
-                        <code>{move || chosen().default_base_path()}</code> "."</p>
-                </div>
-                <div class="field">
-                    <label for="token">{move || chosen().auth().token_label()}</label>
-                    <div class="input-row">
-                        <input id="token" name="token" autocomplete="off" spellcheck="false" data-testid="token"
-                            type=move || if show_token.get() { "text" } else { "password" }
-                            prop:value=move || token.get()
-                            on:input=move |ev| token.set(event_target_value(&ev))/>
-                        <button type="button" class="button ghost" on:click=move |_| show_token.update(|s| *s = !*s)
-                            aria-pressed=move || show_token.get().to_string()>
-                            {move || if show_token.get() { "Hide" } else { "Show" }}
-                        </button>
-                    </div>
-                    <p class="hint">"Kept in memory only, unless you tick the box below; never put in a URL."</p>
-                </div>
-                <label class="check">
-                    <input type="checkbox" data-testid="remember"
-                        prop:checked=move || remember.get()
-                        on:change=move |ev| remember.set(event_target_checked(&ev))/>
-                    "Stay connected in this tab (kept in this tab's session storage until it closes)"
-                </label>
-                <div class="form-actions">
-                    <button type="submit" class="button primary" data-testid="connect"
-                        disabled=move || connect.pending().get()>
-                        {move || if connect.pending().get() { "Connecting…" } else { "Connect" }}
-                    </button>
-                    <button type="button" class="button" data-testid="disconnect" on:click=disconnect
-                        disabled=move || !conn.is_connected()>
-                        "Disconnect"
-                    </button>
-                </div>
-                {status}
-            </form>
-
             <div class="card form">
                 <h2>"Display"</h2>
                 <div class="field">
@@ -256,7 +306,6 @@ pub fn SettingsPage() -> impl IntoView {
                     </select>
                 </div>
             </div>
-        </section>
     }
 }
 

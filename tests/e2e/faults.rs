@@ -538,7 +538,7 @@ async fn a_page_whose_code_cannot_load_says_so_and_loads_on_retry() {
     );
     // The chunk Settings is in is slow: past a moment the page says it is loading.
     proxy.fault(
-        &format!("{dir}/split_activity.wasm"),
+        &format!("{dir}/split_monitoring_and_settings.wasm"),
         Fault::Latency(Duration::from_millis(2000)),
     );
     e.open("/settings").await;

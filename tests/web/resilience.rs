@@ -131,3 +131,16 @@ async fn server_text_in_an_error_stays_text() {
         .contains("<img src=x onerror=alert(1)>"));
     assert_eq!(panel.get_attribute("data-status").as_deref(), Some("500"));
 }
+
+#[wasm_bindgen_test]
+async fn a_request_dropped_before_it_ends_is_aborted() {
+    let controller = web_sys::AbortController::new().unwrap();
+    let ticket = Ticket::new("GET /webhooks".into(), Some(controller.clone()));
+    assert!(!controller.signal().aborted());
+    // What happens when the page that asked is closed: its future, and so its ticket, drops.
+    drop(ticket);
+    assert!(
+        controller.signal().aborted(),
+        "the browser keeps downloading an answer nobody will read"
+    );
+}

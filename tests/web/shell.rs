@@ -141,3 +141,28 @@ async fn a_confirm_dialog_reopened_at_once_after_escape_stays_open() {
     assert!(dialog.open(), "and the dialog opens again");
     assert_eq!(confirmed.get_untracked(), 0);
 }
+
+#[wasm_bindgen_test]
+async fn relative_times_move_with_the_clock() {
+    use switchboard::components::RelativeTime;
+    use switchboard::state::Clock;
+    use switchboard_api::Timestamp;
+    let root = container();
+    let start = Timestamp::now().unix_millis();
+    let (now, set_now) = signal(start);
+    let at = Timestamp::from_unix_millis(start - 5 * 60_000).unwrap();
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_settings();
+        provide_context(Clock::from(now));
+        view! { <RelativeTime at=Some(at)/> }
+    });
+    tick().await;
+    assert_eq!(root.text_content().unwrap(), "5 min ago");
+    set_now.set(start + 5 * 60_000);
+    tick().await;
+    assert_eq!(
+        root.text_content().unwrap(),
+        "10 min ago",
+        "a time shown on an open page follows the clock"
+    );
+}

@@ -8,6 +8,7 @@ mod destination;
 mod envelope;
 mod event_type;
 pub mod limits;
+pub mod percent;
 mod problem;
 pub mod redact;
 pub mod seed_examples;

@@ -1,7 +1,7 @@
 //! One delivery: summary, the attempt timeline with each request and response, retry and recovery.
 
 use super::RecoverDialog;
-use crate::api::{encode_component, ApiError, Backend};
+use crate::api::{encode_component, Backend};
 use crate::components::{
     CodeViewer, CopyCurlButton, DeliveryStatusBadge, ErrorPanel, RelativeTime, ResponseBadge,
 };
@@ -24,13 +24,25 @@ pub fn DeliveryDetailPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let backend = use_live_backend();
     let toasts = use_toasts();
-    let reload = RwSignal::new(0u32);
-    let delivery = LocalResource::new({
-        move || {
-            let id = id.get();
-            reload.track();
-            async move { backend.now().get_delivery(&id).await }
+    let retry = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
+            match backend.now().retry_delivery(&id).await {
+                Ok(_) => toasts.success("Retry queued"),
+                Err(e) => toasts.error(e.message()),
+            }
         }
+    });
+    // Read again on demand (after an error, after a recovery) and after each retry.
+    let reload = Trigger::new();
+    // Advances while the delivery is in flight: each step is one more look.
+    let poll = RwSignal::new(0u32);
+    let delivery = LocalResource::new(move || {
+        let id = id.get();
+        reload.track();
+        poll.track();
+        retry.version().track();
+        async move { backend.now().get_delivery(&id).await }
     });
 
     // Keep looking while the delivery is queued or being attempted, so a retry's outcome shows
@@ -43,12 +55,12 @@ pub fn DeliveryDetailPage() -> impl IntoView {
             )
         });
         if in_flight {
-            let alive = reload.get_untracked();
+            let step = poll.get_untracked();
             set_timeout(
                 move || {
-                    // Only if nothing else reloaded meanwhile and the page is still there.
-                    if reload.try_get_untracked() == Some(alive) {
-                        reload.set(alive + 1);
+                    // Only once per answer, and only while the page is still there.
+                    if poll.try_get_untracked() == Some(step) {
+                        poll.set(step + 1);
                     }
                 },
                 Duration::from_millis(POLL_MS),
@@ -56,21 +68,6 @@ pub fn DeliveryDetailPage() -> impl IntoView {
         }
     });
 
-    let retry = Action::new_local({
-        move |id: &String| {
-            let id = id.clone();
-            async move { backend.now().retry_delivery(&id).await }
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(result) = retry.value().get() {
-            match result {
-                Ok(_) => toasts.success("Retry queued"),
-                Err(e) => toasts.error(e.message()),
-            }
-            reload.update(|n| *n += 1);
-        }
-    });
     let recover_open = RwSignal::new(false);
 
     let content = move || {
@@ -86,7 +83,7 @@ pub fn DeliveryDetailPage() -> impl IntoView {
                 let not_found = e.is_not_found();
                 view! {
                     {not_found.then(|| view! { <h1>"Delivery not found"</h1> })}
-                    <ErrorPanel error=e on_retry=Callback::new(move |()| reload.update(|n| *n += 1))/>
+                    <ErrorPanel error=e on_retry=Callback::new(move |()| reload.notify())/>
                 }
                 .into_any()
             }
@@ -94,7 +91,7 @@ pub fn DeliveryDetailPage() -> impl IntoView {
                 let wid = d.webhook_id.0.clone();
                 view! {
                     <DeliveryView delivery=d retry=retry recover_open=recover_open/>
-                    <RecoverDialog open=recover_open webhook_id=wid on_done=Callback::new(move |()| reload.update(|n| *n += 1))/>
+                    <RecoverDialog open=recover_open webhook_id=wid on_done=Callback::new(move |()| reload.notify())/>
                 }
                 .into_any()
             }
@@ -118,7 +115,7 @@ fn DeliveryView(
     /// The delivery with its attempts.
     delivery: Delivery,
     /// Queues a new attempt of a delivery id.
-    retry: Action<String, Result<Delivery, ApiError>>,
+    retry: Action<String, ()>,
     /// Opens the recovery dialog.
     recover_open: RwSignal<bool>,
 ) -> impl IntoView {

@@ -39,11 +39,8 @@ pub fn RecoverDialog(
     });
     let recover = Action::new_local(move |(wid, since): &(String, Timestamp)| {
         let (wid, since) = (wid.clone(), *since);
-        async move { backend.now().recover(&wid, since).await }
-    });
-    Effect::new(move |_| {
-        if let Some(result) = recover.value().get() {
-            match result {
+        async move {
+            match backend.now().recover(&wid, since).await {
                 Ok(r) => {
                     let what = if r.queued == 1 {
                         "1 failed delivery".to_owned()

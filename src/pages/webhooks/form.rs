@@ -174,26 +174,23 @@ fn NewWebhook(preselect: Option<String>, shape: Shape) -> impl IntoView {
 
     let create = Action::new_local(move |(input, key): &(WebhookInput, String)| {
         let (input, key) = (input.clone(), key.clone());
-        async move { use_backend().create_webhook(&input, &key).await }
-    });
-    Effect::new(move |_| {
-        let Some(result) = create.value().get() else {
-            return;
-        };
-        match result {
-            Ok(w) => {
-                saved.set(true);
-                toasts.success(if w.name.is_empty() {
-                    "Webhook created".to_owned()
-                } else {
-                    format!("Webhook “{}” created", w.name)
-                });
-                navigate(
-                    &format!("/webhooks/{}", encode_component(w.id.as_str())),
-                    NavigateOptions::default(),
-                );
+        let navigate = navigate.clone();
+        async move {
+            match use_backend().create_webhook(&input, &key).await {
+                Ok(w) => {
+                    saved.set(true);
+                    toasts.success(if w.name.is_empty() {
+                        "Webhook created".to_owned()
+                    } else {
+                        format!("Webhook “{}” created", w.name)
+                    });
+                    navigate(
+                        &format!("/webhooks/{}", encode_component(w.id.as_str())),
+                        NavigateOptions::default(),
+                    );
+                }
+                Err(e) => server_error.set(Some(e)),
             }
-            Err(e) => server_error.set(Some(e)),
         }
     });
     let on_submit = Callback::new(move |state: FormState| {
@@ -233,7 +230,7 @@ pub fn WebhookEditPage() -> impl IntoView {
     let params = use_params_map();
     let conn = use_connection();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let reload = RwSignal::new(0u32);
+    let reload = Trigger::new();
     let webhook = LocalResource::new(move || {
         let id = id();
         reload.track();
@@ -254,7 +251,7 @@ pub fn WebhookEditPage() -> impl IntoView {
                     None => view! { <div class="card" aria-busy="true"><span class="skeleton"></span></div> }.into_any(),
                     Some(Ok(w)) => with_shape(move |s| view! { <EditForm webhook=w.clone() shape=s/> }).into_any(),
                     Some(Err(e)) => view! {
-                        <ErrorPanel error=e on_retry=Callback::new(move |_| reload.update(|n| *n += 1))/>
+                        <ErrorPanel error=e on_retry=Callback::new(move |_| reload.notify())/>
                     }.into_any(),
                 }}
             </Show>
@@ -281,27 +278,24 @@ fn EditForm(webhook: Webhook, shape: Shape) -> impl IntoView {
     let saved = RwSignal::new(false);
     let server_error = RwSignal::new(None::<ApiError>);
 
-    let update = Action::new_local(move |(id, patch): &(String, WebhookPatch)| {
-        let (id, patch) = (id.clone(), patch.clone());
-        async move { use_backend().update_webhook(&id, &patch).await }
-    });
     let go_detail = {
         let navigate = navigate.clone();
         let href = detail_href.clone();
         move || navigate(&href, NavigateOptions::default())
     };
     let go_after_save = go_detail.clone();
-    Effect::new(move |_| {
-        let Some(result) = update.value().get() else {
-            return;
-        };
-        match result {
-            Ok(w) => {
-                saved.set(true);
-                toasts.success(format!("Webhook “{}” saved", w.name));
-                go_after_save();
+    let update = Action::new_local(move |(id, patch): &(String, WebhookPatch)| {
+        let (id, patch) = (id.clone(), patch.clone());
+        let go_after_save = go_after_save.clone();
+        async move {
+            match use_backend().update_webhook(&id, &patch).await {
+                Ok(w) => {
+                    saved.set(true);
+                    toasts.success(format!("Webhook “{}” saved", w.name));
+                    go_after_save();
+                }
+                Err(e) => server_error.set(Some(e)),
             }
-            Err(e) => server_error.set(Some(e)),
         }
     });
     let on_submit = Callback::new(move |state: FormState| {

@@ -446,18 +446,7 @@ pub fn required_id(r: &Resp, data: &Value, path: &str) -> Step<String> {
     }
 }
 
-/// Percent-encodes a query or path value.
-pub fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub use switchboard_api::percent::encode_component as encode;
 
 /// Finds a secret in a response body: a non-null `secret` member anywhere, or any string
 /// containing one of `secrets`. Returns the JSON path and what is there.

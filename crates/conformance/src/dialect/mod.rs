@@ -270,18 +270,8 @@ impl Ctx {
     }
 }
 
-/// Percent-encodes an id as one path segment (an opaque base64 id may hold `/` or `+`).
-pub fn segment(id: &str) -> String {
-    let mut out = String::new();
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~=".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+/// An id as one path segment (an opaque base64 id may hold `/` or `+`).
+pub use switchboard_api::percent::encode_component as segment;
 
 /// A request without credentials or with wrong ones is refused with a 401.
 pub async fn unauthorized(ctx: &Ctx, cred: Cred) -> Step<()> {
@@ -634,7 +624,8 @@ mod tests {
     fn ids_become_one_path_segment() {
         assert_eq!(
             segment("d2ViSG9vay13ZWJob29rX2lkPTE="),
-            "d2ViSG9vay13ZWJob29rX2lkPTE="
+            "d2ViSG9vay13ZWJob29rX2lkPTE%3D",
+            "the same bytes the console sends for an opaque base64 id"
         );
         assert_eq!(segment("a/b+c"), "a%2Fb%2Bc");
     }

@@ -1,6 +1,7 @@
 //! The delivery engine: a durable queue in SQLite drained by a bounded pool of senders.
 
 pub mod filter;
+pub mod net;
 pub mod oauth;
 pub mod send;
 pub mod signature;
@@ -8,12 +9,11 @@ pub mod ssrf;
 
 use crate::catalogue::Catalogue;
 use crate::clock::Clock;
-use crate::error::ApiError;
 use crate::ids::new_id;
 use crate::store::deliveries::{self, Next, State, StoredDelivery};
 use crate::store::events::{self, StoredEvent};
 use crate::store::webhooks::{self, Key, StoredWebhook};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use rand::Rng;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -51,6 +51,8 @@ pub enum Emitted {
     New(StoredEvent),
     /// The key was seen with the same body: the event it emitted then.
     Replayed(StoredEvent),
+    /// The key was seen with another body: nothing was emitted.
+    KeyReused,
 }
 
 #[derive(Clone)]
@@ -143,14 +145,15 @@ impl Engine {
         &self,
         event_type: String,
         payload: serde_json::Value,
-    ) -> Result<StoredEvent, ApiError> {
+    ) -> Result<StoredEvent, StoreError> {
         match self.emit_once(event_type, payload, None).await? {
             Emitted::New(e) | Emitted::Replayed(e) => Ok(e),
+            Emitted::KeyReused => unreachable!("no key, so none reused"),
         }
     }
 
     /// [`Engine::emit`], at most once per idempotency key: a key seen before answers with the
-    /// event it emitted (same body) or a conflict (another body).
+    /// event it emitted (same body) or [`Emitted::KeyReused`] (another body).
     ///
     /// Filter conditions are decided between two short store calls, with no lock held, and
     /// within the filter budget: one that cannot be decided in time fails its webhook's match
@@ -160,7 +163,7 @@ impl Engine {
         event_type: String,
         payload: serde_json::Value,
         key: Option<IdempotencyKey>,
-    ) -> Result<Emitted, ApiError> {
+    ) -> Result<Emitted, StoreError> {
         let first = self.inner.config.retry_schedule[0].as_millis() as i64;
         let now = self.now_ms();
         let lookup = key.clone();
@@ -171,14 +174,14 @@ impl Engine {
             .call(move |conn| {
                 if let Some(k) = &lookup {
                     if let Some(found) = events::by_key(conn, &k.key)? {
-                        return Ok((Some(found), Vec::new()));
+                        return Ok::<_, StoreError>((Some(found), Vec::new()));
                     }
                 }
                 Ok((None, webhooks::subscribers(conn, &kind)?))
             })
             .await?;
         if let Some((hash, event)) = seen {
-            return replay(key.as_ref(), hash, event);
+            return Ok(replay(key.as_ref(), hash, event));
         }
         let subscribers: Vec<StoredWebhook> = subscribers
             .into_iter()
@@ -245,7 +248,7 @@ impl Engine {
                 if let Some(k) = &key {
                     // Another request with this key may have finished while the filters ran.
                     if let Some((hash, first)) = events::by_key(&tx, &k.key)? {
-                        return replay(Some(k), hash, first);
+                        return Ok(replay(Some(k), hash, first));
                     }
                 }
                 for d in &queued {
@@ -256,7 +259,7 @@ impl Engine {
                     events::remember_key(&tx, &k.key, &k.body_hash, &event.id, now)?;
                 }
                 tx.commit()?;
-                Ok(Emitted::New(event))
+                Ok::<_, StoreError>(Emitted::New(event))
             })
             .await?;
         self.wake();
@@ -270,7 +273,7 @@ impl Engine {
         w: &StoredWebhook,
         event_type: &str,
         payload: serde_json::Value,
-    ) -> Result<StoredDelivery, ApiError> {
+    ) -> Result<StoredDelivery, StoreError> {
         let now = self.now_ms();
         let d = new_delivery(w, None, event_type, payload, now, now);
         let stored = d.clone();
@@ -311,17 +314,11 @@ impl Engine {
     }
 }
 
-/// The answer to a key seen before: its event, or a conflict when the body differs.
-fn replay(
-    key: Option<&IdempotencyKey>,
-    hash: String,
-    event: StoredEvent,
-) -> Result<Emitted, ApiError> {
+/// The answer to a key seen before: its event, or [`Emitted::KeyReused`] when the body differs.
+fn replay(key: Option<&IdempotencyKey>, hash: String, event: StoredEvent) -> Emitted {
     match key {
-        Some(k) if k.body_hash != hash => Err(ApiError::Conflict(
-            "This Idempotency-Key was used with a different body.".into(),
-        )),
-        _ => Ok(Emitted::Replayed(event)),
+        Some(k) if k.body_hash != hash => Emitted::KeyReused,
+        _ => Emitted::Replayed(event),
     }
 }
 
@@ -368,7 +365,7 @@ impl Inner {
     /// taken) are no reason to look again at once: a sender that finishes wakes the
     /// dispatcher, and so does a new event. Looking again at once would spin on the database
     /// for as long as a backlog waits on a slow or unreachable endpoint.
-    async fn dispatch(self: &Arc<Self>, senders: &mut JoinSet<()>) -> Result<Duration, ApiError> {
+    async fn dispatch(self: &Arc<Self>, senders: &mut JoinSet<()>) -> Result<Duration, StoreError> {
         let free = self.pool.available_permits();
         let now = self.config.clock.now_ms();
         let mut started = 0;
@@ -439,7 +436,7 @@ impl Inner {
     }
 
     /// One attempt of one delivery, and what follows from it.
-    async fn deliver(&self, d: StoredDelivery) -> Result<(), ApiError> {
+    async fn deliver(&self, d: StoredDelivery) -> Result<(), StoreError> {
         let id = d.webhook_id.clone();
         let webhook = self
             .store
@@ -493,7 +490,7 @@ impl Inner {
                     webhooks::deactivate(c, &webhook_id, now)?;
                     deliveries::cancel_for_webhook(c, &webhook_id)?;
                 }
-                Ok(())
+                Ok::<_, StoreError>(())
             })
             .await?;
         let _ = self.attempted.send(delivery_id);
@@ -645,7 +642,7 @@ mod tests {
                     };
                     deliveries::insert(c, &d)?;
                 }
-                Ok(())
+                Ok::<_, StoreError>(())
             })
             .await
             .unwrap();
@@ -662,7 +659,7 @@ mod tests {
                 let rows = stmt
                     .query_map([], |r| r.get(0))?
                     .collect::<Result<Vec<String>, _>>()?;
-                Ok(rows)
+                Ok::<_, StoreError>(rows)
             })
             .await
             .unwrap()

@@ -1,7 +1,7 @@
 //! OAuth2 client-credentials tokens for endpoints that want them, cached until shortly
 //! before they expire.
 
-use super::send::check_literal;
+use super::net::{check_literal, classify};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -45,7 +45,7 @@ impl TokenCache {
             .timeout(Duration::from_secs(10))
             .send()
             .await
-            .map_err(|e| format!("token request failed: {}", super::send::classify(&e).1))?;
+            .map_err(|e| format!("token request failed: {}", classify(&e).1))?;
         let status = res.status();
         let body: serde_json::Value = res
             .json()

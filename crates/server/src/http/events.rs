@@ -42,6 +42,11 @@ pub async fn emit(
                 .insert("idempotent-replayed", HeaderValue::from_static("true"));
             res
         }
+        Emitted::KeyReused => {
+            return Err(ApiError::Conflict(
+                "This Idempotency-Key was used with a different body.".into(),
+            ))
+        }
     })
 }
 

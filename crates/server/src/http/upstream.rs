@@ -310,7 +310,8 @@ async fn exchange(upstreams: &Upstreams, req: Request) -> Result<Response, Refus
 fn target(base: &Url, rest: &str, query: Option<&str>) -> Result<Url, &'static str> {
     let segments: Vec<&str> = rest.split('/').collect();
     for (i, segment) in segments.iter().enumerate() {
-        let decoded = percent_decode(segment).ok_or("a malformed percent escape")?;
+        let decoded =
+            switchboard_api::percent::decode_strict(segment).ok_or("a malformed percent escape")?;
         if decoded.is_empty() && i + 1 < segments.len() {
             return Err("an empty segment (`//`)");
         }
@@ -339,25 +340,6 @@ fn target(base: &Url, rest: &str, query: Option<&str>) -> Result<Url, &'static s
         return Err("it leaves the configured base");
     }
     Ok(url)
-}
-
-/// `%XX` decoded to bytes; `None` for a `%` not followed by two hex digits.
-fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]

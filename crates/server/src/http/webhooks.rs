@@ -397,7 +397,7 @@ pub async fn update(
                 let tx = c.transaction()?;
                 match webhooks::get(&tx, Key::Seq(next.seq))? {
                     Some(current) if current.to_input() == before => {}
-                    _ => return Ok(None),
+                    _ => return Ok::<_, crate::store::StoreError>(None),
                 }
                 webhooks::update_with(&tx, &next, held)?;
                 let saved = webhooks::get(&tx, Key::Seq(next.seq))?;
@@ -434,7 +434,10 @@ pub async fn test_send(
     let id = d.id.clone();
     let (d, attempts) = state
         .store
-        .call(move |c| Ok((deliveries::get(c, &id)?, deliveries::attempts(c, &id)?)))
+        .call(move |c| {
+            let d = deliveries::get(c, &id)?;
+            Ok::<_, ApiError>((d, deliveries::attempts(c, &id)?))
+        })
         .await?;
     let d = d.ok_or_else(|| ApiError::internal("test delivery vanished"))?;
     Ok(reply(StatusCode::CREATED, d.to_api(now_ms(), attempts)))

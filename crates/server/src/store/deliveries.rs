@@ -1,8 +1,7 @@
 //! Delivery and attempt rows: the durable queue the engine drains, and the history the API
 //! reads.
 
-use super::{from_json, to_json, ts};
-use crate::error::ApiError;
+use super::{from_json, to_json, ts, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use switchboard_api::{Attempt, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, Id};
 
@@ -116,7 +115,8 @@ fn from_row(r: &Row) -> rusqlite::Result<StoredDelivery> {
     })
 }
 
-pub fn insert(conn: &Connection, d: &StoredDelivery) -> Result<(), ApiError> {
+/// Returns the new row's `seq`.
+pub fn insert(conn: &Connection, d: &StoredDelivery) -> Result<i64, StoreError> {
     conn.execute(
         "INSERT INTO deliveries (id, webhook_id, event_id, event_type, payload, state, \
          attempt_count, retries_left, priority, next_attempt_at, last_attempt_at, \
@@ -139,10 +139,10 @@ pub fn insert(conn: &Connection, d: &StoredDelivery) -> Result<(), ApiError> {
             d.target_url,
         ],
     )?;
-    Ok(())
+    Ok(conn.last_insert_rowid())
 }
 
-pub fn get(conn: &Connection, id: &str) -> Result<Option<StoredDelivery>, ApiError> {
+pub fn get(conn: &Connection, id: &str) -> Result<Option<StoredDelivery>, StoreError> {
     Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM deliveries WHERE id = ?1"),
@@ -152,7 +152,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<StoredDelivery>, ApiErr
         .optional()?)
 }
 
-pub fn attempts(conn: &Connection, delivery_id: &str) -> Result<Vec<Attempt>, ApiError> {
+pub fn attempts(conn: &Connection, delivery_id: &str) -> Result<Vec<Attempt>, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT n, started_at, duration_ms, request, response, error, message FROM attempts \
          WHERE delivery_id = ?1 ORDER BY n",
@@ -191,7 +191,7 @@ pub fn list(
     now: i64,
     after: Option<(i64, i64)>,
     limit: u32,
-) -> Result<(Vec<StoredDelivery>, Option<String>), ApiError> {
+) -> Result<(Vec<StoredDelivery>, Option<String>), StoreError> {
     let mut sql = format!("SELECT {COLUMNS} FROM deliveries WHERE 1 = 1");
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     let mut push = |sql: &mut String, cond: &str, v: rusqlite::types::Value| {
@@ -253,7 +253,7 @@ pub fn claim_due(
     lease_ms: i64,
     full: &[String],
     busy: &mut dyn FnMut(&str) -> bool,
-) -> Result<Vec<StoredDelivery>, ApiError> {
+) -> Result<Vec<StoredDelivery>, StoreError> {
     let tx = conn.transaction()?;
     let candidates: Vec<StoredDelivery> = {
         // Without the full webhooks in the query, a backlog for one of them would fill every
@@ -294,7 +294,7 @@ pub fn claim_due(
 
 /// The earliest time an unleased queued delivery is due (possibly already past), to sleep
 /// until then. Leases run out after minutes, which the dispatcher's idle poll covers.
-pub fn next_due(conn: &Connection, now: i64) -> Result<Option<i64>, ApiError> {
+pub fn next_due(conn: &Connection, now: i64) -> Result<Option<i64>, StoreError> {
     Ok(conn.query_row(
         "SELECT MIN(next_attempt_at) FROM deliveries \
          WHERE state = 'queued' AND (lease_until IS NULL OR lease_until < ?1)",
@@ -304,7 +304,7 @@ pub fn next_due(conn: &Connection, now: i64) -> Result<Option<i64>, ApiError> {
 }
 
 /// At start-up nothing is in flight, so leases left by a crash are void.
-pub fn clear_leases(conn: &Connection) -> Result<(), ApiError> {
+pub fn clear_leases(conn: &Connection) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE deliveries SET lease_until = NULL WHERE lease_until IS NOT NULL",
         [],
@@ -337,7 +337,7 @@ pub fn record_attempt(
     d: &StoredDelivery,
     a: &AttemptRecord,
     next: Next,
-) -> Result<bool, ApiError> {
+) -> Result<bool, StoreError> {
     let tx = conn.transaction()?;
     let changed = record_attempt_in(&tx, d, a, next)?;
     tx.commit()?;
@@ -350,7 +350,7 @@ pub fn record_attempt_in(
     d: &StoredDelivery,
     a: &AttemptRecord,
     next: Next,
-) -> Result<bool, ApiError> {
+) -> Result<bool, StoreError> {
     let n: u32 = tx.query_row(
         "SELECT attempt_count FROM deliveries WHERE seq = ?1",
         [d.seq],
@@ -400,7 +400,7 @@ pub fn record_attempt_in(
 }
 
 /// Ends a delivery without an attempt (its webhook is gone).
-pub fn abandon(conn: &Connection, seq: i64) -> Result<(), ApiError> {
+pub fn abandon(conn: &Connection, seq: i64) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, lease_until = NULL \
          WHERE seq = ?1",
@@ -410,7 +410,7 @@ pub fn abandon(conn: &Connection, seq: i64) -> Result<(), ApiError> {
 }
 
 /// Deleting a webhook fails its queued and held deliveries; their history stays.
-pub fn cancel_for_webhook(conn: &Connection, webhook_id: &str) -> Result<usize, ApiError> {
+pub fn cancel_for_webhook(conn: &Connection, webhook_id: &str) -> Result<usize, StoreError> {
     Ok(conn.execute(
         "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, lease_until = NULL \
          WHERE webhook_id = ?1 AND state IN ('queued', 'held')",
@@ -420,7 +420,11 @@ pub fn cancel_for_webhook(conn: &Connection, webhook_id: &str) -> Result<usize, 
 
 /// Holds a webhook's queued deliveries (it was deactivated). One being sent right now is left
 /// to finish; a retry it leads to is held then (see [`record_attempt`]).
-pub fn hold_for_webhook(conn: &Connection, webhook_id: &str, now: i64) -> Result<usize, ApiError> {
+pub fn hold_for_webhook(
+    conn: &Connection,
+    webhook_id: &str,
+    now: i64,
+) -> Result<usize, StoreError> {
     Ok(conn.execute(
         "UPDATE deliveries SET state = 'held' WHERE webhook_id = ?1 AND state = 'queued' \
          AND (lease_until IS NULL OR lease_until < ?2)",
@@ -430,7 +434,7 @@ pub fn hold_for_webhook(conn: &Connection, webhook_id: &str, now: i64) -> Result
 
 /// Queues a webhook's held deliveries again, each with its retries; what was due while held
 /// is due now.
-pub fn resume_held(conn: &Connection, webhook_id: &str, now: i64) -> Result<usize, ApiError> {
+pub fn resume_held(conn: &Connection, webhook_id: &str, now: i64) -> Result<usize, StoreError> {
     Ok(conn.execute(
         "UPDATE deliveries SET state = 'queued', lease_until = NULL, \
          next_attempt_at = MAX(IFNULL(next_attempt_at, ?2), ?2) \
@@ -440,7 +444,7 @@ pub fn resume_held(conn: &Connection, webhook_id: &str, now: i64) -> Result<usiz
 }
 
 /// Fails a webhook's held deliveries without sending them.
-pub fn cancel_held(conn: &Connection, webhook_id: &str) -> Result<usize, ApiError> {
+pub fn cancel_held(conn: &Connection, webhook_id: &str) -> Result<usize, StoreError> {
     Ok(conn.execute(
         "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, lease_until = NULL \
          WHERE webhook_id = ?1 AND state = 'held'",
@@ -450,7 +454,7 @@ pub fn cancel_held(conn: &Connection, webhook_id: &str) -> Result<usize, ApiErro
 
 /// Queues one more attempt now. A finished delivery gets that one attempt and no automatic
 /// retries after it; one still waiting for a retry (or held) keeps the retries it has left.
-pub fn requeue(conn: &Connection, id: &str, now: i64) -> Result<bool, ApiError> {
+pub fn requeue(conn: &Connection, id: &str, now: i64) -> Result<bool, StoreError> {
     Ok(conn.execute(
         "UPDATE deliveries SET next_attempt_at = ?2, \
          retries_left = CASE WHEN state IN ('queued', 'held') THEN retries_left ELSE 0 END, \
@@ -460,7 +464,12 @@ pub fn requeue(conn: &Connection, id: &str, now: i64) -> Result<bool, ApiError> 
 }
 
 /// Queues every failed delivery of a webhook created since `since` again.
-pub fn recover(conn: &Connection, webhook_id: &str, since: i64, now: i64) -> Result<u32, ApiError> {
+pub fn recover(
+    conn: &Connection,
+    webhook_id: &str,
+    since: i64,
+    now: i64,
+) -> Result<u32, StoreError> {
     Ok(conn.execute(
         "UPDATE deliveries SET state = 'queued', next_attempt_at = ?3, retries_left = 0 \
          WHERE webhook_id = ?1 AND state = 'failed' AND created_at >= ?2",
@@ -475,7 +484,7 @@ pub fn stats(
     from: i64,
     bucket_ms: i64,
     buckets: usize,
-) -> Result<Vec<(i64, u32, u32)>, ApiError> {
+) -> Result<Vec<(i64, u32, u32)>, StoreError> {
     let mut out: Vec<(i64, u32, u32)> = (0..buckets)
         .map(|i| (from + i as i64 * bucket_ms, 0, 0))
         .collect();

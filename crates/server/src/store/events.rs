@@ -1,7 +1,6 @@
 //! Emitted events: what was sent to `POST /events` and the deliveries it fanned out to.
 
-use super::{from_json, to_json, ts};
-use crate::error::ApiError;
+use super::{from_json, to_json, ts, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use switchboard_api::{EmittedEvent, FilterError, Id};
 
@@ -49,7 +48,7 @@ fn from_row(r: &Row) -> rusqlite::Result<StoredEvent> {
     })
 }
 
-pub fn insert(conn: &Connection, e: &StoredEvent) -> Result<(), ApiError> {
+pub fn insert(conn: &Connection, e: &StoredEvent) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO events (id, event_type, payload, deliveries, created_at, filter_errors) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -70,7 +69,7 @@ pub fn list(
     event_type: Option<&str>,
     after: Option<(i64, i64)>,
     limit: u32,
-) -> Result<(Vec<StoredEvent>, Option<String>), ApiError> {
+) -> Result<(Vec<StoredEvent>, Option<String>), StoreError> {
     let (c, s) = after.unwrap_or((i64::MAX, i64::MAX));
     let mut stmt = conn.prepare(
         "SELECT seq, id, event_type, payload, deliveries, created_at, filter_errors FROM events \
@@ -84,7 +83,7 @@ pub fn list(
 }
 
 /// The event an `Idempotency-Key` emitted, with the hash of the body it came with.
-pub fn by_key(conn: &Connection, key: &str) -> Result<Option<(String, StoredEvent)>, ApiError> {
+pub fn by_key(conn: &Connection, key: &str) -> Result<Option<(String, StoredEvent)>, StoreError> {
     Ok(conn
         .query_row(
             "SELECT k.body_hash, e.seq, e.id, e.event_type, e.payload, e.deliveries, e.created_at, \
@@ -117,7 +116,7 @@ pub fn remember_key(
     body_hash: &str,
     event_id: &str,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO event_idempotency_keys (key, body_hash, event_id, created_at) \
          VALUES (?1, ?2, ?3, ?4)",

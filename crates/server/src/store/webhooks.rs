@@ -1,7 +1,6 @@
 //! Webhook rows: insert, read, list with filters and cursors, update, delete, stats.
 
-use super::{from_json, to_json, ts};
-use crate::error::ApiError;
+use super::{from_json, to_json, ts, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::collections::BTreeMap;
 use switchboard_api::{Auth, Delay, Filter, Format, HeldChoice, Id, Target, Webhook, WebhookInput};
@@ -272,7 +271,7 @@ fn from_row(r: &Row) -> rusqlite::Result<StoredWebhook> {
     })
 }
 
-pub fn insert(conn: &Connection, w: &StoredWebhook) -> Result<i64, ApiError> {
+pub fn insert(conn: &Connection, w: &StoredWebhook) -> Result<i64, StoreError> {
     conn.execute(
         &format!(
             "INSERT INTO webhooks ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, \
@@ -318,12 +317,16 @@ pub fn insert(conn: &Connection, w: &StoredWebhook) -> Result<i64, ApiError> {
 /// Writes every editable column of `w` back. The signing secrets are left alone: only
 /// [`rotate`] changes them, so an edit cannot undo a rotation that happened meanwhile.
 /// Deactivating holds the webhook's queued deliveries; activating resumes them.
-pub fn update(conn: &Connection, w: &StoredWebhook) -> Result<(), ApiError> {
+pub fn update(conn: &Connection, w: &StoredWebhook) -> Result<(), StoreError> {
     update_with(conn, w, HeldChoice::Resume)
 }
 
 /// [`update`], with what activation does to held deliveries.
-pub fn update_with(conn: &Connection, w: &StoredWebhook, held: HeldChoice) -> Result<(), ApiError> {
+pub fn update_with(
+    conn: &Connection,
+    w: &StoredWebhook,
+    held: HeldChoice,
+) -> Result<(), StoreError> {
     let was_active: Option<bool> = conn
         .query_row(
             "SELECT is_active FROM webhooks WHERE seq = ?1",
@@ -384,7 +387,7 @@ pub fn rotate(
     new: &str,
     now: i64,
     previous_until: i64,
-) -> Result<Option<StoredWebhook>, ApiError> {
+) -> Result<Option<StoredWebhook>, StoreError> {
     let n = conn.execute(
         "UPDATE webhooks SET previous_secret = secret, secret = ?2, previous_secret_until = ?3, \
          updated_at = MAX(updated_at, ?4) WHERE id = ?1",
@@ -403,7 +406,7 @@ pub enum Key<'a> {
     Seq(i64),
 }
 
-pub fn get(conn: &Connection, key: Key) -> Result<Option<StoredWebhook>, ApiError> {
+pub fn get(conn: &Connection, key: Key) -> Result<Option<StoredWebhook>, StoreError> {
     let row = match key {
         Key::Id(id) => conn
             .query_row(
@@ -423,7 +426,7 @@ pub fn get(conn: &Connection, key: Key) -> Result<Option<StoredWebhook>, ApiErro
     Ok(row)
 }
 
-pub fn delete(conn: &Connection, seq: i64) -> Result<(), ApiError> {
+pub fn delete(conn: &Connection, seq: i64) -> Result<(), StoreError> {
     conn.execute("DELETE FROM webhooks WHERE seq = ?1", [seq])?;
     Ok(())
 }
@@ -441,7 +444,7 @@ pub fn list(
     filter: &ListFilter,
     after: Option<(i64, i64)>,
     limit: u32,
-) -> Result<(Vec<StoredWebhook>, Option<String>), ApiError> {
+) -> Result<(Vec<StoredWebhook>, Option<String>), StoreError> {
     let mut sql = format!("SELECT {SELECTED} FROM webhooks WHERE 1 = 1");
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
@@ -519,7 +522,7 @@ pub fn page(
     kinds: Kinds,
     offset: u64,
     limit: u32,
-) -> Result<(Vec<StoredWebhook>, u64), ApiError> {
+) -> Result<(Vec<StoredWebhook>, u64), StoreError> {
     let (condition, kind) = kinds.condition();
     let total: u64 = conn.query_row(
         &format!("SELECT COUNT(*) FROM webhooks WHERE {condition}"),
@@ -537,7 +540,7 @@ pub fn page(
 
 /// Every active `http` webhook subscribed to `event_type`, highest priority first. Other
 /// types are stored and shown, never delivered by this engine.
-pub fn subscribers(conn: &Connection, event_type: &str) -> Result<Vec<StoredWebhook>, ApiError> {
+pub fn subscribers(conn: &Connection, event_type: &str) -> Result<Vec<StoredWebhook>, StoreError> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {SELECTED} FROM webhooks WHERE is_active = 1 AND kind = 'http' AND EXISTS \
          (SELECT 1 FROM json_each(webhooks.events) WHERE value = ?1) \
@@ -555,7 +558,7 @@ pub fn record_outcome(
     webhook_id: &str,
     at: i64,
     succeeded: bool,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     if succeeded {
         conn.execute(
             "UPDATE webhooks SET last_triggered_at = ?2, last_success_at = ?2, failure_count = 0 \
@@ -574,7 +577,7 @@ pub fn record_outcome(
 
 /// Turns a webhook off (the endpoint answered 410 Gone); the caller cancels what it had
 /// queued.
-pub fn deactivate(conn: &Connection, webhook_id: &str, at: i64) -> Result<(), ApiError> {
+pub fn deactivate(conn: &Connection, webhook_id: &str, at: i64) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE webhooks SET is_active = 0, updated_at = ?2, updated_by = 'switchboard (410 Gone)' \
          WHERE id = ?1",

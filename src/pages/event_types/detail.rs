@@ -1,5 +1,4 @@
-//! Event types: the catalogue grouped and searchable, and one event type with its fields, schema
-//! and example payloads as JSON and as XML.
+//! One event type: its description, fields, schema and example payloads as JSON and as XML.
 
 use crate::api::{encode_component, ApiError, Backend};
 use crate::components::pretty::Lang;
@@ -9,140 +8,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
-use std::collections::BTreeMap;
 use switchboard_api::{payload_to_xml, EventType, Feature};
-
-/// Heading for event types without a group.
-const UNGROUPED: &str = "Other";
-
-/// Whether an event type matches a search: every word must appear in its name, group or
-/// description (case-insensitive).
-pub fn matches(e: &EventType, q: &str) -> bool {
-    let hay = format!("{} {} {}", e.name, e.group, e.description).to_lowercase();
-    q.to_lowercase().split_whitespace().all(|w| hay.contains(w))
-}
-
-/// The catalogue filtered by `q`, grouped by `group` (groups and names sorted).
-pub fn grouped(list: &[EventType], q: &str) -> Vec<(String, Vec<EventType>)> {
-    let mut groups: BTreeMap<String, Vec<EventType>> = BTreeMap::new();
-    for e in list.iter().filter(|e| matches(e, q)) {
-        let g = if e.group.trim().is_empty() {
-            UNGROUPED.to_owned()
-        } else {
-            e.group.clone()
-        };
-        groups.entry(g).or_default().push(e.clone());
-    }
-    groups
-        .into_iter()
-        .map(|(g, mut v)| {
-            v.sort_by(|a, b| a.name.cmp(&b.name));
-            (g, v)
-        })
-        .collect()
-}
-
-pub fn event_type_href(name: &str) -> String {
-    format!("/event-types/{}", encode_component(name))
-}
-
-#[component]
-pub fn EventTypesPage() -> impl IntoView {
-    let backend = use_live_backend();
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
-    let reload = RwSignal::new(0u32);
-    let catalogue = LocalResource::new(move || {
-        reload.track();
-        async move { backend.now().list_event_types().await }
-    });
-    let on_search = move |ev: leptos::ev::Event| {
-        let v = event_target_value(&ev);
-        let url = if v.trim().is_empty() {
-            "/event-types".to_owned()
-        } else {
-            format!("/event-types?q={}", encode_component(&v))
-        };
-        navigate(
-            &url,
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    };
-
-    let content = move || {
-        match catalogue.get() {
-        None => view! {
-            <div class="card" data-testid="event-types-loading">
-                {(0..5).map(|_| view! { <span class="skeleton skeleton-row"></span> }).collect_view()}
-            </div>
-        }
-        .into_any(),
-        Some(Err(e)) => view! { <ErrorPanel error=e on_retry=Callback::new(move |()| reload.update(|n| *n += 1))/> }.into_any(),
-        Some(Ok(list)) => {
-            let total = list.len();
-            let groups = grouped(&list, &q.get());
-            let shown: usize = groups.iter().map(|(_, v)| v.len()).sum();
-            if groups.is_empty() {
-                return view! {
-                    <div class="card empty-state" data-testid="event-types-empty">
-                        <h2>{if total == 0 { "The catalogue is empty" } else { "No event type matches" }}</h2>
-                        <p>{if total == 0 { "This backend lists no event types." } else { "Try fewer or other words." }}</p>
-                    </div>
-                }
-                .into_any();
-            }
-            view! {
-                <p class="muted" role="status" data-testid="event-types-count">
-                    {if shown == total { format!("{total} event types") } else { format!("{shown} of {total} event types") }}
-                </p>
-                <div class="catalogue-groups">
-                    {groups.into_iter().map(|(group, items)| view! {
-                        <section class="card catalogue-group" data-testid="event-group" data-group=group.clone()>
-                            <h2>{group.clone()} <span class="muted small">{format!(" · {}", items.len())}</span></h2>
-                            <ul class="catalogue-list">
-                                {items.into_iter().map(|e| {
-                                    let href = event_type_href(&e.name);
-                                    let name = e.name.clone();
-                                    view! {
-                                    <li class="catalogue-item" data-testid="event-type" data-name=e.name.clone()>
-                                        <A href=href attr:class="mono catalogue-name">{name}</A>
-                                        {e.deprecated.then(|| view! { <span class="badge badge-warning" data-testid="deprecated">"Deprecated"</span> })}
-                                        <p class="muted small">{crate::format::truncate(&e.description, 240)}</p>
-                                    </li>
-                                }}).collect_view()}
-                            </ul>
-                        </section>
-                    }).collect_view()}
-                </div>
-            }
-            .into_any()
-        }
-    }
-    };
-
-    view! {
-        <section class="page event-types-page" data-testid="event-types-page">
-            <header class="page-header">
-                <div>
-                    <h1>"Event types"</h1>
-                    <p>"What a webhook can subscribe to, with the payload each one carries."</p>
-                </div>
-            </header>
-            <div class="field search-field">
-                <label for="event-search" class="sr-only">"Search event types"</label>
-                <input id="event-search" type="search" placeholder="Search by name, group or description"
-                    data-testid="event-search" autocomplete="off"
-                    prop:value=move || q.get() on:input=on_search/>
-            </div>
-            {content}
-        </section>
-    }
-}
 
 #[component]
 pub fn EventTypeDetailPage() -> impl IntoView {
@@ -150,7 +16,7 @@ pub fn EventTypeDetailPage() -> impl IntoView {
     let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
     let backend = use_live_backend();
     let conn = use_connection();
-    let reload = RwSignal::new(0u32);
+    let reload = Trigger::new();
     let detail = LocalResource::new(move || {
         let name = name.get();
         reload.track();
@@ -186,7 +52,7 @@ pub fn EventTypeDetailPage() -> impl IntoView {
         .into_any(),
         Some(Err(e)) => view! {
             {e.is_not_found().then(|| view! { <h1>"Event type not found"</h1> })}
-            <ErrorPanel error=e on_retry=Callback::new(move |()| reload.update(|n| *n += 1))/>
+            <ErrorPanel error=e on_retry=Callback::new(move |()| reload.notify())/>
         }
         .into_any(),
         Some(Ok(e)) => view! { <EventTypeView event=e/> }.into_any(),
@@ -339,46 +205,5 @@ fn EventTypeView(
                 None => view! { <p class="muted">"This backend publishes no schema for this event type."</p> }.into_any(),
             }}
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn et(name: &str, group: &str, description: &str) -> EventType {
-        EventType {
-            name: name.into(),
-            description: description.into(),
-            group: group.into(),
-            schema: None,
-            fields: Vec::new(),
-            examples: Vec::new(),
-            deprecated: false,
-        }
-    }
-
-    #[test]
-    fn search_and_grouping() {
-        let list = vec![
-            et("order_status_change", "Orders", "An order changed status"),
-            et("order_confirm", "Orders", "A new order"),
-            et("create", "Hosting", "A hosting was created"),
-            et("ping", "", "Health"),
-        ];
-        let all = grouped(&list, "");
-        assert_eq!(
-            all.iter().map(|(g, _)| g.as_str()).collect::<Vec<_>>(),
-            ["Hosting", "Orders", "Other"]
-        );
-        assert_eq!(all[1].1[0].name, "order_confirm");
-        let found = grouped(&list, "ORDER new");
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].1.len(), 1);
-        assert_eq!(found[0].1[0].name, "order_confirm");
-        assert!(grouped(&list, "hosting created")
-            .iter()
-            .any(|(g, _)| g == "Hosting"));
-        assert!(grouped(&list, "nothing-like-this").is_empty());
     }
 }

@@ -1,0 +1,125 @@
+//! The delivery history's loader: the first page for the current filters, then the next
+//! cursor's page appended on demand, each row once, answers for outdated filters dropped.
+
+use super::super::Filters;
+use crate::api::{ApiError, Backend, DeliveryQuery};
+use crate::format::now_ms;
+use crate::state::use_live_backend;
+use leptos::prelude::*;
+use std::collections::HashSet;
+use switchboard_api::Delivery;
+
+/// What the history shows and how to load more of it.
+#[derive(Clone, Copy)]
+pub struct Feed {
+    pub rows: RwSignal<Vec<Delivery>>,
+    pub next_cursor: RwSignal<Option<String>>,
+    pub loading: RwSignal<bool>,
+    pub error: RwSignal<Option<ApiError>>,
+    /// A first page has arrived for some filters (until then the skeleton shows).
+    pub loaded_once: RwSignal<bool>,
+    fetch: StoredValue<Box<dyn Fn(bool) + Send + Sync>>,
+}
+
+impl Feed {
+    /// Loads the first page again for the current filters.
+    pub fn reload(&self) {
+        self.fetch.with_value(|f| f(true));
+    }
+
+    /// Appends the next page, unless one is loading, there is none, or the last one failed.
+    pub fn load_more(&self) {
+        if self.error.with_untracked(Option::is_none) {
+            self.fetch.with_value(|f| f(false));
+        }
+    }
+
+    /// After an error: loads what failed again (the first page if nothing is shown yet).
+    pub fn retry(&self) {
+        let reset = self.rows.with_untracked(Vec::is_empty);
+        self.error.set(None);
+        self.fetch.with_value(|f| f(reset));
+    }
+}
+
+/// Starts the feed; it reloads from the first page whenever `filters` change.
+pub fn use_feed(filters: Memo<Filters>) -> Feed {
+    let backend = use_live_backend();
+    let rows = RwSignal::new(Vec::<Delivery>::new());
+    let seen = StoredValue::new(HashSet::<String>::new());
+    let next_cursor = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let loaded_once = RwSignal::new(false);
+    // Responses for an outdated filter are dropped: each reset starts a new generation.
+    let generation = StoredValue::new(0u64);
+    // The first page's query, reused with each cursor so relative ranges do not drift.
+    let active = StoredValue::new(DeliveryQuery::default());
+
+    let fetch = move |reset: bool| {
+        let q = if reset {
+            let q = filters.get_untracked().to_api_query(now_ms());
+            active.set_value(q.clone());
+            generation.update_value(|g| *g += 1);
+            DeliveryQuery { cursor: None, ..q }
+        } else {
+            if loading.get_untracked() {
+                return;
+            }
+            let Some(cursor) = next_cursor.get_untracked() else {
+                return;
+            };
+            DeliveryQuery {
+                cursor: Some(cursor),
+                ..active.get_value()
+            }
+        };
+        let gen = generation.get_value();
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            let result = backend.now().list_deliveries(&q).await;
+            if generation.get_value() != gen {
+                return;
+            }
+            loading.set(false);
+            match result {
+                Ok(page) => {
+                    if reset {
+                        seen.update_value(HashSet::clear);
+                    }
+                    let fresh: Vec<Delivery> = seen
+                        .try_update_value(|s| {
+                            page.items
+                                .into_iter()
+                                .filter(|d| s.insert(d.id.0.clone()))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if reset {
+                        rows.set(fresh);
+                        crate::perf::mark(crate::perf::DELIVERIES_FIRST_PAGE);
+                    } else {
+                        rows.update(|r| r.extend(fresh));
+                    }
+                    next_cursor.set(page.next_cursor);
+                    error.set(None);
+                    loaded_once.set(true);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let feed = Feed {
+        rows,
+        next_cursor,
+        loading,
+        error,
+        loaded_once,
+        fetch: StoredValue::new(Box::new(fetch)),
+    };
+    Effect::new(move |_| {
+        filters.track();
+        feed.reload();
+    });
+    feed
+}

@@ -1,0 +1,126 @@
+//! The global delivery history: filters in the URL, cursor pages appended to a windowed table.
+//!
+//! [`feed`] loads the pages, [`filter_bar`] edits the filters, [`table`] shows the rows; the
+//! page puts them together with the recovery dialog.
+
+mod feed;
+mod filter_bar;
+mod table;
+
+use super::{load_all_webhooks, Filters, RecoverDialog};
+use crate::api::Backend;
+use crate::components::ErrorPanel;
+use crate::state::{use_connection, use_live_backend};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use std::collections::HashMap;
+use switchboard_api::{Feature, Webhook};
+
+#[component]
+pub fn DeliveriesPage() -> impl IntoView {
+    let conn = use_connection();
+    move || {
+        if conn.has(Feature::Deliveries) {
+            view! { <DeliveryHistory/> }.into_any()
+        } else {
+            view! {
+                <section class="page empty-state" data-testid="deliveries-unsupported">
+                    <h1>"Deliveries"</h1>
+                    <p>"This backend does not keep a delivery history (it does not offer the deliveries feature)."</p>
+                </section>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// "1 delivery", "1,204 deliveries", "200 deliveries loaded, more available".
+fn count_text(n: usize, more: bool) -> String {
+    match (n, more) {
+        (1, false) => "1 delivery".to_owned(),
+        (n, false) => format!("{} deliveries", super::thousands(n)),
+        (n, true) => format!("{} deliveries loaded, more available", super::thousands(n)),
+    }
+}
+
+#[component]
+fn DeliveryHistory() -> impl IntoView {
+    let backend = use_live_backend();
+    let query = use_query_map();
+    let filters = Memo::new(move |_| query.with(|q| Filters::from_pairs(|k| q.get_str(k))));
+    let feed = feed::use_feed(filters);
+
+    // Names for the webhook column and the filter; the list works without them.
+    let webhooks = LocalResource::new(move || async move {
+        load_all_webhooks(&backend.now()).await.unwrap_or_default()
+    });
+    let event_types = LocalResource::new(move || async move {
+        backend.now().list_event_types().await.unwrap_or_default()
+    });
+    let names = Memo::new(move |_| {
+        webhooks
+            .get()
+            .map(|list: Vec<Webhook>| {
+                list.into_iter()
+                    .map(|w| {
+                        let label = if w.name.trim().is_empty() {
+                            w.url.clone()
+                        } else {
+                            w.name.clone()
+                        };
+                        (w.id.0, label)
+                    })
+                    .collect::<HashMap<String, String>>()
+            })
+            .unwrap_or_default()
+    });
+
+    let recover_open = RwSignal::new(false);
+    let recover_webhook = Signal::derive(move || filters.get().webhook_id.unwrap_or_default());
+    let on_recovered = Callback::new(move |()| feed.reload());
+    let count = move || {
+        count_text(
+            feed.rows.with(Vec::len),
+            feed.next_cursor.with(Option::is_some),
+        )
+    };
+
+    view! {
+        <section class="page deliveries-page" data-testid="deliveries-page">
+            <header class="page-header">
+                <div>
+                    <h1>"Deliveries"</h1>
+                    <p>"Every attempt to deliver an event to a webhook, newest first."</p>
+                </div>
+                <div class="page-actions">
+                    {move || (!recover_webhook.get().is_empty()).then(|| view! {
+                        <button type="button" class="button" data-testid="open-recover"
+                            on:click=move |_| recover_open.set(true)>
+                            "Recover failed…"
+                        </button>
+                    })}
+                    <button type="button" class="button" data-testid="refresh-deliveries"
+                        disabled=move || feed.loading.get()
+                        on:click=move |_| feed.reload()>
+                        "Refresh"
+                    </button>
+                </div>
+            </header>
+
+            <filter_bar::DeliveryFilterBar filters=filters names=names event_types=event_types/>
+
+            {move || feed.error.get().map(|e| view! {
+                <ErrorPanel error=e on_retry=Callback::new(move |()| feed.retry())/>
+            })}
+
+            <div class="list-status" role="status" aria-live="polite">
+                <span data-testid="delivery-count">{count}</span>
+                {move || feed.loading.get().then(|| view! { <span class="muted" data-testid="loading">" Loading…"</span> })}
+            </div>
+
+            <table::DeliveryTable feed=feed filtered=Signal::derive(move || !filters.get().is_empty()) names=names/>
+
+            <RecoverDialog open=recover_open webhook_id=recover_webhook on_done=on_recovered/>
+        </section>
+    }
+}

@@ -1,0 +1,127 @@
+//! The webhooks list: search, filters, sort and cursor paging kept in the URL; an active
+//! switch per row; multi-select with bulk activate, deactivate and delete.
+//!
+//! The page owns the state the parts share (the view's parameters, the selection, the two
+//! actions); [`filters`], [`bulk`] and [`table`] each draw one part of it.
+
+mod bulk;
+mod filters;
+mod params;
+mod table;
+
+pub use params::{ListParams, Sort};
+
+use crate::api::Backend;
+use crate::components::ErrorPanel;
+use crate::state::{use_backend, use_connection, use_toasts};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+use leptos_router::NavigateOptions;
+use std::collections::BTreeSet;
+use switchboard_api::WebhookPatch;
+
+/// Shows `p`'s view of the list. `replace` keeps keystrokes and re-sorting out of the
+/// history, so Back leaves the page instead of undoing one letter.
+fn go_to(navigate: &impl Fn(&str, NavigateOptions), p: &ListParams, replace: bool) {
+    navigate(
+        &p.href(),
+        NavigateOptions {
+            replace,
+            scroll: false,
+            ..Default::default()
+        },
+    )
+}
+
+#[component]
+pub fn WebhookListPage() -> impl IntoView {
+    let conn = use_connection();
+    let toasts = use_toasts();
+    let query = use_query_map();
+    let params = Memo::new(move |_| query.with(|q| ListParams::from_query(|k| q.get(k))));
+    let selected = RwSignal::new(BTreeSet::<String>::new());
+    let search_text = RwSignal::new(params.get_untracked().q);
+    let retry = Trigger::new();
+
+    let toggle = Action::new_local(move |(id, active): &(String, bool)| {
+        let (id, active) = (id.clone(), *active);
+        async move {
+            let patch = WebhookPatch {
+                is_active: Some(active),
+                ..Default::default()
+            };
+            match use_backend().update_webhook(&id, &patch).await {
+                Ok(w) => {
+                    let done = if w.is_active {
+                        "activated"
+                    } else {
+                        "deactivated"
+                    };
+                    toasts.success(format!("“{}” {done}", w.name));
+                }
+                Err(e) => toasts.error(e.message()),
+            }
+        }
+    });
+    let confirm_delete = RwSignal::new(false);
+    let bulk = bulk::action(selected, confirm_delete);
+
+    // The list is read again whenever the view changes and after every change this page made.
+    let list = LocalResource::new(move || {
+        let p = params.get();
+        retry.track();
+        toggle.version().track();
+        bulk.version().track();
+        async move { use_backend().list_webhooks(&p.api_query()).await }
+    });
+    let catalogue =
+        LocalResource::new(move || async move { use_backend().list_event_types().await });
+
+    // A new view starts with nothing selected.
+    Effect::new(move |_| {
+        params.track();
+        selected.set(BTreeSet::new());
+    });
+
+    let local_filter_note = move || {
+        let shown = !conn.dialect().vocabulary().server_filters && params.with(|p| p.has_filters());
+        shown.then(|| {
+            view! {
+                <p class="info-note" role="status" data-testid="local-filter-note">
+                    {format!("The {} API has no list filters: these apply to the webhooks loaded in this console.", conn.dialect().title())}
+                </p>
+            }
+        })
+    };
+
+    view! {
+        <section class="page webhooks-page">
+            <header class="page-header">
+                <div>
+                    <h1>"Webhooks"</h1>
+                    <p>"Endpoints that receive events, and how their deliveries are going."</p>
+                </div>
+                <div class="page-actions">
+                    <A href="/webhooks/new" attr:class="button primary" attr:data-testid="new-webhook">"+ New webhook"</A>
+                </div>
+            </header>
+            <filters::ListFilters params=params search_text=search_text catalogue=catalogue/>
+            {local_filter_note}
+            <bulk::BulkBar selected=selected bulk=bulk confirm_delete=confirm_delete/>
+            <Transition fallback=|| view! { <table::Skeleton/> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(page) => view! {
+                            <table::WebhookTable page=page params=params selected=selected
+                                search_text=search_text toggle=toggle/>
+                        }.into_any(),
+                        Err(e) => view! {
+                            <ErrorPanel error=e on_retry=Callback::new(move |_| retry.notify())/>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
