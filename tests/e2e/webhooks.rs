@@ -884,6 +884,13 @@ async fn held_deliveries_are_resumed_or_cancelled_on_activation_and_header_value
         "a header value is on the page"
     );
     e.fill("[data-testid=wh-name]", "Held orders v2").await;
+    e.client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::to_value(&value).expect("element ref")],
+        )
+        .await
+        .expect("scroll");
     e.screenshot("header-field").await;
     click(&e, "[data-testid=wh-submit]").await;
     e.wait_text("[data-testid=webhook-name]", "Held orders v2")

@@ -273,7 +273,7 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
             pending=Signal::derive(move || toggle.pending().get())
             on_confirm=Callback::new(move |_| { toggle.dispatch((true, Some(HeldChoice::Resume))); })>
             <p data-testid="held-message">
-                {format!("{} while it was inactive: resume them, or cancel them without sending?", held_text(held))}
+                {format!("{}: resume them, or cancel them without sending?", held_text(held))}
             </p>
             <p>
                 <button type="button" class="button danger" data-testid="held-cancel"
