@@ -22,6 +22,10 @@ pub fn ConfirmDialog(
     /// Disables the buttons while the action runs.
     #[prop(optional, into)]
     pending: Signal<bool>,
+    /// Label of the button that closes without acting ("Cancel" when left out), for a dialog
+    /// whose choices are themselves about cancelling something.
+    #[prop(optional, into)]
+    dismiss_label: Option<String>,
     /// The explanation.
     children: ChildrenFn,
 ) -> impl IntoView {
@@ -92,7 +96,7 @@ pub fn ConfirmDialog(
             <div class="dialog-actions">
                 <button type="button" class="button" data-testid="confirm-cancel" autofocus
                     on:click=move |_| open.set(false)>
-                    "Cancel"
+                    {dismiss_label.unwrap_or_else(|| "Cancel".to_owned())}
                 </button>
                 <button type="button" class=confirm_class data-testid="confirm-ok"
                     disabled=move || pending.get()

@@ -8,26 +8,9 @@ use switchboard_api::AttemptRequest;
 /// What replaces a secret value.
 pub const REDACTED: &str = "REDACTED";
 
-/// Header and query parameter names whose values are secrets. `Authorization` and the
-/// Standard Webhooks signature are named outright; the rest go by what the name contains.
-pub fn is_secret_name(name: &str) -> bool {
-    let n = name.trim().to_ascii_lowercase();
-    matches!(
-        n.as_str(),
-        "authorization" | "proxy-authorization" | "cookie" | "set-cookie" | "webhook-signature"
-    ) || [
-        "token",
-        "secret",
-        "key",
-        "password",
-        "passwd",
-        "signature",
-        "auth",
-        "session",
-    ]
-    .iter()
-    .any(|s| n.contains(s))
-}
+/// Header and query parameter names whose values are secrets: the same rule the server's
+/// attempt records follow.
+pub use switchboard_api::redact::is_secret_name;
 
 /// Quotes a word for a POSIX shell: single quotes, with embedded ones closed and escaped.
 pub fn shell_quote(s: &str) -> String {
@@ -46,43 +29,8 @@ pub fn shell_quote(s: &str) -> String {
 
 /// The URL with the values of secret-looking query parameters and any user-info replaced.
 pub fn redact_url(url: &str) -> String {
-    let (base, fragment) = match url.split_once('#') {
-        Some((b, f)) => (b, Some(f)),
-        None => (url, None),
-    };
-    let (path, query) = match base.split_once('?') {
-        Some((p, q)) => (p, Some(q)),
-        None => (base, None),
-    };
-    // user:password@host
-    let path = match path.split_once("://") {
-        Some((scheme, rest)) => {
-            let authority_end = rest.find('/').unwrap_or(rest.len());
-            let (authority, tail) = rest.split_at(authority_end);
-            match authority.rsplit_once('@') {
-                Some((_, host)) => format!("{scheme}://{REDACTED}@{host}{tail}"),
-                None => path.to_owned(),
-            }
-        }
-        None => path.to_owned(),
-    };
-    let mut out = path;
-    if let Some(query) = query {
-        out.push('?');
-        let parts: Vec<String> = query
-            .split('&')
-            .map(|pair| match pair.split_once('=') {
-                Some((k, _)) if is_secret_name(k) => format!("{k}={REDACTED}"),
-                _ => pair.to_owned(),
-            })
-            .collect();
-        out.push_str(&parts.join("&"));
-    }
-    if let Some(f) = fragment {
-        out.push('#');
-        out.push_str(f);
-    }
-    out
+    use switchboard_api::redact::{redact_url, QueryValues};
+    redact_url(url, QueryValues::SecretNames, REDACTED)
 }
 
 /// The request as a multi-line `curl` command; secrets are replaced with [`REDACTED`].

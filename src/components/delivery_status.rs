@@ -10,6 +10,7 @@ pub fn status_label(status: DeliveryStatus) -> &'static str {
         DeliveryStatus::Pending => "Pending",
         DeliveryStatus::Succeeded => "Succeeded",
         DeliveryStatus::Failed => "Failed",
+        DeliveryStatus::Held => "Held",
         DeliveryStatus::Unknown => "Unknown",
     }
 }
@@ -21,6 +22,7 @@ fn status_glyph(status: DeliveryStatus) -> &'static str {
         DeliveryStatus::Pending => "…",
         DeliveryStatus::Succeeded => "✓",
         DeliveryStatus::Failed => "✕",
+        DeliveryStatus::Held => "⏸",
         DeliveryStatus::Unknown => "?",
     }
 }

@@ -76,6 +76,7 @@ pub fn HeaderEditor(
                 id,
                 name: String::new(),
                 value: String::new(),
+                set: false,
             });
         });
         // Focus the new row's name so the keyboard user can type straight away.
@@ -125,8 +126,15 @@ pub fn HeaderEditor(
                 </div>
                 <div class="header-cell" class:invalid=move || value_err2().is_some()>
                     <label class="sr-only" for=value_id.clone()>{move || format!("Header {} value", position())}</label>
+                    // Values are often credentials and the backend never shows them back: typed
+                    // like a password, and a stored one is kept when left blank.
                     <input id=value_id.clone() name=row_path(id, HeaderPart::Value) data-testid="header-value"
-                        placeholder="value" spellcheck="false" autocomplete="off"
+                        type="password" spellcheck="false" autocomplete="new-password"
+                        placeholder=move || if rows.with(|r| r.iter().any(|h| h.id == id && h.set)) {
+                            "set — leave blank to keep"
+                        } else {
+                            "value"
+                        }
                         aria-invalid=move || value_err3().is_some().then_some("true")
                         aria-describedby=format!("{value_id}-error")
                         prop:value=field(|h| h.value.clone())
@@ -181,6 +189,7 @@ mod tests {
             id,
             name: name.into(),
             value: "v".into(),
+            set: false,
         }
     }
 

@@ -810,3 +810,97 @@ async fn input_survives_a_revoked_token_and_a_trip_through_settings() {
     assert_eq!(e.value("[data-testid=wh-name]").await, "");
     e.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_deliveries_are_resumed_or_cancelled_on_activation_and_header_values_stay_hidden() {
+    let e = E2e::start().await;
+    // A delivery that waits a minute is still queued when the webhook is switched off.
+    let id = api_create(
+        &e,
+        "Held orders",
+        json!({
+            "delay": {"amount": 1, "unit": "minute"},
+            "headers": {"X-Api-Key": "k3y-value", "X-Shop": "demo"},
+        }),
+    )
+    .await;
+    let (status, emitted) = e
+        .api(
+            Method::POST,
+            "/events",
+            Some(json!({"event_type": "order_confirm", "payload": {"orders": {}}})),
+        )
+        .await;
+    assert_eq!(status, 201, "{emitted}");
+    let delivery = emitted["data"]["deliveries"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, v) = e
+        .api(
+            Method::PATCH,
+            &format!("/webhooks/{id}"),
+            Some(json!({"is_active": false})),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["data"]["held"], 1, "{v}");
+
+    e.connect_and_open(&format!("/webhooks/{id}")).await;
+    e.wait_text("[data-testid=detail-held-count]", "1 delivery is held")
+        .await;
+    e.click("[data-testid=detail-toggle]").await;
+    e.wait_text(
+        "dialog[open] [data-testid=held-message]",
+        "resume them, or cancel them",
+    )
+    .await;
+    e.screenshot("held-prompt").await;
+    e.click("dialog[open] [data-testid=held-cancel]").await;
+    e.wait_text("[data-testid=active-badge]", "Active").await;
+    assert_eq!(api_webhook(&e, &id).await["held"], 0);
+    let (_, d) = e
+        .api(Method::GET, &format!("/deliveries/{delivery}"), None)
+        .await;
+    assert_eq!(d["data"]["status"], "failed", "cancelled, not resumed: {d}");
+
+    // The edit form shows the stored header values as set, never their text; a blank one
+    // is kept on save.
+    e.click("[data-testid=detail-edit]").await;
+    e.find("[data-testid=webhook-form]").await;
+    let value = e.find("[data-testid=header-value]").await;
+    assert_eq!(
+        value.attr("type").await.unwrap().as_deref(),
+        Some("password")
+    );
+    assert_eq!(
+        value.attr("placeholder").await.unwrap().as_deref(),
+        Some("set — leave blank to keep")
+    );
+    assert_eq!(e.value("[data-testid=header-value]").await, "");
+    let page = e.js("return document.body.innerHTML").await;
+    assert!(
+        !page.to_string().contains("k3y-value"),
+        "a header value is on the page"
+    );
+    e.fill("[data-testid=wh-name]", "Held orders v2").await;
+    e.client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::to_value(&value).expect("element ref")],
+        )
+        .await
+        .expect("scroll");
+    e.screenshot("header-field").await;
+    click(&e, "[data-testid=wh-submit]").await;
+    e.wait_text("[data-testid=webhook-name]", "Held orders v2")
+        .await;
+    let stored = api_webhook(&e, &id).await;
+    assert_eq!(
+        stored["headers"],
+        json!({"X-Api-Key": null, "X-Shop": null}),
+        "both headers kept: {stored}"
+    );
+    no_error_toasts(&e).await;
+    e.finish().await;
+}

@@ -35,17 +35,21 @@ pub enum DeliveryStatus {
     Pending,
     Succeeded,
     Failed,
+    /// Waiting while its webhook is inactive: neither sent nor failed; reactivating the webhook
+    /// resumes or cancels it.
+    Held,
     /// A status this console does not know.
     #[serde(other)]
     Unknown,
 }
 
 impl DeliveryStatus {
-    pub const ALL: [DeliveryStatus; 4] = [
+    pub const ALL: [DeliveryStatus; 5] = [
         DeliveryStatus::Scheduled,
         DeliveryStatus::Pending,
         DeliveryStatus::Succeeded,
         DeliveryStatus::Failed,
+        DeliveryStatus::Held,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +58,7 @@ impl DeliveryStatus {
             DeliveryStatus::Pending => "pending",
             DeliveryStatus::Succeeded => "succeeded",
             DeliveryStatus::Failed => "failed",
+            DeliveryStatus::Held => "held",
             DeliveryStatus::Unknown => "unknown",
         }
     }
@@ -127,6 +132,17 @@ pub struct EmittedEvent {
     pub created_at: Option<Timestamp>,
     #[serde(default)]
     pub deliveries: Vec<Id>,
+    /// Subscribed webhooks whose filter condition could not be decided (over the time or
+    /// nesting budget): they got no delivery, and this says why.
+    #[serde(default)]
+    pub filter_errors: Vec<FilterError>,
+}
+
+/// A webhook left out of an event's fan-out because its filter could not be evaluated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterError {
+    pub webhook_id: Id,
+    pub reason: String,
 }
 
 /// `POST /webhooks/{id}/test` body.

@@ -10,6 +10,7 @@ mod event_type;
 pub mod limits;
 pub mod percent;
 mod problem;
+pub mod redact;
 pub mod seed_examples;
 mod tolerant;
 pub mod validate;
@@ -19,7 +20,7 @@ mod xml;
 pub use capabilities::{Capabilities, Feature};
 pub use delivery::{
     Attempt, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, EmitEvent, EmittedEvent,
-    RecoverRequest, RecoverResult, Stats, StatsBucket, TestSend,
+    FilterError, RecoverRequest, RecoverResult, Stats, StatsBucket, TestSend,
 };
 pub use destination::DestinationType;
 pub use envelope::{Envelope, Meta};
@@ -27,8 +28,8 @@ pub use event_type::{EventField, EventType};
 pub use problem::{FieldError, Problem};
 pub use tolerant::{Id, Timestamp};
 pub use webhook::{
-    Auth, Delay, DelayUnit, EndpointOverview, EndpointStatus, Filter, Format, RotatedSecret,
-    Target, Webhook, WebhookInput, WebhookPatch, HTTP_TYPE,
+    Auth, Delay, DelayUnit, EndpointOverview, EndpointStatus, Filter, Format, HeldChoice,
+    RotatedSecret, Target, Webhook, WebhookInput, WebhookPatch, HTTP_TYPE,
 };
 pub use xml::{payload_to_xml, xml_name};
 

@@ -6,6 +6,9 @@ pub const MAX_DESCRIPTION: usize = 2000;
 pub const MAX_URL: usize = 2048;
 pub const MAX_HEADERS: usize = 30;
 pub const MAX_CONDITION: usize = 2000;
+/// Deepest bracket nesting of a filter condition: deeper ones could exhaust the stack of the
+/// server's parser and evaluator.
+pub const MAX_CONDITION_NESTING: usize = 24;
 /// Longest `filter.group`.
 pub const MAX_FILTER_GROUP: usize = 120;
 /// Most further destinations (`targets`) one webhook may have.

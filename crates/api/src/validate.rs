@@ -15,8 +15,9 @@ pub use host::{
 pub use schema::{data, pattern, schema};
 
 use crate::limits::{
-    MAX_CONDITION, MAX_DELAY, MAX_DESCRIPTION, MAX_FILTER_GROUP, MAX_HEADERS, MAX_NAME,
-    MAX_RETRY_COUNT, MAX_TARGETS, MAX_TIMEOUT, MIN_DELAY, MIN_TIMEOUT, RESERVED_HEADERS,
+    MAX_CONDITION, MAX_CONDITION_NESTING, MAX_DELAY, MAX_DESCRIPTION, MAX_FILTER_GROUP,
+    MAX_HEADERS, MAX_NAME, MAX_RETRY_COUNT, MAX_TARGETS, MAX_TIMEOUT, MIN_DELAY, MIN_TIMEOUT,
+    RESERVED_HEADERS,
 };
 use crate::{
     Auth, Delay, DelayUnit, DestinationType, FieldError, Filter, Format, Target, WebhookInput,
@@ -356,7 +357,14 @@ pub fn condition(condition: &str) -> Result<(), String> {
         }
         match ch {
             '\'' | '"' => quote = Some(ch),
-            '(' | '[' | '{' => stack.push(ch),
+            '(' | '[' | '{' => {
+                stack.push(ch);
+                if stack.len() > MAX_CONDITION_NESTING {
+                    return Err(format!(
+                        "nests brackets deeper than {MAX_CONDITION_NESTING} levels"
+                    ));
+                }
+            }
             ')' | ']' | '}' => {
                 let open = match ch {
                     ')' => '(',

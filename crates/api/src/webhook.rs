@@ -34,8 +34,15 @@ pub struct Webhook {
     pub is_active: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_from: Option<Timestamp>,
+    /// Custom request headers. Their values are write-only like auth secrets: a `null` value
+    /// says the header is set without saying to what. A backend that shows values sends
+    /// strings, which read as they are.
     #[serde(default, deserialize_with = "null_as_default")]
-    pub headers: BTreeMap<String, String>,
+    pub headers: BTreeMap<String, Option<String>>,
+    /// Deliveries held while the webhook is inactive; activating it resumes or cancels them
+    /// (see [`WebhookPatch::held`]). 0 from a backend that does not hold deliveries.
+    #[serde(default)]
+    pub held: u32,
     /// Secrets stripped: only the type and non-secret fields.
     #[serde(default, deserialize_with = "null_as_default")]
     pub auth: Auth,
@@ -210,12 +217,14 @@ pub struct WebhookPatch {
         skip_serializing_if = "Option::is_none"
     )]
     pub active_from: Option<Option<Timestamp>>,
+    /// Replaces the custom headers as a whole; a `null` value keeps the stored value of that
+    /// header (write-only values need not be typed again).
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub headers: Option<BTreeMap<String, String>>,
+    pub headers: Option<BTreeMap<String, Option<String>>>,
     #[serde(
         default,
         deserialize_with = "present",
@@ -258,6 +267,29 @@ pub struct WebhookPatch {
         skip_serializing_if = "Option::is_none"
     )]
     pub filter: Option<Option<Filter>>,
+    /// With `is_active: true`, what becomes of the deliveries held while the webhook was
+    /// inactive; they are resumed when this is left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<HeldChoice>,
+}
+
+/// What activating a webhook does with its held deliveries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeldChoice {
+    /// Queue them again, each with the attempts and retries it had left.
+    Resume,
+    /// Fail them without sending.
+    Cancel,
+}
+
+impl HeldChoice {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HeldChoice::Resume => "resume",
+            HeldChoice::Cancel => "cancel",
+        }
+    }
 }
 
 /// A member that cannot be cleared: present means a value, so `null` is refused rather than

@@ -1,6 +1,7 @@
 //! The Switchboard reference backend: configuration, start-up and the handle that stops it.
 
 pub mod catalogue;
+pub mod clock;
 mod demo;
 pub mod engine;
 mod error;
@@ -121,6 +122,12 @@ pub struct Config {
     /// Serves `GET /api/v1/_test/panic`, whose handler panics: for tests that a panic is a 500
     /// and the server keeps serving. Never set outside tests; the command line cannot.
     pub panic_route_for_tests: bool,
+    /// The time deliveries are signed, scheduled and rotated secrets expire by; tests move a
+    /// manual one instead of sleeping.
+    pub clock: clock::Clock,
+    /// How long one event's filter conditions may take together before those not yet decided
+    /// fail their match.
+    pub filter_budget: Duration,
 }
 
 impl Config {
@@ -141,6 +148,8 @@ impl Config {
             auth_failure_limit: DEFAULT_AUTH_FAILURE_LIMIT,
             auth_failure_window: DEFAULT_AUTH_FAILURE_WINDOW,
             panic_route_for_tests: false,
+            clock: clock::Clock::system(),
+            filter_budget: engine::filter::DEFAULT_BUDGET,
         }
     }
 }
@@ -249,6 +258,8 @@ pub async fn spawn(mut config: Config) -> Result<ServerHandle, ServerError> {
         engine::EngineConfig {
             allow_private_targets: config.allow_private_targets,
             retry_schedule: config.retry_schedule.clone(),
+            clock: config.clock.clone(),
+            filter_budget: config.filter_budget,
         },
     );
     let mut background = vec![engine.start(stop_rx.clone())];

@@ -64,7 +64,7 @@ fn plandocket_reads_the_seed_example_answer_and_a_null_name() {
     };
     assert_eq!(w.name, "");
     assert_eq!(w.id.as_str(), "7");
-    assert_eq!(w.headers["X-Tenant"], "acme");
+    assert_eq!(w.headers["X-Tenant"].as_deref(), Some("acme"));
     assert_eq!(
         w.created_at,
         Some(Timestamp::parse("2024-01-01T00:00:00Z").unwrap())

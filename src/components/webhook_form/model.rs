@@ -13,11 +13,21 @@ use switchboard_api::{
 };
 
 /// One custom header row. `id` keys the row in the list so edits never jump between rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HeaderRow {
     pub id: u64,
     pub name: String,
     pub value: String,
+    /// The backend holds a value it does not show (header values are write-only, like auth
+    /// secrets); a value left blank keeps it.
+    pub set: bool,
+}
+
+impl HeaderRow {
+    /// Whether saving keeps the stored value rather than sending one.
+    pub fn keeps_stored_value(&self) -> bool {
+        self.set && self.value.is_empty()
+    }
 }
 
 /// One further destination row (Shoprenter's parameters after the first).
@@ -362,7 +372,8 @@ impl FormState {
                 HeaderRow {
                     id: next_id,
                     name: name.clone(),
-                    value: value.clone(),
+                    value: value.clone().unwrap_or_default(),
+                    set: value.is_none(),
                 }
             })
             .collect();
@@ -606,6 +617,19 @@ impl FormState {
         }
     }
 
+    /// The headers as a PATCH sends them: `None` keeps a stored value the backend does not
+    /// show.
+    fn header_patch(&self) -> BTreeMap<String, Option<String>> {
+        self.headers
+            .iter()
+            .filter(|h| !is_blank(h))
+            .map(|h| {
+                let value = (!h.keeps_stored_value()).then(|| h.value.clone());
+                (h.name.trim().to_owned(), value)
+            })
+            .collect()
+    }
+
     /// The smallest PATCH that turns `original` into this state; empty when nothing changed.
     pub fn to_patch(
         &self,
@@ -631,7 +655,7 @@ impl FormState {
             events: changed(&new.events, &old.events),
             is_active: changed(&new.is_active, &old.is_active),
             active_from: changed(&new.active_from, &old.active_from),
-            headers: changed(&new.headers, &old.headers),
+            headers: changed(&self.header_patch(), &original.header_patch()),
             auth: changed(&new.auth, &old.auth),
             format: changed(&new.format, &old.format),
             delay: changed(&new.delay, &old.delay),
@@ -639,6 +663,7 @@ impl FormState {
             timeout_seconds: changed(&new.timeout_seconds, &old.timeout_seconds),
             priority: changed(&new.priority, &old.priority),
             filter: changed(&new.filter, &old.filter),
+            held: None,
         })
     }
 }
@@ -692,6 +717,9 @@ pub fn header_row_errors(rows: &[HeaderRow]) -> Vec<HeaderRowError> {
             bad(HeaderPart::Name, m);
         } else if seen.insert(name.to_ascii_lowercase(), row.id).is_some() {
             bad(HeaderPart::Name, "is a duplicate of another header".into());
+        }
+        if row.keeps_stored_value() {
+            continue;
         }
         if let Err(m) = rules::header_value(&row.value) {
             bad(HeaderPart::Value, m);
@@ -916,31 +944,37 @@ mod tests {
                 id: 1,
                 name: "X-Tenant".into(),
                 value: "a".into(),
+                set: false,
             },
             HeaderRow {
                 id: 2,
                 name: "x-tenant".into(),
                 value: "b".into(),
+                set: false,
             },
             HeaderRow {
                 id: 3,
                 name: "Bad Name".into(),
                 value: "c".into(),
+                set: false,
             },
             HeaderRow {
                 id: 4,
                 name: "Content-Type".into(),
                 value: "d".into(),
+                set: false,
             },
             HeaderRow {
                 id: 5,
                 name: "X-Ok".into(),
                 value: "line\nbreak".into(),
+                set: false,
             },
             HeaderRow {
                 id: 6,
                 name: String::new(),
                 value: String::new(),
+                set: false,
             },
         ];
         let e = header_row_errors(&rows);
@@ -984,6 +1018,46 @@ mod tests {
             fields(&f.validate(None, &Utc)),
             ["auth.client_id", "auth.client_secret", "auth.token_url"]
         );
+    }
+
+    #[test]
+    fn write_only_header_values_are_kept_when_left_blank() {
+        let w: Webhook = serde_json::from_value(serde_json::json!({
+            "id": "a", "name": "H", "url": "https://x.test/h", "events": ["order_confirm"],
+            "headers": {"X-Api-Key": null, "X-Shop": "demo"}
+        }))
+        .unwrap();
+        let original = FormState::from_webhook(&w, &Utc);
+        let key = &original.headers[0];
+        assert_eq!(
+            (key.name.as_str(), key.value.as_str(), key.set),
+            ("X-Api-Key", "", true)
+        );
+        assert!(
+            !original.headers[1].set,
+            "a value the backend shows is not write-only"
+        );
+        // A blank write-only value is not an error, and nothing changed means no headers.
+        assert!(original.validate(None, &Utc).is_empty());
+        let same = original.to_patch(&original, None, &Utc).unwrap();
+        assert_eq!(same.headers, None);
+
+        let mut edited = original.clone();
+        edited.headers.push(HeaderRow {
+            id: 3,
+            name: "X-Region".into(),
+            value: "eu".into(),
+            set: false,
+        });
+        let patch = edited.to_patch(&original, None, &Utc).unwrap();
+        let headers = patch.headers.unwrap();
+        assert_eq!(headers["X-Api-Key"], None, "kept, not sent");
+        assert_eq!(headers["X-Shop"].as_deref(), Some("demo"));
+        assert_eq!(headers["X-Region"].as_deref(), Some("eu"));
+
+        edited.headers[0].value = "n3w".into();
+        let patch = edited.to_patch(&original, None, &Utc).unwrap();
+        assert_eq!(patch.headers.unwrap()["X-Api-Key"].as_deref(), Some("n3w"));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 use std::time::Duration;
 use switchboard_api::{
-    Auth, DelayUnit, Delivery, DeliveryStatus, Feature, Format, RotatedSecret, Webhook,
+    Auth, DelayUnit, Delivery, DeliveryStatus, Feature, Format, HeldChoice, RotatedSecret, Webhook,
     WebhookPatch,
 };
 
@@ -27,6 +27,15 @@ const TEST_POLLS: u32 = 20;
 fn delivery_badge(status: DeliveryStatus) -> impl IntoView {
     view! {
         <span class=format!("badge badge-{}", status.as_str()) data-testid="delivery-status">{status.as_str()}</span>
+    }
+}
+
+/// "1 delivery is held", "3 deliveries are held".
+pub fn held_text(n: u32) -> String {
+    if n == 1 {
+        "1 delivery is held".to_owned()
+    } else {
+        format!("{n} deliveries are held")
     }
 }
 
@@ -129,19 +138,31 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
 
     let toggle = Action::new_local({
         let id = id.clone();
-        move |on: &bool| {
-            let (id, on) = (id.clone(), *on);
+        move |(on, held): &(bool, Option<HeldChoice>)| {
+            let (id, on, held) = (id.clone(), *on, *held);
             async move {
                 let patch = WebhookPatch {
                     is_active: Some(on),
+                    held,
                     ..Default::default()
                 };
                 use_backend().update_webhook(&id, &patch).await
             }
         }
     });
+    // Deliveries held while the webhook was off: activating asks what becomes of them.
+    let held = webhook.held;
+    let ask_held = RwSignal::new(false);
+    let on_toggle = move || {
+        if !active && held > 0 {
+            ask_held.set(true);
+        } else {
+            toggle.dispatch((!active, None));
+        }
+    };
     Effect::new(move |_| {
         if let Some(r) = toggle.value().get() {
+            ask_held.set(false);
             match r {
                 Ok(w) => toasts.success(if w.is_active {
                     "Webhook activated"
@@ -189,6 +210,11 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
                 <h1 data-testid="webhook-name">{name.clone()}</h1>
                 <div class="detail-badges">
                     <ActiveBadge active=active words=vocabulary.on_off/>
+                    {(held > 0).then(|| view! {
+                        <span class="badge badge-held" data-testid="detail-held-count">
+                            {held_text(held)}
+                        </span>
+                    })}
                     {webhook.failure_count.gt(&0).then(|| view! {
                         <span class="badge badge-danger" data-testid="detail-failure-count">
                             {format!("{} consecutive failure{}", webhook.failure_count, if webhook.failure_count == 1 { "" } else { "s" })}
@@ -207,7 +233,7 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
                 <Show when=move || conn.has(Feature::Update) || (vocabulary.toggle == Toggle::DeactivateOnly && active)>
                     <button type="button" class="button" data-testid="detail-toggle"
                         disabled=move || toggle.pending().get()
-                        on:click=move |_| { toggle.dispatch(!active); }>
+                        on:click=move |_| on_toggle()>
                         {if active { "Deactivate" } else { "Activate" }}
                     </button>
                 </Show>
@@ -242,6 +268,21 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
             </aside>
         </div>
 
+        <ConfirmDialog open=ask_held title="Activate this webhook?" confirm_label="Resume them"
+            dismiss_label="Keep inactive"
+            pending=Signal::derive(move || toggle.pending().get())
+            on_confirm=Callback::new(move |_| { toggle.dispatch((true, Some(HeldChoice::Resume))); })>
+            <p data-testid="held-message">
+                {format!("{}: resume them, or cancel them without sending?", held_text(held))}
+            </p>
+            <p>
+                <button type="button" class="button danger" data-testid="held-cancel"
+                    disabled=move || toggle.pending().get()
+                    on:click=move |_| { toggle.dispatch((true, Some(HeldChoice::Cancel))); }>
+                    "Cancel them"
+                </button>
+            </p>
+        </ConfirmDialog>
         <ConfirmDialog open=confirm_delete title="Delete this webhook?" confirm_label="Delete webhook" danger=true
             pending=Signal::derive(move || delete.pending().get())
             on_confirm=Callback::new(move |_| { delete.dispatch(()); })>
@@ -377,7 +418,11 @@ fn SettingsCard(webhook: Webhook) -> impl IntoView {
                     view! {
                         <dl class="dl mono small" data-testid="detail-headers">
                             {headers.into_iter().map(|(k, v)| view! {
-                                <div class="dl-row"><dt>{k}</dt><dd class="break">{v}</dd></div>
+                                <div class="dl-row"><dt>{k}</dt>{match v {
+                                    Some(v) => view! { <dd class="break">{v}</dd> }.into_any(),
+                                    // Write-only: the backend says it is set, not to what.
+                                    None => view! { <dd class="muted" data-testid="detail-header-set">"set (hidden)"</dd> }.into_any(),
+                                }}</div>
                             }).collect_view()}
                         </dl>
                     }.into_any()
@@ -665,6 +710,12 @@ fn LatestDeliveries(id: String) -> impl IntoView {
 mod tests {
     use super::*;
     use switchboard_api::DelayUnit;
+
+    #[test]
+    fn held_counts_read_as_words() {
+        assert_eq!(super::held_text(1), "1 delivery is held");
+        assert_eq!(super::held_text(3), "3 deliveries are held");
+    }
 
     #[test]
     fn readable_settings() {

@@ -8,7 +8,8 @@ pub mod signature;
 pub mod ssrf;
 
 use crate::catalogue::Catalogue;
-use crate::ids::{new_id, now_ms};
+use crate::clock::Clock;
+use crate::ids::new_id;
 use crate::store::deliveries::{self, Next, State, StoredDelivery};
 use crate::store::events::{self, StoredEvent};
 use crate::store::webhooks::{self, Key, StoredWebhook};
@@ -33,6 +34,25 @@ const IDLE_POLL: Duration = Duration::from_millis(500);
 pub struct EngineConfig {
     pub allow_private_targets: bool,
     pub retry_schedule: Vec<Duration>,
+    pub clock: Clock,
+    /// Time one event's filter conditions may take together.
+    pub filter_budget: Duration,
+}
+
+/// `POST /events`' `Idempotency-Key` and the hash of the body it came with.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey {
+    pub key: String,
+    pub body_hash: String,
+}
+
+/// What an idempotent emit did.
+pub enum Emitted {
+    New(StoredEvent),
+    /// The key was seen with the same body: the event it emitted then.
+    Replayed(StoredEvent),
+    /// The key was seen with another body: nothing was emitted.
+    KeyReused,
 }
 
 #[derive(Clone)]
@@ -73,6 +93,11 @@ impl Engine {
 
     pub fn catalogue(&self) -> &Catalogue {
         &self.inner.catalogue
+    }
+
+    /// The time the engine goes by.
+    pub fn now_ms(&self) -> i64 {
+        self.inner.config.clock.now_ms()
     }
 
     /// Tells the dispatcher that something may be due now.
@@ -121,56 +146,124 @@ impl Engine {
         event_type: String,
         payload: serde_json::Value,
     ) -> Result<StoredEvent, StoreError> {
+        match self.emit_once(event_type, payload, None).await? {
+            Emitted::New(e) | Emitted::Replayed(e) => Ok(e),
+            Emitted::KeyReused => unreachable!("no key, so none reused"),
+        }
+    }
+
+    /// [`Engine::emit`], at most once per idempotency key: a key seen before answers with the
+    /// event it emitted (same body) or [`Emitted::KeyReused`] (another body).
+    ///
+    /// Filter conditions are decided between two short store calls, with no lock held, and
+    /// within the filter budget: one that cannot be decided in time fails its webhook's match
+    /// with a reason recorded on the event, and the rest of the fan-out goes on.
+    pub async fn emit_once(
+        &self,
+        event_type: String,
+        payload: serde_json::Value,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Emitted, StoreError> {
         let first = self.inner.config.retry_schedule[0].as_millis() as i64;
-        let event = self
+        let now = self.now_ms();
+        let lookup = key.clone();
+        let kind = event_type.clone();
+        let (seen, subscribers) = self
             .inner
             .store
             .call(move |conn| {
-                let now = now_ms();
-                let tx = conn.transaction()?;
-                let mut event = StoredEvent {
-                    seq: 0,
-                    id: new_id("evt"),
-                    event_type: event_type.clone(),
-                    payload: payload.clone(),
-                    deliveries: Vec::new(),
-                    created_at: now,
-                };
-                for w in webhooks::subscribers(&tx, &event_type)? {
-                    if w.active_from.is_some_and(|t| t > now) {
-                        continue;
-                    }
-                    if let Some(f) = &w.filter {
-                        if !filter::matches(&f.condition, &payload) {
-                            continue;
-                        }
-                    }
-                    let delay = w.delay.map(|d| d.seconds() as i64 * 1000).unwrap_or(0) + first;
-                    // One delivery per destination, so each URL has its own attempts,
-                    // retries and outcome.
-                    let destinations =
-                        std::iter::once(None).chain(w.targets.iter().map(|t| Some(t.url.clone())));
-                    for target_url in destinations {
-                        let mut d = new_delivery(
-                            &w,
-                            Some(event.id.clone()),
-                            &event_type,
-                            payload.clone(),
-                            now + delay,
-                            now,
-                        );
-                        d.target_url = target_url;
-                        deliveries::insert(&tx, &d)?;
-                        event.deliveries.push(d.id);
+                if let Some(k) = &lookup {
+                    if let Some(found) = events::by_key(conn, &k.key)? {
+                        return Ok::<_, StoreError>((Some(found), Vec::new()));
                     }
                 }
+                Ok((None, webhooks::subscribers(conn, &kind)?))
+            })
+            .await?;
+        if let Some((hash, event)) = seen {
+            return Ok(replay(key.as_ref(), hash, event));
+        }
+        let subscribers: Vec<StoredWebhook> = subscribers
+            .into_iter()
+            .filter(|w| w.active_from.is_none_or(|t| t <= now))
+            .collect();
+        let payload = Arc::new(payload);
+        let conditions = subscribers
+            .iter()
+            .filter_map(|w| {
+                w.filter
+                    .as_ref()
+                    .map(|f| (w.id.clone(), f.condition.clone()))
+            })
+            .collect();
+        let verdicts: HashMap<String, Result<bool, String>> =
+            filter::decide_all(conditions, payload.clone(), self.inner.config.filter_budget)
+                .await
+                .into_iter()
+                .collect();
+        let mut event = StoredEvent {
+            seq: 0,
+            id: new_id("evt"),
+            event_type: event_type.clone(),
+            payload: (*payload).clone(),
+            deliveries: Vec::new(),
+            created_at: now,
+            filter_errors: Vec::new(),
+        };
+        let mut queued = Vec::new();
+        for w in &subscribers {
+            match verdicts.get(&w.id) {
+                None | Some(Ok(true)) => {}
+                Some(Ok(false)) => continue,
+                Some(Err(why)) => {
+                    tracing::warn!("webhook {}: {why}", w.id);
+                    event.filter_errors.push((w.id.clone(), why.clone()));
+                    continue;
+                }
+            }
+            let delay = w.delay.map(|d| d.seconds() as i64 * 1000).unwrap_or(0) + first;
+            // One delivery per destination, so each URL has its own attempts, retries and
+            // outcome.
+            let destinations =
+                std::iter::once(None).chain(w.targets.iter().map(|t| Some(t.url.clone())));
+            for target_url in destinations {
+                let mut d = new_delivery(
+                    w,
+                    Some(event.id.clone()),
+                    &event_type,
+                    (*payload).clone(),
+                    now + delay,
+                    now,
+                );
+                d.target_url = target_url;
+                event.deliveries.push(d.id.clone());
+                queued.push(d);
+            }
+        }
+        let done = self
+            .inner
+            .store
+            .call(move |conn| {
+                let tx = conn.transaction()?;
+                if let Some(k) = &key {
+                    // Another request with this key may have finished while the filters ran.
+                    if let Some((hash, first)) = events::by_key(&tx, &k.key)? {
+                        return Ok(replay(Some(k), hash, first));
+                    }
+                }
+                for d in &queued {
+                    deliveries::insert(&tx, d)?;
+                }
                 events::insert(&tx, &event)?;
+                if let Some(k) = &key {
+                    events::remember_key(&tx, &k.key, &k.body_hash, &event.id, now)?;
+                }
                 tx.commit()?;
-                Ok::<_, StoreError>(event)
+                Ok::<_, StoreError>(Emitted::New(event))
             })
             .await?;
         self.wake();
-        Ok(event)
+        Ok(done)
     }
 
     /// Queues one delivery of `payload` to one webhook's own URL now, whatever its events,
@@ -181,7 +274,7 @@ impl Engine {
         event_type: &str,
         payload: serde_json::Value,
     ) -> Result<StoredDelivery, StoreError> {
-        let now = now_ms();
+        let now = self.now_ms();
         let d = new_delivery(w, None, event_type, payload, now, now);
         let stored = d.clone();
         self.inner
@@ -221,6 +314,14 @@ impl Engine {
     }
 }
 
+/// The answer to a key seen before: its event, or [`Emitted::KeyReused`] when the body differs.
+fn replay(key: Option<&IdempotencyKey>, hash: String, event: StoredEvent) -> Emitted {
+    match key {
+        Some(k) if k.body_hash != hash => Emitted::KeyReused,
+        _ => Emitted::Replayed(event),
+    }
+}
+
 fn new_delivery(
     w: &StoredWebhook,
     event_id: Option<String>,
@@ -254,6 +355,7 @@ impl Inner {
             client: &self.client,
             tokens: &self.tokens,
             allow_private_targets: self.config.allow_private_targets,
+            clock: &self.config.clock,
         }
     }
 
@@ -265,7 +367,7 @@ impl Inner {
     /// for as long as a backlog waits on a slow or unreachable endpoint.
     async fn dispatch(self: &Arc<Self>, senders: &mut JoinSet<()>) -> Result<Duration, StoreError> {
         let free = self.pool.available_permits();
-        let now = now_ms();
+        let now = self.config.clock.now_ms();
         let mut started = 0;
         if free > 0 {
             let mut room: HashMap<String, usize> = self
@@ -350,7 +452,12 @@ impl Inner {
         let target = w
             .destination(d.target_url.as_deref())
             .map_or(w.url.as_str(), |t| t.0);
-        let outcome = guard_attempt(self.sender().attempt(&w, &d), target).await;
+        let outcome = guard_attempt(
+            self.sender().attempt(&w, &d),
+            target,
+            self.config.clock.now_ms(),
+        )
+        .await;
         let record = outcome.record;
         let status = record.response.as_ref().map(|r| r.status);
         let gone = status == Some(410);
@@ -374,11 +481,12 @@ impl Inner {
         };
         let delivery_id = d.id.clone();
         let webhook_id = w.id.clone();
+        let clock = self.config.clock.clone();
         self.store
             .call(move |c| {
                 deliveries::record_attempt(c, &d, &record, next)?;
                 if gone {
-                    let now = now_ms();
+                    let now = clock.now_ms();
                     webhooks::deactivate(c, &webhook_id, now)?;
                     deliveries::cancel_for_webhook(c, &webhook_id)?;
                 }
@@ -396,9 +504,9 @@ impl Inner {
 async fn guard_attempt(
     attempt: impl std::future::Future<Output = send::Outcome>,
     target: &str,
+    started_at: i64,
 ) -> send::Outcome {
     use futures_util::FutureExt as _;
-    let started_at = now_ms();
     let clock = std::time::Instant::now();
     match std::panic::AssertUnwindSafe(attempt).catch_unwind().await {
         Ok(outcome) => outcome,
@@ -411,7 +519,7 @@ async fn guard_attempt(
                     duration_ms: clock.elapsed().as_millis() as i64,
                     succeeded: false,
                     request: switchboard_api::AttemptRequest {
-                        url: target.to_string(),
+                        url: send::shown_url(target),
                         method: "POST".into(),
                         headers: Vec::new(),
                         body: String::new(),
@@ -499,6 +607,8 @@ mod tests {
         let config = EngineConfig {
             allow_private_targets: true,
             retry_schedule: vec![Duration::ZERO],
+            clock: Clock::system(),
+            filter_budget: filter::DEFAULT_BUDGET,
         };
         (
             Engine::new(store, Arc::new(Catalogue::builtin()), config),
@@ -570,7 +680,7 @@ mod tests {
     #[tokio::test]
     async fn a_backlog_that_cannot_start_waits_for_a_wake_instead_of_spinning() {
         let (engine, _dir) = engine();
-        let past = now_ms() - 10_000;
+        let past = crate::ids::now_ms() - 10_000;
         queue(&engine, "wh_slow", 10, past).await;
         take_share(&engine, "wh_slow");
         let mut senders = JoinSet::new();
@@ -593,7 +703,7 @@ mod tests {
     #[tokio::test]
     async fn a_full_webhooks_backlog_does_not_hold_back_the_others() {
         let (engine, _dir) = engine();
-        let past = now_ms() - 10_000;
+        let past = crate::ids::now_ms() - 10_000;
         // Older than the other webhook's delivery, and more than the candidate window.
         queue(&engine, "wh_slow", 10, past).await;
         queue(&engine, "wh_other", 1, past + 100).await;
@@ -613,7 +723,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_panicking_attempt_is_a_failed_attempt() {
-        let outcome = guard_attempt(broken_attempt(), "https://hooks.example.com/h").await;
+        let outcome = guard_attempt(broken_attempt(), "https://hooks.example.com/h", 0).await;
         let record = outcome.record;
         assert!(!record.succeeded);
         assert_eq!(record.error.as_deref(), Some("internal"));

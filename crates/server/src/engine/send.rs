@@ -4,7 +4,7 @@
 use super::net::{check_literal, classify, GuardedResolver};
 use super::oauth::TokenCache;
 use super::signature;
-use crate::ids::now_ms;
+use crate::clock::Clock;
 use crate::store::deliveries::{AttemptRecord, StoredDelivery};
 use crate::store::webhooks::StoredWebhook;
 use base64::engine::general_purpose::STANDARD;
@@ -47,21 +47,21 @@ pub fn body(format: Format, payload: &serde_json::Value) -> (Vec<u8>, &'static s
     }
 }
 
-/// Header names whose values are credentials whatever the webhook calls them.
-fn looks_secret(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    [
-        "authorization",
-        "cookie",
-        "token",
-        "secret",
-        "password",
-        "api-key",
-        "apikey",
-        "x-auth",
-    ]
-    .iter()
-    .any(|s| n.contains(s))
+/// The URL as an attempt record shows it: user-info and every query value redacted, since a
+/// record cannot know which of an endpoint's parameters is a key.
+pub fn shown_url(url: &str) -> String {
+    use switchboard_api::redact::{redact_url, QueryValues};
+    redact_url(url, QueryValues::All, REDACTED)
+}
+
+/// A header's value as an attempt record shows it: the console's rule for secret-looking
+/// names, so the record and "copy as curl" hide the same things.
+fn shown_value(name: &str, value: String) -> String {
+    if switchboard_api::redact::is_secret_name(name) {
+        REDACTED.to_string()
+    } else {
+        value
+    }
 }
 
 pub struct Outcome {
@@ -74,6 +74,7 @@ pub struct Sender<'a> {
     pub client: &'a reqwest::Client,
     pub tokens: &'a TokenCache,
     pub allow_private_targets: bool,
+    pub clock: &'a Clock,
 }
 
 impl Sender<'_> {
@@ -144,14 +145,7 @@ impl Sender<'_> {
                 HeaderName::from_bytes(k.as_bytes()),
                 HeaderValue::from_str(v),
             ) {
-                shown.push((
-                    name.as_str().to_string(),
-                    if looks_secret(k) {
-                        REDACTED.to_string()
-                    } else {
-                        v.clone()
-                    },
-                ));
+                shown.push((name.as_str().to_string(), shown_value(k, v.clone())));
                 sent.insert(name, value);
             }
         }
@@ -166,7 +160,7 @@ impl Sender<'_> {
 
     /// Sends one delivery attempt to the destination it names and describes what happened.
     pub async fn attempt(&self, w: &StoredWebhook, d: &StoredDelivery) -> Outcome {
-        let started_at = now_ms();
+        let started_at = self.clock.now_ms();
         let clock = Instant::now();
         let (target, format) = w
             .destination(d.target_url.as_deref())
@@ -175,16 +169,19 @@ impl Sender<'_> {
         let timestamp = started_at / 1000;
         let signature =
             signature::header_value(&w.signing_secrets(started_at), &d.id, timestamp, &body);
-        let mut shown: Vec<(String, String)> = vec![
-            ("content-type".into(), content_type.into()),
-            ("user-agent".into(), USER_AGENT.into()),
-            ("webhook-id".into(), d.id.clone()),
-            ("webhook-timestamp".into(), timestamp.to_string()),
-            ("webhook-signature".into(), signature.clone()),
-            ("x-switchboard-event-type".into(), d.event_type.clone()),
-        ];
+        let mut shown: Vec<(String, String)> = [
+            ("content-type", content_type.to_string()),
+            ("user-agent", USER_AGENT.to_string()),
+            ("webhook-id", d.id.clone()),
+            ("webhook-timestamp", timestamp.to_string()),
+            ("webhook-signature", signature.clone()),
+            ("x-switchboard-event-type", d.event_type.clone()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), shown_value(k, v)))
+        .collect();
         let mut request = AttemptRequest {
-            url: target.to_string(),
+            url: shown_url(target),
             method: "POST".into(),
             headers: Vec::new(),
             body: String::from_utf8_lossy(&body).into_owned(),

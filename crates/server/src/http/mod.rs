@@ -369,3 +369,27 @@ mod tests {
         assert!(!constant_time_eq(b"", b"x"));
     }
 }
+
+/// The request's `Idempotency-Key`, if it has a non-empty one.
+pub fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
+    let key = headers
+        .get("idempotency-key")
+        .map(|v| v.to_str().map(|s| s.trim().to_string()))
+        .transpose()
+        .map_err(|_| ApiError::field("Idempotency-Key", "must be visible ASCII"))?
+        .filter(|k| !k.is_empty());
+    if key.as_ref().is_some_and(|k| k.len() > 255) {
+        return Err(ApiError::field(
+            "Idempotency-Key",
+            "must be at most 255 characters",
+        ));
+    }
+    Ok(key)
+}
+
+/// What tells two requests under one idempotency key apart: a hash of the parsed body, so the
+/// same body in another member order or spacing is still the same request.
+pub fn body_hash(body: &serde_json::Value) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(body.to_string().as_bytes()))
+}

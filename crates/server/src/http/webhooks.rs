@@ -18,12 +18,14 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::time::Duration;
 use switchboard_api::{
-    Auth, EndpointOverview, EndpointStatus, RotatedSecret, Stats, StatsBucket, TestSend, Timestamp,
-    WebhookInput, WebhookPatch,
+    Auth, EndpointOverview, EndpointStatus, HeldChoice, RotatedSecret, Stats, StatsBucket,
+    TestSend, Timestamp, WebhookInput, WebhookPatch,
 };
 
 /// How long the previous signing secret keeps signing after a rotation.
-const SECRET_GRACE_MS: i64 = 24 * 3600 * 1000;
+pub const SECRET_GRACE_MS: i64 = 24 * 3600 * 1000;
+/// How often an edit is merged again onto a webhook that changed while it was checked.
+const UPDATE_TRIES: usize = 5;
 
 /// The id the API shows: the sequence number in the plandocket profile, else the string id.
 fn public_id(state: &AppState, w: &StoredWebhook) -> String {
@@ -50,8 +52,9 @@ pub fn render(state: &AppState, w: &StoredWebhook, with_secret: bool) -> Value {
         "url": w.url,
         "events": w.events,
         "is_active": w.is_active,
-        // Not in the seed's response table, but what a create took is shown back.
-        "headers": w.headers,
+        // Not in the seed's response table, but what a create took is shown back, its values
+        // write-only.
+        "headers": w.headers.keys().map(|k| (k.clone(), Value::Null)).collect::<serde_json::Map<_, _>>(),
         "retry_count": w.retry_count,
         "timeout_seconds": w.timeout_seconds,
         "last_triggered_at": rfc(w.last_triggered_at),
@@ -173,26 +176,8 @@ pub async fn create(
         parse_object(&body)?
     };
     validate::check(&input, &state.rules()).await?;
-    let key = headers
-        .get("idempotency-key")
-        .map(|v| v.to_str().map(|s| s.trim().to_string()))
-        .transpose()
-        .map_err(|_| ApiError::field("Idempotency-Key", "must be visible ASCII"))?
-        .filter(|k| !k.is_empty());
-    if key.as_ref().is_some_and(|k| k.len() > 255) {
-        return Err(ApiError::field(
-            "Idempotency-Key",
-            "must be at most 255 characters",
-        ));
-    }
-    // The same body in another member order or spacing is still the same request.
-    let body_hash = {
-        use sha2::{Digest, Sha256};
-        let canonical = serde_json::from_slice::<Value>(&body)
-            .map(|v| v.to_string())
-            .unwrap_or_default();
-        format!("{:x}", Sha256::digest(canonical.as_bytes()))
-    };
+    let key = super::idempotency_key(&headers)?;
+    let body_hash = super::body_hash(&serde_json::from_slice::<Value>(&body).unwrap_or_default());
     let _guard = match key {
         Some(_) => Some(state.idempotency.lock().await),
         None => None,
@@ -281,8 +266,20 @@ pub async fn delete(state: &AppState, w: StoredWebhook) -> Result<(), ApiError> 
 }
 
 /// Applies a PATCH to the stored input. An auth of the same type without its secret member
-/// keeps the stored secret, so a form can change a username without re-typing the password.
-fn merge(mut input: WebhookInput, patch: WebhookPatch) -> WebhookInput {
+/// keeps the stored secret, so a form can change a username without re-typing the password;
+/// a header whose value is `null` keeps its stored value likewise. A URL on another host
+/// gets none of the stored credentials: auth and header values not sent again are dropped.
+fn merge(mut input: WebhookInput, patch: WebhookPatch) -> Result<WebhookInput, ApiError> {
+    let moved = patch
+        .url
+        .as_deref()
+        .is_some_and(|url| !same_host(&input.url, url));
+    if moved {
+        input.auth = Auth::None;
+        if patch.headers.is_none() {
+            input.headers.clear();
+        }
+    }
     if let Some(v) = patch.data {
         input.data = Some(crate::types::keep_secrets(
             &input.kind,
@@ -312,7 +309,22 @@ fn merge(mut input: WebhookInput, patch: WebhookPatch) -> WebhookInput {
         input.active_from = v;
     }
     if let Some(v) = patch.headers {
-        input.headers = v;
+        let mut stored = std::mem::take(&mut input.headers);
+        for (name, value) in v {
+            let value = match value {
+                Some(value) => value,
+                None if moved => {
+                    return Err(ApiError::field(
+                        format!("headers.{name}"),
+                        "needs its value again: the URL moved to another host",
+                    ))
+                }
+                None => stored.remove(&name).ok_or_else(|| {
+                    ApiError::field(format!("headers.{name}"), "needs a value: none is stored")
+                })?,
+            };
+            input.headers.insert(name, value);
+        }
     }
     if let Some(new) = patch.auth {
         input.auth = keep_secret(&input.auth, new);
@@ -335,7 +347,20 @@ fn merge(mut input: WebhookInput, patch: WebhookPatch) -> WebhookInput {
     if let Some(v) = patch.filter {
         input.filter = v;
     }
-    input
+    Ok(input)
+}
+
+/// Whether two URLs name the same host and port; an unparsable one is another host.
+fn same_host(a: &str, b: &str) -> bool {
+    let origin = |u: &str| {
+        reqwest::Url::parse(u.trim()).ok().and_then(|u| {
+            Some((
+                u.host_str()?.to_ascii_lowercase(),
+                u.port_or_known_default(),
+            ))
+        })
+    };
+    matches!((origin(a), origin(b)), (Some(x), Some(y)) if x == y)
 }
 
 fn keep_secret(old: &Auth, new: Auth) -> Auth {
@@ -363,22 +388,45 @@ fn keep_secret(old: &Auth, new: Auth) -> Auth {
     }
 }
 
+/// A PATCH is a read-modify-write: the patch is merged onto the stored webhook and the
+/// result checked, then written only if the webhook is still as read, in one transaction.
+/// When it changed meanwhile (a 410 deactivated it, another edit landed) the patch is merged
+/// again onto what is there now, so neither change is lost.
 pub async fn update(
     State(state): State<AppState>,
     Path(id): Path<String>,
     JsonBody(patch): JsonBody<WebhookPatch>,
 ) -> Result<Response, ApiError> {
-    let mut w = find(&state, id).await?;
-    let input = merge(w.to_input(), patch);
-    validate::check(&input, &state.rules()).await?;
-    w.apply_input(input);
-    w.updated_at = now_ms().max(w.updated_at);
-    let saved = w.clone();
-    state
-        .store
-        .call(move |c| webhooks::update(c, &saved))
-        .await?;
-    Ok(ok(render(&state, &w, false)))
+    let held = patch.held.unwrap_or(HeldChoice::Resume);
+    for _ in 0..UPDATE_TRIES {
+        let w = find(&state, id.clone()).await?;
+        let before = w.to_input();
+        let input = merge(before.clone(), patch.clone())?;
+        validate::check(&input, &state.rules()).await?;
+        let mut next = w.clone();
+        next.apply_input(input);
+        next.updated_at = state.engine.now_ms().max(w.updated_at);
+        let saved = state
+            .store
+            .call(move |c| {
+                let tx = c.transaction()?;
+                match webhooks::get(&tx, Key::Seq(next.seq))? {
+                    Some(current) if current.to_input() == before => {}
+                    _ => return Ok::<_, crate::store::StoreError>(None),
+                }
+                webhooks::update_with(&tx, &next, held)?;
+                let saved = webhooks::get(&tx, Key::Seq(next.seq))?;
+                tx.commit()?;
+                Ok(saved)
+            })
+            .await?;
+        if let Some(w) = saved {
+            return Ok(ok(render(&state, &w, false)));
+        }
+    }
+    Err(ApiError::Conflict(
+        "The webhook kept changing while this edit was applied; send it again.".into(),
+    ))
 }
 
 pub async fn test_send(
@@ -410,23 +458,23 @@ pub async fn test_send(
     Ok(reply(StatusCode::CREATED, d.to_api(now_ms(), attempts)))
 }
 
+/// Rotation is one statement on the stored row, so two rotations or a rotation and an edit
+/// at once cannot lose a secret.
 pub async fn rotate_secret(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let mut w = find(&state, id).await?;
-    let now = now_ms();
-    w.previous_secret = Some(std::mem::replace(&mut w.secret, signature::new_secret()));
-    w.previous_secret_until = Some(now + SECRET_GRACE_MS);
-    w.updated_at = now;
-    let saved = w.clone();
-    state
+    let w = find(&state, id.clone()).await?;
+    let now = state.engine.now_ms();
+    let new = signature::new_secret();
+    let rotated = state
         .store
-        .call(move |c| webhooks::update(c, &saved))
-        .await?;
+        .call(move |c| webhooks::rotate(c, &w.id, &new, now, now + SECRET_GRACE_MS))
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("No webhook with id {id:?}.")))?;
     Ok(ok(RotatedSecret {
-        secret: w.secret,
-        previous_valid_until: crate::store::ts(w.previous_secret_until),
+        secret: rotated.secret,
+        previous_valid_until: crate::store::ts(rotated.previous_secret_until),
     }))
 }
 

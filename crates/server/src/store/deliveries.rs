@@ -12,6 +12,8 @@ pub enum State {
     Queued,
     Succeeded,
     Failed,
+    /// Its webhook is inactive: not sent, not failed, until the webhook is activated again.
+    Held,
 }
 
 impl State {
@@ -20,6 +22,7 @@ impl State {
             State::Queued => "queued",
             State::Succeeded => "succeeded",
             State::Failed => "failed",
+            State::Held => "held",
         }
     }
 
@@ -27,6 +30,7 @@ impl State {
         match s {
             "succeeded" => State::Succeeded,
             "failed" => State::Failed,
+            "held" => State::Held,
             _ => State::Queued,
         }
     }
@@ -58,6 +62,7 @@ impl StoredDelivery {
         match self.state {
             State::Succeeded => DeliveryStatus::Succeeded,
             State::Failed => DeliveryStatus::Failed,
+            State::Held => DeliveryStatus::Held,
             State::Queued if self.next_attempt_at.is_some_and(|t| t > now) => {
                 DeliveryStatus::Scheduled
             }
@@ -73,7 +78,7 @@ impl StoredDelivery {
             event_id: self.event_id.clone().map(Id),
             status: self.status(now),
             attempt_count: self.attempt_count,
-            next_attempt_at: if self.state == State::Queued {
+            next_attempt_at: if matches!(self.state, State::Queued | State::Held) {
                 ts(self.next_attempt_at)
             } else {
                 None
@@ -208,6 +213,7 @@ pub fn list(
     match filter.status {
         Some(DeliveryStatus::Succeeded) => sql.push_str(" AND state = 'succeeded'"),
         Some(DeliveryStatus::Failed) => sql.push_str(" AND state = 'failed'"),
+        Some(DeliveryStatus::Held) => sql.push_str(" AND state = 'held'"),
         Some(DeliveryStatus::Scheduled) => push(
             &mut sql,
             " AND state = 'queued' AND next_attempt_at > ?#",
@@ -372,8 +378,11 @@ pub fn record_attempt_in(
         Next::Failed => (State::Failed, None, d.retries_left),
         Next::RetryAt(t) => (State::Queued, Some(t), d.retries_left.saturating_sub(1)),
     };
+    // A retry of a webhook deactivated while this attempt ran waits for it to be activated.
     let changed = tx.execute(
-        "UPDATE deliveries SET state = ?2, attempt_count = ?3, next_attempt_at = ?4, \
+        "UPDATE deliveries SET state = CASE WHEN ?2 = 'queued' AND EXISTS (SELECT 1 FROM \
+         webhooks w WHERE w.id = deliveries.webhook_id AND w.is_active = 0) THEN 'held' \
+         ELSE ?2 END, attempt_count = ?3, next_attempt_at = ?4, \
          lease_until = NULL, last_attempt_at = ?5, response_status = ?6, retries_left = ?7 \
          WHERE seq = ?1 AND state = 'queued'",
         params![
@@ -400,21 +409,55 @@ pub fn abandon(conn: &Connection, seq: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Deleting a webhook fails its queued deliveries; their history stays.
+/// Deleting a webhook fails its queued and held deliveries; their history stays.
 pub fn cancel_for_webhook(conn: &Connection, webhook_id: &str) -> Result<usize, StoreError> {
     Ok(conn.execute(
         "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, lease_until = NULL \
-         WHERE webhook_id = ?1 AND state = 'queued'",
+         WHERE webhook_id = ?1 AND state IN ('queued', 'held')",
+        [webhook_id],
+    )?)
+}
+
+/// Holds a webhook's queued deliveries (it was deactivated). One being sent right now is left
+/// to finish; a retry it leads to is held then (see [`record_attempt`]).
+pub fn hold_for_webhook(
+    conn: &Connection,
+    webhook_id: &str,
+    now: i64,
+) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE deliveries SET state = 'held' WHERE webhook_id = ?1 AND state = 'queued' \
+         AND (lease_until IS NULL OR lease_until < ?2)",
+        params![webhook_id, now],
+    )?)
+}
+
+/// Queues a webhook's held deliveries again, each with its retries; what was due while held
+/// is due now.
+pub fn resume_held(conn: &Connection, webhook_id: &str, now: i64) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE deliveries SET state = 'queued', lease_until = NULL, \
+         next_attempt_at = MAX(IFNULL(next_attempt_at, ?2), ?2) \
+         WHERE webhook_id = ?1 AND state = 'held'",
+        params![webhook_id, now],
+    )?)
+}
+
+/// Fails a webhook's held deliveries without sending them.
+pub fn cancel_held(conn: &Connection, webhook_id: &str) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, lease_until = NULL \
+         WHERE webhook_id = ?1 AND state = 'held'",
         [webhook_id],
     )?)
 }
 
 /// Queues one more attempt now. A finished delivery gets that one attempt and no automatic
-/// retries after it; one still waiting for a retry keeps the retries it has left.
+/// retries after it; one still waiting for a retry (or held) keeps the retries it has left.
 pub fn requeue(conn: &Connection, id: &str, now: i64) -> Result<bool, StoreError> {
     Ok(conn.execute(
         "UPDATE deliveries SET next_attempt_at = ?2, \
-         retries_left = CASE WHEN state = 'queued' THEN retries_left ELSE 0 END, \
+         retries_left = CASE WHEN state IN ('queued', 'held') THEN retries_left ELSE 0 END, \
          state = 'queued' WHERE id = ?1 AND (state != 'queued' OR lease_until IS NULL)",
         params![id, now],
     )? == 1)

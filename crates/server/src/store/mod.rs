@@ -107,6 +107,16 @@ ALTER TABLE webhooks ADD COLUMN data TEXT;
 ALTER TABLE webhooks ADD COLUMN targets TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE deliveries ADD COLUMN target_url TEXT;
 "#,
+    // Filter conditions an event could not decide, and `POST /events`' Idempotency-Key.
+    r#"
+ALTER TABLE events ADD COLUMN filter_errors TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE event_idempotency_keys (
+    key TEXT PRIMARY KEY,
+    body_hash TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+"#,
 ];
 
 /// One shared connection: SQLite serialises writers anyway, and WAL keeps readers cheap.
@@ -117,6 +127,7 @@ pub struct Store {
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store, String> {
+        owner_only(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut conn = Connection::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| e.to_string())?;
@@ -150,6 +161,30 @@ impl Store {
     }
 }
 
+/// The database holds endpoint credentials: it is created readable and writable by its owner
+/// only, and an older file is narrowed to that. SQLite gives its `-wal` and `-shm` files the
+/// database's mode.
+#[cfg(unix)]
+fn owner_only(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)?;
+    let mut perms = file.metadata()?.permissions();
+    if perms.mode() & 0o777 != 0o600 {
+        perms.set_mode(0o600);
+        file.set_permissions(perms)?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn owner_only(_: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
 fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let done: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
@@ -159,6 +194,31 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    #[test]
+    fn the_database_is_readable_by_its_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("modes.db");
+        let store = super::Store::open(&path).unwrap();
+        drop(store);
+        for name in ["modes.db", "modes.db-wal", "modes.db-shm"] {
+            let p = dir.path().join(name);
+            if name == "modes.db" || p.exists() {
+                let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+                assert_eq!(mode, 0o600, "{name} is {mode:o}");
+            }
+        }
+        // A file left world-readable by an older version is narrowed when opened.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        drop(super::Store::open(&path).unwrap());
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
 }
 
 /// List cursors: `created_at.seq`, the position of the last item of a page. Newer inserts

@@ -3,7 +3,7 @@
 use super::{from_json, to_json, ts, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::collections::BTreeMap;
-use switchboard_api::{Auth, Delay, Filter, Format, Id, Target, Webhook, WebhookInput};
+use switchboard_api::{Auth, Delay, Filter, Format, HeldChoice, Id, Target, Webhook, WebhookInput};
 
 /// A webhook as stored: auth secrets and signing secrets included.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +41,8 @@ pub struct StoredWebhook {
     pub updated_at: i64,
     pub created_by: Option<String>,
     pub updated_by: Option<String>,
+    /// Deliveries held while inactive (counted when read, never written).
+    pub held: u32,
 }
 
 impl StoredWebhook {
@@ -83,6 +85,7 @@ impl StoredWebhook {
             updated_at: now,
             created_by: by.clone(),
             updated_by: by,
+            held: 0,
         }
     }
 
@@ -171,7 +174,9 @@ impl StoredWebhook {
             events: self.events.clone(),
             is_active: self.is_active,
             active_from: ts(self.active_from),
-            headers: self.headers.clone(),
+            // Write-only like auth secrets: the names, not the values.
+            headers: self.headers.keys().map(|k| (k.clone(), None)).collect(),
+            held: self.held,
             auth: self.auth.redacted(),
             format: self.format,
             delay: self.delay,
@@ -207,6 +212,13 @@ const COLUMNS: &str = "seq, id, name, description, url, events, is_active, activ
     auth, format, delay, retry_count, timeout_seconds, priority, filter, secret, previous_secret, \
     previous_secret_until, last_triggered_at, last_success_at, last_failure_at, failure_count, \
     created_at, updated_at, created_by, updated_by, kind, data, targets";
+
+/// What is read: the stored columns and the count of held deliveries.
+const SELECTED: &str = "seq, id, name, description, url, events, is_active, active_from, headers, \
+    auth, format, delay, retry_count, timeout_seconds, priority, filter, secret, previous_secret, \
+    previous_secret_until, last_triggered_at, last_success_at, last_failure_at, failure_count, \
+    created_at, updated_at, created_by, updated_by, kind, data, targets, \
+    (SELECT COUNT(*) FROM deliveries d WHERE d.webhook_id = webhooks.id AND d.state = 'held')";
 
 /// A stored format; only known ones are ever written.
 fn format_of(s: &str) -> Format {
@@ -255,6 +267,7 @@ fn from_row(r: &Row) -> rusqlite::Result<StoredWebhook> {
             .map(|d| from_json(&d))
             .transpose()?,
         targets: from_json(&r.get::<_, String>(29)?)?,
+        held: r.get(30)?,
     })
 }
 
@@ -301,14 +314,31 @@ pub fn insert(conn: &Connection, w: &StoredWebhook) -> Result<i64, StoreError> {
     Ok(conn.last_insert_rowid())
 }
 
-/// Writes every editable and secret column of `w` back.
+/// Writes every editable column of `w` back. The signing secrets are left alone: only
+/// [`rotate`] changes them, so an edit cannot undo a rotation that happened meanwhile.
+/// Deactivating holds the webhook's queued deliveries; activating resumes them.
 pub fn update(conn: &Connection, w: &StoredWebhook) -> Result<(), StoreError> {
+    update_with(conn, w, HeldChoice::Resume)
+}
+
+/// [`update`], with what activation does to held deliveries.
+pub fn update_with(
+    conn: &Connection,
+    w: &StoredWebhook,
+    held: HeldChoice,
+) -> Result<(), StoreError> {
+    let was_active: Option<bool> = conn
+        .query_row(
+            "SELECT is_active FROM webhooks WHERE seq = ?1",
+            [w.seq],
+            |r| r.get(0),
+        )
+        .optional()?;
     conn.execute(
         "UPDATE webhooks SET name = ?2, description = ?3, url = ?4, events = ?5, is_active = ?6, \
          active_from = ?7, headers = ?8, auth = ?9, format = ?10, delay = ?11, retry_count = ?12, \
-         timeout_seconds = ?13, priority = ?14, filter = ?15, secret = ?16, previous_secret = ?17, \
-         previous_secret_until = ?18, updated_at = ?19, updated_by = ?20, kind = ?21, data = ?22, \
-         targets = ?23 WHERE seq = ?1",
+         timeout_seconds = ?13, priority = ?14, filter = ?15, updated_at = ?16, updated_by = ?17, \
+         kind = ?18, data = ?19, targets = ?20 WHERE seq = ?1",
         params![
             w.seq,
             w.name,
@@ -325,9 +355,6 @@ pub fn update(conn: &Connection, w: &StoredWebhook) -> Result<(), StoreError> {
             w.timeout_seconds,
             w.priority,
             w.filter.as_ref().map(to_json),
-            w.secret,
-            w.previous_secret,
-            w.previous_secret_until,
             w.updated_at,
             w.updated_by,
             w.kind,
@@ -335,7 +362,41 @@ pub fn update(conn: &Connection, w: &StoredWebhook) -> Result<(), StoreError> {
             to_json(&w.targets),
         ],
     )?;
+    match (was_active, w.is_active) {
+        (Some(true), false) => {
+            super::deliveries::hold_for_webhook(conn, &w.id, w.updated_at)?;
+        }
+        (Some(false), true) => match held {
+            HeldChoice::Resume => {
+                super::deliveries::resume_held(conn, &w.id, w.updated_at)?;
+            }
+            HeldChoice::Cancel => {
+                super::deliveries::cancel_held(conn, &w.id)?;
+            }
+        },
+        _ => {}
+    }
     Ok(())
+}
+
+/// Replaces the signing secret with `new`, in one statement so that concurrent rotations and
+/// edits cannot lose one another: the secret replaced keeps signing until `previous_until`.
+pub fn rotate(
+    conn: &Connection,
+    id: &str,
+    new: &str,
+    now: i64,
+    previous_until: i64,
+) -> Result<Option<StoredWebhook>, StoreError> {
+    let n = conn.execute(
+        "UPDATE webhooks SET previous_secret = secret, secret = ?2, previous_secret_until = ?3, \
+         updated_at = MAX(updated_at, ?4) WHERE id = ?1",
+        params![id, new, previous_until, now],
+    )?;
+    if n == 0 {
+        return Ok(None);
+    }
+    get(conn, Key::Id(id))
 }
 
 /// How the API names a webhook: by its string id, or by its sequence number (plandocket).
@@ -349,14 +410,14 @@ pub fn get(conn: &Connection, key: Key) -> Result<Option<StoredWebhook>, StoreEr
     let row = match key {
         Key::Id(id) => conn
             .query_row(
-                &format!("SELECT {COLUMNS} FROM webhooks WHERE id = ?1"),
+                &format!("SELECT {SELECTED} FROM webhooks WHERE id = ?1"),
                 [id],
                 from_row,
             )
             .optional()?,
         Key::Seq(seq) => conn
             .query_row(
-                &format!("SELECT {COLUMNS} FROM webhooks WHERE seq = ?1"),
+                &format!("SELECT {SELECTED} FROM webhooks WHERE seq = ?1"),
                 [seq],
                 from_row,
             )
@@ -384,7 +445,7 @@ pub fn list(
     after: Option<(i64, i64)>,
     limit: u32,
 ) -> Result<(Vec<StoredWebhook>, Option<String>), StoreError> {
-    let mut sql = format!("SELECT {COLUMNS} FROM webhooks WHERE 1 = 1");
+    let mut sql = format!("SELECT {SELECTED} FROM webhooks WHERE 1 = 1");
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
         let pattern = format!(
@@ -469,7 +530,7 @@ pub fn page(
         |r| r.get(0),
     )?;
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM webhooks WHERE {condition} ORDER BY seq ASC LIMIT ?2 OFFSET ?3"
+        "SELECT {SELECTED} FROM webhooks WHERE {condition} ORDER BY seq ASC LIMIT ?2 OFFSET ?3"
     ))?;
     let rows = stmt
         .query_map(params![kind, limit, offset as i64], from_row)?
@@ -481,7 +542,7 @@ pub fn page(
 /// types are stored and shown, never delivered by this engine.
 pub fn subscribers(conn: &Connection, event_type: &str) -> Result<Vec<StoredWebhook>, StoreError> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM webhooks WHERE is_active = 1 AND kind = 'http' AND EXISTS \
+        "SELECT {SELECTED} FROM webhooks WHERE is_active = 1 AND kind = 'http' AND EXISTS \
          (SELECT 1 FROM json_each(webhooks.events) WHERE value = ?1) \
          ORDER BY priority DESC, created_at ASC, seq ASC"
     ))?;
@@ -514,7 +575,8 @@ pub fn record_outcome(
     Ok(())
 }
 
-/// Turns a webhook off (the endpoint answered 410 Gone).
+/// Turns a webhook off (the endpoint answered 410 Gone); the caller cancels what it had
+/// queued.
 pub fn deactivate(conn: &Connection, webhook_id: &str, at: i64) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE webhooks SET is_active = 0, updated_at = ?2, updated_by = 'switchboard (410 Gone)' \
