@@ -153,6 +153,10 @@ pub struct Config {
     /// outbound request alike; the SSRF guard judges them like any DNS answer. For tests, which
     /// need a name that resolves to a private address; the command line cannot set it.
     pub resolve: Vec<(String, std::net::IpAddr)>,
+    /// A proxy every delivery, token fetch and probe goes through, for sandboxes whose proxy is
+    /// the boundary (the SSRF guard cannot see past a proxy). `HTTP_PROXY` and the like are
+    /// never used.
+    pub outbound_proxy: Option<reqwest::Url>,
 }
 
 impl Config {
@@ -179,6 +183,7 @@ impl Config {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             drain_timeout: DEFAULT_DRAIN_TIMEOUT,
             resolve: Vec::new(),
+            outbound_proxy: None,
         }
     }
 }
@@ -313,6 +318,7 @@ pub async fn spawn(mut config: Config) -> Result<ServerHandle, ServerError> {
             retry_schedule: config.retry_schedule.clone(),
             drain_timeout: config.drain_timeout,
             host_overrides: engine::ssrf::HostOverrides::new(&config.resolve),
+            outbound_proxy: config.outbound_proxy.clone(),
         },
     );
     let delivering = engine.start(stop_rx.clone());

@@ -71,6 +71,10 @@ struct Cli {
     /// to the queue and are sent after the next start.
     #[arg(long, value_parser = parse_one_duration, default_value = "10s")]
     drain_timeout: Duration,
+    /// Send every delivery, token fetch and probe through this proxy, e.g. a sandbox's
+    /// boundary. The SSRF guard cannot see past a proxy; `HTTP_PROXY` and the like are ignored.
+    #[arg(long, value_name = "URL")]
+    outbound_proxy: Option<reqwest::Url>,
 }
 
 #[derive(Debug, Clone)]
@@ -177,6 +181,7 @@ async fn main() -> std::process::ExitCode {
     config.handler_timeout = cli.handler_timeout;
     config.max_connections = cli.max_connections;
     config.drain_timeout = cli.drain_timeout;
+    config.outbound_proxy = cli.outbound_proxy;
     if let Some(Schedule(s)) = cli.retry_schedule {
         config.retry_schedule = s;
     }

@@ -179,6 +179,29 @@ async fn a_proxy_in_the_environment_is_not_used_for_deliveries() {
     assert_eq!(seen.load(Ordering::SeqCst), 0, "the proxy was used");
 }
 
+#[tokio::test]
+async fn only_a_proxy_named_on_the_command_line_is_used() {
+    let r = Receiver::start().await;
+    let (proxy, seen) = counting_proxy().await;
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(
+        &dir.path().join("proxy.db"),
+        &["--outbound-proxy", &proxy],
+        &[],
+    )
+    .await;
+    let id = s.deliver_once(webhook_body("proxied", &r.url("/ok"))).await;
+    let d = eventually(10, "the first attempt", || async {
+        let d = s.delivery(&id).await;
+        (d["attempt_count"] == 1).then_some(d)
+    })
+    .await;
+    // The stand-in proxy answers before it reads: the attempt fails, at the proxy.
+    assert_ne!(d["status"], "succeeded", "{d}");
+    assert!(seen.load(Ordering::SeqCst) >= 1, "the proxy was not used");
+    assert!(r.hits("/ok").is_empty());
+}
+
 /// A token endpoint that counts its requests, waits `delay`, then answers `body`.
 async fn token_endpoint(delay: Duration, body: String) -> (String, Arc<AtomicUsize>) {
     let calls = Arc::new(AtomicUsize::new(0));

@@ -38,6 +38,9 @@ pub struct EngineConfig {
     pub drain_timeout: Duration,
     /// Names resolved without DNS, for every outbound request and the save-time check.
     pub host_overrides: ssrf::HostOverrides,
+    /// Every outbound request goes through this proxy (a sandbox), never one from the
+    /// environment.
+    pub outbound_proxy: Option<reqwest::Url>,
 }
 
 #[derive(Clone)]
@@ -60,7 +63,11 @@ struct Inner {
 
 impl Engine {
     pub fn new(store: Store, catalogue: Arc<Catalogue>, config: EngineConfig) -> Engine {
-        let client = send::client(config.allow_private_targets, config.host_overrides.clone());
+        let client = send::client(
+            config.allow_private_targets,
+            config.host_overrides.clone(),
+            config.outbound_proxy.as_ref(),
+        );
         Engine {
             inner: Arc::new(Inner {
                 store,
@@ -534,6 +541,7 @@ mod tests {
             retry_schedule: vec![Duration::ZERO],
             drain_timeout: Duration::ZERO,
             host_overrides: ssrf::HostOverrides::default(),
+            outbound_proxy: None,
         };
         (
             Engine::new(store, Arc::new(Catalogue::builtin()), config),

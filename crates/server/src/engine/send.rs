@@ -64,11 +64,18 @@ impl Resolve for GuardedResolver {
 /// The shared HTTP client of deliveries, OAuth token fetches and endpoint probes: no redirects
 /// (a 3xx is a failure, as Standard Webhooks says), the guarded resolver, and no proxy. A proxy
 /// from `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY` would resolve the endpoint's name itself, out of
-/// the guard's sight, and so reach any address it can.
-pub fn client(allow_private_targets: bool, overrides: ssrf::HostOverrides) -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
+/// the guard's sight, and so reach any address it can. Only a proxy the operator names
+/// explicitly (`outbound`, a sandbox's boundary) is used.
+pub fn client(
+    allow_private_targets: bool,
+    overrides: ssrf::HostOverrides,
+    outbound: Option<&Url>,
+) -> reqwest::Client {
+    let mut b = reqwest::Client::builder().no_proxy();
+    if let Some(proxy) = outbound.and_then(|u| reqwest::Proxy::all(u.clone()).ok()) {
+        b = b.proxy(proxy);
+    }
+    b.redirect(reqwest::redirect::Policy::none())
         .user_agent(USER_AGENT)
         .connect_timeout(Duration::from_secs(10))
         .pool_idle_timeout(Duration::from_secs(30))
