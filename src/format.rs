@@ -1,7 +1,9 @@
 //! Pure formatting helpers: relative and absolute times, byte sizes, counts.
 
 use switchboard_api::Timestamp;
-use time::{OffsetDateTime, UtcOffset};
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> i64 {
@@ -58,6 +60,33 @@ pub fn relative(now_ms: i64, t: &Timestamp) -> String {
     } else {
         format!("{n} {unit} ago")
     }
+}
+
+/// What `<input type="datetime-local">` holds: minutes, or seconds and a fraction when the
+/// input's step asks for them.
+const LOCAL_INPUT_READ: &[BorrowedFormatItem<'static>] = format_description!(
+    "[year]-[month]-[day]T[hour]:[minute][optional [:[second][optional [.[subsecond]]]]]"
+);
+/// What the console writes into one: whole minutes.
+const LOCAL_INPUT_WRITE: &[BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]");
+
+/// The instant a `datetime-local` value (`2024-01-15T10:30`) names, read in the offset
+/// `offset_at` gives in minutes. The offset may depend on the instant (summer time): it is
+/// asked for the wall time read as UTC, which is close enough to pick it.
+pub fn parse_local_input(value: &str, offset_at: impl Fn(&Timestamp) -> i32) -> Option<Timestamp> {
+    let wall = PrimitiveDateTime::parse(value.trim(), LOCAL_INPUT_READ).ok()?;
+    let minutes = offset_at(&Timestamp(wall.assume_utc()));
+    let offset = UtcOffset::from_whole_seconds(minutes.checked_mul(60)?).ok()?;
+    Some(Timestamp(wall.assume_offset(offset)))
+}
+
+/// The `datetime-local` value for a moment seen in the given offset.
+pub fn to_local_input(t: &Timestamp, offset_minutes: i32) -> String {
+    let offset =
+        UtcOffset::from_whole_seconds(offset_minutes.saturating_mul(60)).unwrap_or(UtcOffset::UTC);
+    let d: OffsetDateTime = t.0.to_offset(offset);
+    d.format(LOCAL_INPUT_WRITE).unwrap_or_default()
 }
 
 /// `2024-01-15 10:30:00 UTC`, or in the given offset `2024-01-15 11:30:00 +01:00`.

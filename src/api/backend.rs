@@ -14,8 +14,29 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// Every item of a cursor-paginated list: `fetch` loads the page after a cursor (`None` for
+/// the first). Stops at the last page, at a cursor the backend repeats, and after `max_pages`
+/// pages, so a backend whose cursor never ends cannot keep the console loading forever.
+pub async fn follow_cursor<T, F, Fut>(max_pages: usize, mut fetch: F) -> Result<Vec<T>, ApiError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<Page<T>, ApiError>>,
+{
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..max_pages {
+        let page = fetch(cursor.clone()).await?;
+        all.extend(page.items);
+        match page.next_cursor {
+            Some(next) if Some(&next) != cursor.as_ref() => cursor = Some(next),
+            _ => break,
+        }
+    }
+    Ok(all)
+}
+
 /// The data provider. Native `async fn` without `Send` bounds: in the browser everything runs
-/// on one thread. Each method maps to one route of the contract (DESIGN.md §2).
+/// on one thread. Each method maps to one route of the contract (`api/openapi.yaml`).
 #[allow(async_fn_in_trait)]
 pub trait Backend {
     /// A 404 means "core level only", not an error.
@@ -59,4 +80,49 @@ pub trait Backend {
         payload: serde_json::Value,
     ) -> Result<EmittedEvent, ApiError>;
     async fn list_events(&self, cursor: Option<&str>) -> Result<Page<EmittedEvent>, ApiError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::FutureExt;
+
+    /// The walk over pages that are all ready at once finishes in one poll.
+    fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+        f.now_or_never().expect("every page is ready at once")
+    }
+
+    /// Pages of `sizes` items; the last page's cursor is `last_cursor`.
+    fn pages(
+        sizes: &'static [usize],
+        last_cursor: Option<&'static str>,
+    ) -> impl FnMut(Option<String>) -> std::future::Ready<Result<Page<usize>, ApiError>> {
+        move |cursor| {
+            let i: usize = cursor.map_or(0, |c| c.parse().unwrap());
+            let next = if i + 1 < sizes.len() {
+                Some((i + 1).to_string())
+            } else {
+                last_cursor.map(str::to_owned)
+            };
+            std::future::ready(Ok(Page {
+                items: vec![i; sizes[i]],
+                next_cursor: next,
+            }))
+        }
+    }
+
+    #[test]
+    fn every_page_is_followed_once() {
+        let all = block_on(follow_cursor(10, pages(&[2, 2, 1], None))).unwrap();
+        assert_eq!(all, [0, 0, 1, 1, 2]);
+    }
+
+    #[test]
+    fn a_repeated_cursor_or_too_many_pages_ends_the_walk() {
+        // The last page points at itself: read once, not forever.
+        let all = block_on(follow_cursor(10, pages(&[1, 1], Some("1")))).unwrap();
+        assert_eq!(all, [0, 1]);
+        let all = block_on(follow_cursor(2, pages(&[1, 1, 1, 1], None))).unwrap();
+        assert_eq!(all, [0, 1]);
+    }
 }

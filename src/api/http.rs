@@ -5,7 +5,7 @@ use super::dialect::{self, Call, Created, Dialect, Verb};
 use super::error::decode_envelope;
 use super::inflight::Ticket;
 use super::query::{encode, query_string};
-use super::{ApiError, Backend, DeliveryQuery, Page, WebhookQuery};
+use super::{follow_cursor, ApiError, Backend, DeliveryQuery, Page, WebhookQuery};
 use futures::future::{select, Either};
 use gloo_net::http::{Method, RequestBuilder};
 use serde::{de::DeserializeOwned, Serialize};
@@ -392,24 +392,16 @@ impl HttpBackend {
 }
 
 impl HttpBackend {
-    /// Every page of a cursor-paginated list. A bound on pages guards against a backend whose
-    /// cursor never ends.
+    /// Every page of a cursor-paginated list.
     async fn all_pages<T: DeserializeOwned>(&self, first: &str) -> Result<Vec<T>, ApiError> {
-        let mut all = Vec::new();
-        let mut cursor: Option<String> = None;
-        for _ in 0..50 {
-            let path = match &cursor {
-                Some(c) => format!("{first}&cursor={}", encode(c)),
+        follow_cursor(50, |cursor: Option<String>| async move {
+            let path = match cursor {
+                Some(c) => format!("{first}&cursor={}", encode(&c)),
                 None => first.to_owned(),
             };
-            let page: Page<T> = self.page(&path).await?;
-            all.extend(page.items);
-            match page.next_cursor {
-                Some(next) if Some(&next) != cursor.as_ref() => cursor = Some(next),
-                _ => break,
-            }
-        }
-        Ok(all)
+            self.page(&path).await
+        })
+        .await
     }
 }
 
@@ -417,10 +409,6 @@ fn json<B: Serialize>(body: &B) -> Result<String, ApiError> {
     serde_json::to_string(body).map_err(|e| ApiError::Network {
         message: format!("could not encode the request: {e}"),
     })
-}
-
-fn id(segment: &str) -> String {
-    encode(segment)
 }
 
 impl Backend for HttpBackend {
@@ -520,20 +508,21 @@ impl Backend for HttpBackend {
     }
 
     async fn get_event_type(&self, name: &str) -> Result<EventType, ApiError> {
-        self.get(&format!("/webhooks/events/{}", id(name))).await
+        self.get(&format!("/webhooks/events/{}", encode(name)))
+            .await
     }
 
     async fn send_test(&self, wid: &str, event_type: &str) -> Result<Delivery, ApiError> {
         let body = TestSend {
             event_type: event_type.to_owned(),
         };
-        self.post(&format!("/webhooks/{}/test", id(wid)), &body)
+        self.post(&format!("/webhooks/{}/test", encode(wid)), &body)
             .await
     }
 
     async fn rotate_secret(&self, wid: &str) -> Result<RotatedSecret, ApiError> {
         self.post(
-            &format!("/webhooks/{}/secret/rotate", id(wid)),
+            &format!("/webhooks/{}/secret/rotate", encode(wid)),
             &serde_json::json!({}),
         )
         .await
@@ -545,12 +534,12 @@ impl Backend for HttpBackend {
     }
 
     async fn get_delivery(&self, did: &str) -> Result<Delivery, ApiError> {
-        self.get(&format!("/deliveries/{}", id(did))).await
+        self.get(&format!("/deliveries/{}", encode(did))).await
     }
 
     async fn retry_delivery(&self, did: &str) -> Result<Delivery, ApiError> {
         self.post(
-            &format!("/deliveries/{}/retry", id(did)),
+            &format!("/deliveries/{}/retry", encode(did)),
             &serde_json::json!({}),
         )
         .await
@@ -558,7 +547,7 @@ impl Backend for HttpBackend {
 
     async fn recover(&self, wid: &str, since: Timestamp) -> Result<RecoverResult, ApiError> {
         self.post(
-            &format!("/webhooks/{}/recover", id(wid)),
+            &format!("/webhooks/{}/recover", encode(wid)),
             &RecoverRequest { since },
         )
         .await
@@ -567,7 +556,7 @@ impl Backend for HttpBackend {
     async fn stats(&self, wid: &str, window: &str, bucket: &str) -> Result<Stats, ApiError> {
         self.get(&format!(
             "/webhooks/{}/stats?window={}&bucket={}",
-            id(wid),
+            encode(wid),
             encode(window),
             encode(bucket)
         ))
@@ -575,11 +564,12 @@ impl Backend for HttpBackend {
     }
 
     async fn endpoint_status(&self, wid: &str) -> Result<EndpointStatus, ApiError> {
-        self.get(&format!("/webhooks/{}/status", id(wid))).await
+        self.get(&format!("/webhooks/{}/status", encode(wid))).await
     }
 
     async fn endpoint_overview(&self, wid: &str) -> Result<EndpointOverview, ApiError> {
-        self.get(&format!("/webhooks/{}/overview", id(wid))).await
+        self.get(&format!("/webhooks/{}/overview", encode(wid)))
+            .await
     }
 
     async fn emit_event(

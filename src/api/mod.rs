@@ -12,7 +12,7 @@ mod http;
 pub mod inflight;
 pub(crate) mod query;
 
-pub use backend::{Backend, Page};
+pub use backend::{follow_cursor, Backend, Page};
 pub use error::ApiError;
 pub use http::{on_unauthorised, HttpBackend};
 pub use query::{encode as encode_component, DeliveryQuery, WebhookQuery};

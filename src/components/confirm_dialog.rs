@@ -47,6 +47,16 @@ pub fn ConfirmDialog(
             give_focus_back();
         }
     });
+    // A refused token hides the page behind the reconnect prompt; a modal left open over it
+    // would make everything else inert, the prompt included. The dialog gives way; what the
+    // user typed in the page is kept, and the action can be asked for again.
+    if let Some(conn) = use_context::<crate::state::ConnectionState>() {
+        Effect::new(move |_| {
+            if !conn.is_connected() {
+                open.set(false);
+            }
+        });
+    }
     let confirm_class = if danger {
         "button danger"
     } else {

@@ -5,7 +5,6 @@ use crate::format::local_offset_minutes;
 use crate::state::{use_settings, TimeZoneMode};
 use leptos::prelude::*;
 use switchboard_api::Timestamp;
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TimeRange {
@@ -85,46 +84,12 @@ impl TimeRange {
     }
 }
 
-/// Parses an `<input type="datetime-local">` value (`2024-01-15T10:30` or with seconds) taken
-/// in the given offset from UTC.
+/// Parses an `<input type="datetime-local">` value taken in the given offset from UTC.
 pub fn parse_datetime_local(value: &str, offset_minutes: i32) -> Option<Timestamp> {
-    let value = value.trim();
-    let (date, clock) = value.split_once('T')?;
-    let mut d = date.splitn(3, '-').map(|p| p.parse::<i32>().ok());
-    let (year, month, day) = (d.next()??, d.next()??, d.next()??);
-    let mut t = clock.splitn(3, ':');
-    let hour = t.next()?.parse::<u8>().ok()?;
-    let minute = t.next()?.parse::<u8>().ok()?;
-    let second = match t.next() {
-        Some(s) => s.split('.').next()?.parse::<u8>().ok()?,
-        None => 0,
-    };
-    let date = Date::from_calendar_date(
-        year,
-        Month::try_from(u8::try_from(month).ok()?).ok()?,
-        u8::try_from(day).ok()?,
-    )
-    .ok()?;
-    let time = Time::from_hms(hour, minute, second).ok()?;
-    let offset = UtcOffset::from_whole_seconds(offset_minutes.checked_mul(60)?).ok()?;
-    Some(Timestamp(
-        PrimitiveDateTime::new(date, time).assume_offset(offset),
-    ))
+    crate::format::parse_local_input(value, |_| offset_minutes)
 }
 
-/// The `datetime-local` value for a moment seen in the given offset.
-pub fn format_datetime_local(t: &Timestamp, offset_minutes: i32) -> String {
-    let offset = UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap_or(UtcOffset::UTC);
-    let d: OffsetDateTime = t.0.to_offset(offset);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}",
-        d.year(),
-        u8::from(d.month()),
-        d.day(),
-        d.hour(),
-        d.minute()
-    )
-}
+pub use crate::format::to_local_input as format_datetime_local;
 
 /// The offset the user reads times in: 0 in UTC mode, else the browser's at that moment.
 pub fn display_offset(mode: TimeZoneMode, at: &Timestamp) -> i32 {

@@ -129,8 +129,8 @@ async fn the_opened_pages_chunk_downloads_beside_the_main_module() {
         // The list is in the main module: no chunk to fetch.
         ("/webhooks", None),
         ("/webhooks/wh_none", Some("split_webhook_pages.wasm")),
-        ("/deliveries", Some("split_activity.wasm")),
-        ("/", Some("split_activity.wasm")),
+        ("/deliveries", Some("split_monitoring_and_settings.wasm")),
+        ("/", Some("split_monitoring_and_settings.wasm")),
     ] {
         e.open(path).await;
         e.find("[data-testid=connect-prompt]").await;

@@ -538,7 +538,7 @@ async fn a_page_whose_code_cannot_load_says_so_and_loads_on_retry() {
     );
     // The chunk Settings is in is slow: past a moment the page says it is loading.
     proxy.fault(
-        &format!("{dir}/split_activity.wasm"),
+        &format!("{dir}/split_monitoring_and_settings.wasm"),
         Fault::Latency(Duration::from_millis(2000)),
     );
     e.open("/settings").await;
@@ -625,6 +625,10 @@ async fn reconnect_in_place_then_ask_again(
 async fn pages_that_stay_mounted_send_the_new_token_after_a_reconnect() {
     let (e, proxy) = behind_proxy().await;
     create_webhook(&e, "Reconnected").await;
+    let delivery = crate::deliveries::emit(&e, "order_confirm", json!({"order": 1}))
+        .await
+        .pop()
+        .expect("a delivery for the webhook");
 
     // The dashboard: its refresh button asks again.
     e.navigate("/").await;
@@ -666,6 +670,43 @@ async fn pages_that_stay_mounted_send_the_new_token_after_a_reconnect() {
     assert!(
         !e.exists("[data-testid=reconnect-prompt]").await,
         "the history sent its old token: {:?}",
+        proxy.seen()
+    );
+
+    // One delivery: its retry asks again, and so does the recovery dialog it opens.
+    e.navigate(&format!("/deliveries/{delivery}")).await;
+    e.find("[data-testid=retry-delivery]").await;
+    reconnect_in_place_then_ask_again(
+        &e,
+        &proxy,
+        ("token-three", "token-four"),
+        "[data-testid=retry-delivery]",
+        "[data-testid=retry-delivery]",
+    )
+    .await;
+    e.click("[data-testid=open-recover]").await;
+    e.find("dialog[open] [data-testid=recover-since]").await;
+    proxy.revoke("token-four", "token-five");
+    e.click("dialog[open] [data-testid=confirm-ok]").await;
+    e.find("[data-testid=reconnect-prompt]").await;
+    // A modal left open would make the prompt unreachable: the dialog gives way to it.
+    e.wait_gone("dialog[open]").await;
+    e.fill("[data-testid=reconnect-token]", "token-five").await;
+    e.click("[data-testid=reconnect]").await;
+    e.wait_gone("[data-testid=reconnect-prompt]").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    e.click("[data-testid=open-recover]").await;
+    e.find("dialog[open] [data-testid=recover-since]").await;
+    let before = proxy.seen().len();
+    e.click("dialog[open] [data-testid=confirm-ok]").await;
+    e.wait_until("the recovery asked again", || async {
+        proxy.seen().len() > before
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        !e.exists("[data-testid=reconnect-prompt]").await,
+        "the recovery sent its old token: {:?}",
         proxy.seen()
     );
     e.finish().await;

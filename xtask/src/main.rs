@@ -4,6 +4,7 @@ mod bench;
 mod bundle;
 mod demo;
 mod process;
+mod routes;
 mod split;
 mod steps;
 mod test_all;

@@ -96,6 +96,11 @@ pub fn split_bundle(ws: &Workspace, tools: &ToolEnv) -> Result<(), String> {
     }
     let wasm_meta = format!("<meta name=\"switchboard-wasm\" content=\"{wasm}\">");
     let chunks = chunk_meta(&link);
+    let routes = crate::routes::route_chunks(
+        &read(&ws.root.join("src/app.rs"))?,
+        &read(&ws.root.join("src/pages/mod.rs"))?,
+    )?;
+    let chunks = format!("{chunks}{}", crate::routes::routes_meta(&routes));
     // The bindings import the loader statically, and the main module cannot start before it
     // arrives; Chromium's modulepreload of the bindings does not fetch their imports.
     let loader = format!(

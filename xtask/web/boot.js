@@ -18,11 +18,21 @@ const wasmUrl = bundle("switchboard-wasm");
 // The release bundle keeps most pages in wasm chunks (src/pages/mod.rs), which
 // the app fetches only once it runs. Fetching the opened page's chunk now, while the main
 // module downloads and compiles, takes that second round trip off the first render. The
-// path-to-chunk table mirrors the router's: a wrong guess only costs a wasted download.
-const chunkFor = (path) =>
-  path === "/webhooks" ? null // in the main module
-    : path.startsWith("/webhooks/") ? "webhook_pages"
-    : "activity";
+// bundle step writes which chunk each route needs (`switchboard-routes`, read from the
+// router and the page declarations); a path it does not know fetches nothing early.
+const routes = document.querySelector('meta[name="switchboard-routes"]');
+const chunkFor = (path) => {
+  const segments = path.split("/");
+  for (const entry of (routes ? routes.content.split(";") : [])) {
+    const [pattern, chunk] = entry.split("=");
+    const want = pattern.split("/");
+    if (want.length === segments.length
+      && want.every((s, i) => s.startsWith(":") ? segments[i] !== "" : s === segments[i])) {
+      return chunk || null;
+    }
+  }
+  return null;
+};
 const chunks = document.querySelector('meta[name="switchboard-chunks"]');
 if (chunks) {
   const wanted = chunkFor(location.pathname.replace(/\/+$/, "") || "/");

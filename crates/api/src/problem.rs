@@ -46,12 +46,4 @@ pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
 impl Problem {
     pub const CONTENT_TYPE: &'static str = PROBLEM_CONTENT_TYPE;
-
-    /// The message for one field, if the problem names it.
-    pub fn field_message(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
-    }
 }

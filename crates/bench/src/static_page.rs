@@ -15,19 +15,9 @@ pub fn script(mark: &str) -> String {
     )
 }
 
+/// Text for an element or a quoted attribute of the page the bench serves.
 fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    html_escape::encode_quoted_attribute(s).into_owned()
 }
 
 fn when(t: &Option<switchboard_api::Timestamp>) -> String {

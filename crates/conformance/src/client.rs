@@ -97,10 +97,6 @@ impl Http {
         })
     }
 
-    pub fn api_root(&self) -> &str {
-        &self.api
-    }
-
     pub async fn get(&self, path: &str) -> Step<Resp> {
         self.send(Method::GET, path, None, &[], Cred::Token).await
     }

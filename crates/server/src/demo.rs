@@ -2,12 +2,12 @@
 //! a shop's worth of seeded webhooks pointing at them, a day of history, and a live event
 //! generator, so the console has something real to show out of the box.
 
-use crate::engine::signature;
-use crate::error::ApiError;
-use crate::http::AppState;
+use crate::engine::{signature, Engine};
 use crate::ids::{new_id, now_ms};
 use crate::store::deliveries::{self, AttemptRecord, Next, State, StoredDelivery};
 use crate::store::webhooks::{self, StoredWebhook};
+use crate::store::{Store, StoreError};
+use crate::Profile;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -30,7 +30,8 @@ const DEMO_CLIENT_SECRET: &str = "demo-client-secret";
 /// A loopback port nothing listens on: the "down" endpoint.
 const DOWN_URL: &str = "http://127.0.0.1:1/fulfilment/webhook";
 
-pub fn receiver_routes() -> Router<AppState> {
+/// The receivers take no state, so they fit whatever router nests them.
+pub fn receiver_routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route("/receivers/{kind}", any(receiver))
         .route("/receivers/{kind}/{*rest}", any(receiver_nested))
@@ -305,7 +306,9 @@ fn seeds(base: &str) -> Vec<Seed> {
 /// Seeds on first start (and points the demo webhooks at this run's address on later ones),
 /// then starts the event generator.
 pub async fn start(
-    state: &AppState,
+    store: &Store,
+    engine: &Engine,
+    profile: Profile,
     base: &str,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> Result<Vec<tokio::task::JoinHandle<()>>, String> {
@@ -327,17 +330,11 @@ pub async fn start(
         })
         .collect();
     let token_url = format!("{base}/demo/oauth/token");
-    let channels = state.profile() == crate::Profile::Outputrocks;
-    state
-        .store
+    let channels = profile == Profile::Outputrocks;
+    store
         .call(move |c| {
-            let seeded: i64 = c.query_row(
-                "SELECT COUNT(*) FROM webhooks WHERE created_by = ?1",
-                [DEMO_AUTHOR],
-                |r| r.get(0),
-            )?;
-            if seeded > 0 {
-                repoint(c, &urls, &token_url)
+            if crate::store::demo::seeded(c, DEMO_AUTHOR)? {
+                crate::store::demo::repoint(c, DEMO_AUTHOR, &urls, &token_url)
             } else {
                 seed(c, seeds, &urls)?;
                 if channels {
@@ -349,7 +346,7 @@ pub async fn start(
         .await
         .map_err(|e| e.to_string())?;
 
-    let engine = state.engine.clone();
+    let engine = engine.clone();
     let generator = tokio::spawn(async move {
         let mut n: u32 = 0;
         loop {
@@ -368,54 +365,11 @@ pub async fn start(
     Ok(vec![generator])
 }
 
-fn repoint(
-    c: &mut rusqlite::Connection,
-    urls: &[(String, String)],
-    token_url: &str,
-) -> Result<(), ApiError> {
-    let tx = c.transaction()?;
-    for (name, url) in urls {
-        tx.execute(
-            "UPDATE webhooks SET url = ?1 WHERE created_by = ?2 AND name = ?3",
-            rusqlite::params![url, DEMO_AUTHOR, name],
-        )?;
-    }
-    let rows: Vec<(i64, String)> = {
-        let mut stmt = tx.prepare(
-            "SELECT seq, auth FROM webhooks WHERE created_by = ?1 AND auth LIKE '%client_credentials%'",
-        )?;
-        let rows = stmt
-            .query_map([DEMO_AUTHOR], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        rows
-    };
-    for (seq, auth) in rows {
-        if let Ok(Auth::ClientCredentials {
-            client_id,
-            client_secret,
-            ..
-        }) = serde_json::from_str::<Auth>(&auth)
-        {
-            let fixed = Auth::ClientCredentials {
-                client_id,
-                client_secret,
-                token_url: token_url.to_string(),
-            };
-            tx.execute(
-                "UPDATE webhooks SET auth = ?1 WHERE seq = ?2",
-                rusqlite::params![crate::store::to_json(&fixed), seq],
-            )?;
-        }
-    }
-    tx.commit()?;
-    Ok(())
-}
-
 fn seed(
     c: &mut rusqlite::Connection,
     seeds: Vec<Seed>,
     urls: &[(String, String)],
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     let tx = c.transaction()?;
     let now = now_ms();
     let day = 24 * 3600 * 1000;
@@ -445,7 +399,7 @@ fn seed(
 
 /// Output.Rocks' own channels, so its profile's demo has something of its kind to show: the
 /// seed's SFTP example and two more. They are stored and validated, never delivered here.
-fn seed_channels(c: &mut rusqlite::Connection) -> Result<(), ApiError> {
+fn seed_channels(c: &mut rusqlite::Connection) -> Result<(), StoreError> {
     let tx = c.transaction()?;
     let now = now_ms();
     let channels = [
@@ -506,7 +460,7 @@ fn history(
     w: &StoredWebhook,
     path: &str,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     let mut rng = rand::thread_rng();
     let count = rng.gen_range(18..40);
     // Oldest first, so the webhook's last-* times and failure streak end up as a real run
@@ -562,8 +516,7 @@ fn history(
             created_at: at,
             target_url: None,
         };
-        deliveries::insert(tx, &d)?;
-        d.seq = tx.last_insert_rowid();
+        d.seq = deliveries::insert(tx, &d)?;
         let (body, content_type) = crate::engine::send::body(w.format, &payload);
         let record = AttemptRecord {
             started_at: at,

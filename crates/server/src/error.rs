@@ -1,6 +1,7 @@
 //! The one error enum of the HTTP layer and its mapping to RFC 9457 problem+json.
 
 use crate::ids::request_id;
+use crate::store::StoreError;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use switchboard_api::{FieldError, Problem};
@@ -147,9 +148,21 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// For handlers that run their own statements inside `Store::call`.
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
-        ApiError::Internal(format!("database: {e}"))
+        StoreError::from(e).into()
+    }
+}
+
+/// Where storage's failures become answers: a cursor the client sent is its mistake, anything
+/// else is ours.
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::BadCursor => ApiError::BadQuery(e.to_string()),
+            StoreError::Database(_) | StoreError::Task(_) => ApiError::Internal(e.to_string()),
+        }
     }
 }
 
@@ -176,5 +189,26 @@ impl IntoResponse for ApiError {
             );
         }
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storage_errors_answer_as_they_did_when_storage_spoke_http() {
+        assert_eq!(
+            ApiError::from(StoreError::BadCursor),
+            ApiError::BadQuery("cursor is not one this server handed out".into())
+        );
+        let db = ApiError::from(rusqlite::Error::QueryReturnedNoRows);
+        assert_eq!(db.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(
+            matches!(&db, ApiError::Internal(d) if d.starts_with("database: ")),
+            "{db:?}"
+        );
+        let task = ApiError::from(StoreError::Task("task panicked".into()));
+        assert_eq!(task, ApiError::Internal("task panicked".into()));
     }
 }

@@ -28,7 +28,7 @@ pub use http::routes::{route_table, RouteSpec};
 /// Which shape of the API the server speaks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Profile {
-    /// Every feature group, shaped as DESIGN.md documents it.
+    /// Every feature group, shaped as `api/openapi.yaml` documents it.
     #[default]
     Full,
     /// Only the core level is advertised and served; the rest answers 404.
@@ -328,7 +328,7 @@ pub async fn spawn(mut config: Config) -> Result<ServerHandle, ServerError> {
     if config.demo {
         let base = format!("http://{addr}");
         background.extend(
-            demo::start(&state, &base, stop_rx.clone())
+            demo::start(&store, &engine, config.profile, &base, stop_rx.clone())
                 .await
                 .map_err(ServerError::Database)?,
         );

@@ -93,5 +93,16 @@ async fn demo_mode_seeds_receivers_history_and_live_events() {
         Some(9),
         "a restart does not seed twice"
     );
+    // This run listens on another port; the seeded webhooks and their token URL followed it.
+    for w in list["data"].as_array().unwrap() {
+        let url = w["url"].as_str().unwrap();
+        assert!(
+            url.starts_with(&format!("{}/demo/", s.base)) || url.starts_with("http://127.0.0.1:1/"),
+            "{url}"
+        );
+        if let Some(token_url) = w["auth"]["token_url"].as_str() {
+            assert_eq!(token_url, format!("{}/demo/oauth/token", s.base));
+        }
+    }
     let _: Vec<Value> = serde_json::from_value(list["data"].clone()).unwrap();
 }

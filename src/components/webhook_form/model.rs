@@ -11,7 +11,6 @@ use switchboard_api::{
     Auth, Delay, DelayUnit, DestinationType, EventType, FieldError, Filter, Format, Target,
     Timestamp, Webhook, WebhookInput, WebhookPatch, HTTP_TYPE,
 };
-use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset};
 
 /// One custom header row. `id` keys the row in the list so edits never jump between rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,17 +188,6 @@ impl AuthKind {
 
     pub fn of(auth: &Auth) -> AuthKind {
         AuthKind::parse(auth.kind())
-    }
-
-    /// Path of this kind's write-only member in field errors, e.g. `auth.token`.
-    pub fn secret_path(self) -> Option<&'static str> {
-        match self {
-            AuthKind::None => None,
-            AuthKind::Bearer => Some("auth.token"),
-            AuthKind::Basic => Some("auth.password"),
-            AuthKind::Header => Some("auth.value"),
-            AuthKind::ClientCredentials => Some("auth.client_secret"),
-        }
     }
 }
 
@@ -736,40 +724,10 @@ fn parse_int<T: std::str::FromStr>(s: &str) -> Option<T> {
 
 /// `YYYY-MM-DDTHH:MM[:SS]` local time → the instant.
 pub fn parse_local_input(s: &str, clock: &dyn LocalClock) -> Option<Timestamp> {
-    let s = s.trim();
-    let (date, time_part) = s.split_once('T')?;
-    let mut d = date.splitn(3, '-');
-    let year: i32 = d.next()?.parse().ok()?;
-    let month: u8 = d.next()?.parse().ok()?;
-    let day: u8 = d.next()?.parse().ok()?;
-    let mut t = time_part.splitn(3, ':');
-    let hour: u8 = t.next()?.parse().ok()?;
-    let minute: u8 = t.next()?.parse().ok()?;
-    let second: u8 = match t.next() {
-        Some(sec) => sec.split('.').next()?.parse().ok()?,
-        None => 0,
-    };
-    let date = Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()?;
-    let naive = PrimitiveDateTime::new(date, Time::from_hms(hour, minute, second).ok()?);
-    // The offset depends on the instant (DST); the wall time read as UTC is close enough to pick it.
-    let guess = Timestamp(naive.assume_utc());
-    let offset = UtcOffset::from_whole_seconds(clock.offset_minutes(&guess) * 60).ok()?;
-    Some(Timestamp(naive.assume_offset(offset)))
+    crate::format::parse_local_input(s, |t| clock.offset_minutes(t))
 }
 
-/// The instant as `<input type=datetime-local>` shows it, in the local offset given.
-pub fn to_local_input(t: &Timestamp, offset_minutes: i32) -> String {
-    let offset = UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap_or(UtcOffset::UTC);
-    let d = t.0.to_offset(offset);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}",
-        d.year(),
-        u8::from(d.month()),
-        d.day(),
-        d.hour(),
-        d.minute()
-    )
-}
+pub use crate::format::to_local_input;
 
 /// The schema's rules on typed `data`, judged as the JSON [`data_value`] sends (so a number
 /// that is not one is "must be an integer"); `stored`: empty secrets keep the stored ones.

@@ -8,7 +8,7 @@ pub use detail::DeliveryDetailPage;
 pub use list::DeliveriesPage;
 pub use recover::RecoverDialog;
 
-use crate::api::{encode_component, ApiError, Backend, DeliveryQuery, WebhookQuery};
+use crate::api::{encode_component, follow_cursor, ApiError, Backend, DeliveryQuery, WebhookQuery};
 use crate::components::TimeRange;
 use switchboard_api::{DeliveryStatus, Webhook};
 
@@ -93,23 +93,15 @@ impl Filters {
 
 /// Every webhook, following cursors; bounded so a runaway backend cannot loop forever.
 pub async fn load_all_webhooks(backend: &impl Backend) -> Result<Vec<Webhook>, ApiError> {
-    let mut all = Vec::new();
-    let mut cursor: Option<String> = None;
-    for _ in 0..25 {
-        let page = backend
-            .list_webhooks(&WebhookQuery {
-                cursor: cursor.clone(),
-                limit: Some(PAGE_SIZE),
-                ..Default::default()
-            })
-            .await?;
-        all.extend(page.items);
-        match page.next_cursor {
-            Some(next) if Some(&next) != cursor.as_ref() => cursor = Some(next),
-            _ => break,
-        }
-    }
-    Ok(all)
+    follow_cursor(25, |cursor| async move {
+        let query = WebhookQuery {
+            cursor,
+            limit: Some(PAGE_SIZE),
+            ..Default::default()
+        };
+        backend.list_webhooks(&query).await
+    })
+    .await
 }
 
 /// `12,345`: counts in the thousands read better grouped.

@@ -624,7 +624,8 @@ mod tests {
     fn ids_become_one_path_segment() {
         assert_eq!(
             segment("d2ViSG9vay13ZWJob29rX2lkPTE="),
-            "d2ViSG9vay13ZWJob29rX2lkPTE="
+            "d2ViSG9vay13ZWJob29rX2lkPTE%3D",
+            "the same bytes the console sends for an opaque base64 id"
         );
         assert_eq!(segment("a/b+c"), "a%2Fb%2Bc");
     }

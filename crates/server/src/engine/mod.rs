@@ -1,18 +1,18 @@
 //! The delivery engine: a durable queue in SQLite drained by a bounded pool of senders.
 
 pub mod filter;
+pub mod net;
 pub mod oauth;
 pub mod send;
 pub mod signature;
 pub mod ssrf;
 
 use crate::catalogue::Catalogue;
-use crate::error::ApiError;
 use crate::ids::{new_id, now_ms};
 use crate::store::deliveries::{self, Next, State, StoredDelivery};
 use crate::store::events::{self, StoredEvent};
 use crate::store::webhooks::{self, Key, StoredWebhook};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use rand::Rng;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -160,7 +160,7 @@ impl Engine {
         &self,
         event_type: String,
         payload: serde_json::Value,
-    ) -> Result<StoredEvent, ApiError> {
+    ) -> Result<StoredEvent, StoreError> {
         let first = self.inner.config.retry_schedule[0].as_millis() as i64;
         let event = self
             .inner
@@ -206,7 +206,7 @@ impl Engine {
                 }
                 events::insert(&tx, &event)?;
                 tx.commit()?;
-                Ok(event)
+                Ok::<_, StoreError>(event)
             })
             .await?;
         self.wake();
@@ -220,7 +220,7 @@ impl Engine {
         w: &StoredWebhook,
         event_type: &str,
         payload: serde_json::Value,
-    ) -> Result<StoredDelivery, ApiError> {
+    ) -> Result<StoredDelivery, StoreError> {
         let now = now_ms();
         let d = new_delivery(w, None, event_type, payload, now, now);
         let stored = d.clone();
@@ -303,7 +303,7 @@ impl Inner {
     /// taken) are no reason to look again at once: a sender that finishes wakes the
     /// dispatcher, and so does a new event. Looking again at once would spin on the database
     /// for as long as a backlog waits on a slow or unreachable endpoint.
-    async fn dispatch(self: &Arc<Self>, senders: &mut JoinSet<()>) -> Result<Duration, ApiError> {
+    async fn dispatch(self: &Arc<Self>, senders: &mut JoinSet<()>) -> Result<Duration, StoreError> {
         let free = self.pool.available_permits();
         let now = now_ms();
         let mut started = 0;
@@ -374,7 +374,7 @@ impl Inner {
     }
 
     /// One attempt of one delivery, and what follows from it.
-    async fn deliver(&self, d: StoredDelivery) -> Result<(), ApiError> {
+    async fn deliver(&self, d: StoredDelivery) -> Result<(), StoreError> {
         let id = d.webhook_id.clone();
         let webhook = self
             .store
@@ -422,7 +422,7 @@ impl Inner {
                     webhooks::deactivate(c, &webhook_id, now)?;
                     deliveries::cancel_for_webhook(c, &webhook_id)?;
                 }
-                Ok(())
+                Ok::<_, StoreError>(())
             })
             .await?;
         let _ = self.attempted.send(delivery_id);
@@ -575,7 +575,7 @@ mod tests {
                     };
                     deliveries::insert(c, &d)?;
                 }
-                Ok(())
+                Ok::<_, StoreError>(())
             })
             .await
             .unwrap();
@@ -592,7 +592,7 @@ mod tests {
                 let rows = stmt
                     .query_map([], |r| r.get(0))?
                     .collect::<Result<Vec<String>, _>>()?;
-                Ok(rows)
+                Ok::<_, StoreError>(rows)
             })
             .await
             .unwrap()

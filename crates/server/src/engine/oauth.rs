@@ -1,7 +1,8 @@
 //! OAuth2 client-credentials tokens for endpoints that want them, cached until shortly
 //! before they expire.
 
-use super::send::{check_literal, read_capped};
+use super::net::{check_literal, classify};
+use super::send::read_capped;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -120,7 +121,7 @@ async fn fetch(
         .send()
         .await
         .map_err(|e| {
-            let (kind, message) = super::send::classify(&e);
+            let (kind, message) = classify(&e);
             TokenError {
                 kind: if kind == "ssrf" { "ssrf" } else { "auth" },
                 message: format!("token request failed: {message}"),

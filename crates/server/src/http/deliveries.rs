@@ -50,7 +50,7 @@ pub async fn show(
             let d = deliveries::get(c, &id)?
                 .ok_or_else(|| ApiError::NotFound(format!("No delivery with id {id:?}.")))?;
             let attempts = deliveries::attempts(c, &id)?;
-            Ok((d, attempts))
+            Ok::<_, ApiError>((d, attempts))
         })
         .await?;
     Ok(ok(d.to_api(now_ms(), attempts)))

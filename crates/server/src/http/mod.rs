@@ -265,12 +265,10 @@ async fn require_token(State(state): State<AppState>, req: Request, next: Next) 
 }
 
 /// Compares without an early exit so response timing does not leak how much of a guessed
-/// token was right.
+/// token was right (`subtle`, the comparison the RustCrypto crates use).
 pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 /// A JSON body whose every failure is a problem: not JSON at all is 400, JSON of the wrong
@@ -426,4 +424,17 @@ pub fn str_param(params: &std::collections::HashMap<String, String>, name: &str)
         .get(name)
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::constant_time_eq;
+
+    #[test]
+    fn tokens_compare_equal_only_when_every_byte_is() {
+        assert!(constant_time_eq(b"secret-token", b"secret-token"));
+        assert!(!constant_time_eq(b"secret-token", b"secret-tokeN"));
+        assert!(!constant_time_eq(b"secret-token", b"secret"));
+        assert!(!constant_time_eq(b"", b"x"));
+    }
 }

@@ -386,7 +386,10 @@ pub async fn test_send(
     let id = d.id.clone();
     let (d, attempts) = state
         .store
-        .call(move |c| Ok((deliveries::get(c, &id)?, deliveries::attempts(c, &id)?)))
+        .call(move |c| {
+            let d = deliveries::get(c, &id)?;
+            Ok::<_, ApiError>((d, deliveries::attempts(c, &id)?))
+        })
         .await?;
     let d = d.ok_or_else(|| ApiError::internal("test delivery vanished"))?;
     Ok(reply(StatusCode::CREATED, d.to_api(now_ms(), attempts)))

@@ -1,8 +1,7 @@
 //! Delivery and attempt rows: the durable queue the engine drains, and the history the API
 //! reads.
 
-use super::{from_json, to_json, ts};
-use crate::error::ApiError;
+use super::{from_json, to_json, ts, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use switchboard_api::{Attempt, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, Id};
 
@@ -111,7 +110,8 @@ fn from_row(r: &Row) -> rusqlite::Result<StoredDelivery> {
     })
 }
 
-pub fn insert(conn: &Connection, d: &StoredDelivery) -> Result<(), ApiError> {
+/// Returns the new row's `seq`.
+pub fn insert(conn: &Connection, d: &StoredDelivery) -> Result<i64, StoreError> {
     conn.execute(
         "INSERT INTO deliveries (id, webhook_id, event_id, event_type, payload, state, \
          attempt_count, retries_left, priority, next_attempt_at, last_attempt_at, \
@@ -134,10 +134,10 @@ pub fn insert(conn: &Connection, d: &StoredDelivery) -> Result<(), ApiError> {
             d.target_url,
         ],
     )?;
-    Ok(())
+    Ok(conn.last_insert_rowid())
 }
 
-pub fn get(conn: &Connection, id: &str) -> Result<Option<StoredDelivery>, ApiError> {
+pub fn get(conn: &Connection, id: &str) -> Result<Option<StoredDelivery>, StoreError> {
     Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM deliveries WHERE id = ?1"),
@@ -147,7 +147,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<StoredDelivery>, ApiErr
         .optional()?)
 }
 
-pub fn attempts(conn: &Connection, delivery_id: &str) -> Result<Vec<Attempt>, ApiError> {
+pub fn attempts(conn: &Connection, delivery_id: &str) -> Result<Vec<Attempt>, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT n, started_at, duration_ms, request, response, error, message FROM attempts \
          WHERE delivery_id = ?1 ORDER BY n",
@@ -186,7 +186,7 @@ pub fn list(
     now: i64,
     after: Option<(i64, i64)>,
     limit: u32,
-) -> Result<(Vec<StoredDelivery>, Option<String>), ApiError> {
+) -> Result<(Vec<StoredDelivery>, Option<String>), StoreError> {
     let mut sql = format!("SELECT {COLUMNS} FROM deliveries WHERE 1 = 1");
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     let mut push = |sql: &mut String, cond: &str, v: rusqlite::types::Value| {
@@ -247,7 +247,7 @@ pub fn claim_due(
     lease_ms: i64,
     full: &[String],
     busy: &mut dyn FnMut(&str) -> bool,
-) -> Result<Vec<StoredDelivery>, ApiError> {
+) -> Result<Vec<StoredDelivery>, StoreError> {
     let tx = conn.transaction()?;
     let candidates: Vec<StoredDelivery> = {
         // Without the full webhooks in the query, a backlog for one of them would fill every
@@ -288,7 +288,7 @@ pub fn claim_due(
 
 /// The earliest time an unleased queued delivery is due (possibly already past), to sleep
 /// until then. Leases run out after minutes, which the dispatcher's idle poll covers.
-pub fn next_due(conn: &Connection, now: i64) -> Result<Option<i64>, ApiError> {
+pub fn next_due(conn: &Connection, now: i64) -> Result<Option<i64>, StoreError> {
     Ok(conn.query_row(
         "SELECT MIN(next_attempt_at) FROM deliveries \
          WHERE state = 'queued' AND (lease_until IS NULL OR lease_until < ?1)",
@@ -298,7 +298,7 @@ pub fn next_due(conn: &Connection, now: i64) -> Result<Option<i64>, ApiError> {
 }
 
 /// At start-up nothing is in flight, so leases left by a crash are void.
-pub fn clear_leases(conn: &Connection) -> Result<(), ApiError> {
+pub fn clear_leases(conn: &Connection) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE deliveries SET lease_until = NULL WHERE lease_until IS NOT NULL",
         [],
@@ -331,7 +331,7 @@ pub fn record_attempt(
     d: &StoredDelivery,
     a: &AttemptRecord,
     next: Next,
-) -> Result<bool, ApiError> {
+) -> Result<bool, StoreError> {
     let tx = conn.transaction()?;
     let changed = record_attempt_in(&tx, d, a, next)?;
     tx.commit()?;
@@ -344,7 +344,7 @@ pub fn record_attempt_in(
     d: &StoredDelivery,
     a: &AttemptRecord,
     next: Next,
-) -> Result<bool, ApiError> {
+) -> Result<bool, StoreError> {
     let n: u32 = tx.query_row(
         "SELECT attempt_count FROM deliveries WHERE seq = ?1",
         [d.seq],
@@ -391,7 +391,7 @@ pub fn record_attempt_in(
 }
 
 /// Ends a delivery without an attempt (its webhook is gone).
-pub fn abandon(conn: &Connection, seq: i64) -> Result<(), ApiError> {
+pub fn abandon(conn: &Connection, seq: i64) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, lease_until = NULL \
          WHERE seq = ?1",
@@ -401,7 +401,7 @@ pub fn abandon(conn: &Connection, seq: i64) -> Result<(), ApiError> {
 }
 
 /// Deleting a webhook fails its queued deliveries; their history stays.
-pub fn cancel_for_webhook(conn: &Connection, webhook_id: &str) -> Result<usize, ApiError> {
+pub fn cancel_for_webhook(conn: &Connection, webhook_id: &str) -> Result<usize, StoreError> {
     Ok(conn.execute(
         "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, lease_until = NULL \
          WHERE webhook_id = ?1 AND state = 'queued'",
@@ -411,7 +411,7 @@ pub fn cancel_for_webhook(conn: &Connection, webhook_id: &str) -> Result<usize, 
 
 /// Queues one more attempt now. A finished delivery gets that one attempt and no automatic
 /// retries after it; one still waiting for a retry keeps the retries it has left.
-pub fn requeue(conn: &Connection, id: &str, now: i64) -> Result<bool, ApiError> {
+pub fn requeue(conn: &Connection, id: &str, now: i64) -> Result<bool, StoreError> {
     Ok(conn.execute(
         "UPDATE deliveries SET next_attempt_at = ?2, \
          retries_left = CASE WHEN state = 'queued' THEN retries_left ELSE 0 END, \
@@ -421,7 +421,12 @@ pub fn requeue(conn: &Connection, id: &str, now: i64) -> Result<bool, ApiError> 
 }
 
 /// Queues every failed delivery of a webhook created since `since` again.
-pub fn recover(conn: &Connection, webhook_id: &str, since: i64, now: i64) -> Result<u32, ApiError> {
+pub fn recover(
+    conn: &Connection,
+    webhook_id: &str,
+    since: i64,
+    now: i64,
+) -> Result<u32, StoreError> {
     Ok(conn.execute(
         "UPDATE deliveries SET state = 'queued', next_attempt_at = ?3, retries_left = 0 \
          WHERE webhook_id = ?1 AND state = 'failed' AND created_at >= ?2",
@@ -436,7 +441,7 @@ pub fn stats(
     from: i64,
     bucket_ms: i64,
     buckets: usize,
-) -> Result<Vec<(i64, u32, u32)>, ApiError> {
+) -> Result<Vec<(i64, u32, u32)>, StoreError> {
     let mut out: Vec<(i64, u32, u32)> = (0..buckets)
         .map(|i| (from + i as i64 * bucket_ms, 0, 0))
         .collect();

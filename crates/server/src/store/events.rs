@@ -1,7 +1,6 @@
 //! Emitted events: what was sent to `POST /events` and the deliveries it fanned out to.
 
-use super::{from_json, to_json, ts};
-use crate::error::ApiError;
+use super::{from_json, to_json, ts, StoreError};
 use rusqlite::{params, Connection, Row};
 use switchboard_api::{EmittedEvent, Id};
 
@@ -38,7 +37,7 @@ fn from_row(r: &Row) -> rusqlite::Result<StoredEvent> {
     })
 }
 
-pub fn insert(conn: &Connection, e: &StoredEvent) -> Result<(), ApiError> {
+pub fn insert(conn: &Connection, e: &StoredEvent) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO events (id, event_type, payload, deliveries, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -58,7 +57,7 @@ pub fn list(
     event_type: Option<&str>,
     after: Option<(i64, i64)>,
     limit: u32,
-) -> Result<(Vec<StoredEvent>, Option<String>), ApiError> {
+) -> Result<(Vec<StoredEvent>, Option<String>), StoreError> {
     let (c, s) = after.unwrap_or((i64::MAX, i64::MAX));
     let mut stmt = conn.prepare(
         "SELECT seq, id, event_type, payload, deliveries, created_at FROM events \

@@ -1,10 +1,12 @@
 //! SQLite storage: the connection, migrations, and the queries of each resource.
 
 pub mod deliveries;
+pub mod demo;
+mod error;
 pub mod events;
 pub mod webhooks;
 
-use crate::error::ApiError;
+pub use error::StoreError;
 use rusqlite::Connection;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -130,11 +132,13 @@ impl Store {
         })
     }
 
-    /// Runs `f` on the connection off the async threads.
-    pub async fn call<R, F>(&self, f: F) -> Result<R, ApiError>
+    /// Runs `f` on the connection off the async threads. `f` may fail with a caller's own error
+    /// (a handler's "not found"), as long as a storage error converts into it.
+    pub async fn call<R, E, F>(&self, f: F) -> Result<R, E>
     where
         R: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<R, ApiError> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<R, E> + Send + 'static,
     {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
@@ -142,7 +146,7 @@ impl Store {
             f(&mut guard)
         })
         .await
-        .map_err(ApiError::internal)?
+        .map_err(|e| StoreError::Task(e.to_string()))?
     }
 }
 
@@ -160,7 +164,7 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
 /// Opaque list cursors: base64url of `created_at:seq`, the position of the last item of a
 /// page. Newer inserts sort before it, so they never shift a page already handed out.
 pub mod cursor {
-    use crate::error::ApiError;
+    use super::StoreError;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine as _;
 
@@ -168,8 +172,8 @@ pub mod cursor {
         URL_SAFE_NO_PAD.encode(format!("{created_at}:{seq}"))
     }
 
-    pub fn decode(raw: &str) -> Result<(i64, i64), ApiError> {
-        let bad = || ApiError::BadQuery("cursor is not one this server handed out".into());
+    pub fn decode(raw: &str) -> Result<(i64, i64), StoreError> {
+        let bad = || StoreError::BadCursor;
         let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?;
         let text = String::from_utf8(bytes).map_err(|_| bad())?;
         let (a, b) = text.split_once(':').ok_or_else(bad)?;

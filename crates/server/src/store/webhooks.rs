@@ -1,7 +1,6 @@
 //! Webhook rows: insert, read, list with filters and cursors, update, delete, stats.
 
-use super::{from_json, to_json, ts};
-use crate::error::ApiError;
+use super::{from_json, to_json, ts, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::collections::BTreeMap;
 use switchboard_api::{Auth, Delay, Filter, Format, Id, Target, Webhook, WebhookInput};
@@ -259,7 +258,7 @@ fn from_row(r: &Row) -> rusqlite::Result<StoredWebhook> {
     })
 }
 
-pub fn insert(conn: &Connection, w: &StoredWebhook) -> Result<i64, ApiError> {
+pub fn insert(conn: &Connection, w: &StoredWebhook) -> Result<i64, StoreError> {
     conn.execute(
         &format!(
             "INSERT INTO webhooks ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, \
@@ -303,7 +302,7 @@ pub fn insert(conn: &Connection, w: &StoredWebhook) -> Result<i64, ApiError> {
 }
 
 /// Writes every editable and secret column of `w` back.
-pub fn update(conn: &Connection, w: &StoredWebhook) -> Result<(), ApiError> {
+pub fn update(conn: &Connection, w: &StoredWebhook) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE webhooks SET name = ?2, description = ?3, url = ?4, events = ?5, is_active = ?6, \
          active_from = ?7, headers = ?8, auth = ?9, format = ?10, delay = ?11, retry_count = ?12, \
@@ -346,7 +345,7 @@ pub enum Key<'a> {
     Seq(i64),
 }
 
-pub fn get(conn: &Connection, key: Key) -> Result<Option<StoredWebhook>, ApiError> {
+pub fn get(conn: &Connection, key: Key) -> Result<Option<StoredWebhook>, StoreError> {
     let row = match key {
         Key::Id(id) => conn
             .query_row(
@@ -366,7 +365,7 @@ pub fn get(conn: &Connection, key: Key) -> Result<Option<StoredWebhook>, ApiErro
     Ok(row)
 }
 
-pub fn delete(conn: &Connection, seq: i64) -> Result<(), ApiError> {
+pub fn delete(conn: &Connection, seq: i64) -> Result<(), StoreError> {
     conn.execute("DELETE FROM webhooks WHERE seq = ?1", [seq])?;
     Ok(())
 }
@@ -384,7 +383,7 @@ pub fn list(
     filter: &ListFilter,
     after: Option<(i64, i64)>,
     limit: u32,
-) -> Result<(Vec<StoredWebhook>, Option<String>), ApiError> {
+) -> Result<(Vec<StoredWebhook>, Option<String>), StoreError> {
     let mut sql = format!("SELECT {COLUMNS} FROM webhooks WHERE 1 = 1");
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
@@ -462,7 +461,7 @@ pub fn page(
     kinds: Kinds,
     offset: u64,
     limit: u32,
-) -> Result<(Vec<StoredWebhook>, u64), ApiError> {
+) -> Result<(Vec<StoredWebhook>, u64), StoreError> {
     let (condition, kind) = kinds.condition();
     let total: u64 = conn.query_row(
         &format!("SELECT COUNT(*) FROM webhooks WHERE {condition}"),
@@ -480,7 +479,7 @@ pub fn page(
 
 /// Every active `http` webhook subscribed to `event_type`, highest priority first. Other
 /// types are stored and shown, never delivered by this engine.
-pub fn subscribers(conn: &Connection, event_type: &str) -> Result<Vec<StoredWebhook>, ApiError> {
+pub fn subscribers(conn: &Connection, event_type: &str) -> Result<Vec<StoredWebhook>, StoreError> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM webhooks WHERE is_active = 1 AND kind = 'http' AND EXISTS \
          (SELECT 1 FROM json_each(webhooks.events) WHERE value = ?1) \
@@ -498,7 +497,7 @@ pub fn record_outcome(
     webhook_id: &str,
     at: i64,
     succeeded: bool,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     if succeeded {
         conn.execute(
             "UPDATE webhooks SET last_triggered_at = ?2, last_success_at = ?2, failure_count = 0 \
@@ -516,7 +515,7 @@ pub fn record_outcome(
 }
 
 /// Turns a webhook off (the endpoint answered 410 Gone).
-pub fn deactivate(conn: &Connection, webhook_id: &str, at: i64) -> Result<(), ApiError> {
+pub fn deactivate(conn: &Connection, webhook_id: &str, at: i64) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE webhooks SET is_active = 0, updated_at = ?2, updated_by = 'switchboard (410 Gone)' \
          WHERE id = ?1",

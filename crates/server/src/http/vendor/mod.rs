@@ -221,6 +221,7 @@ pub async fn page(
         .store
         .call(move |c| webhooks::page(c, kinds, offset, limit))
         .await
+        .map_err(ApiError::from)
 }
 
 /// A stored time (Unix milliseconds) in UTC as `format` writes it.
