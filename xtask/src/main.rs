@@ -2,6 +2,7 @@
 
 mod bench;
 mod bundle;
+mod contract;
 mod demo;
 mod process;
 mod routes;
@@ -24,10 +25,13 @@ commands:
         server with demo data on 127.0.0.1:N (default 8080), serving the console
   test [--only STEP[,STEP…]]
         install what is missing (also Chromium), then run every check; steps:
-        tools, fmt, clippy, clippy-wasm, bundle, test, test-wasm
+        tools, fmt, clippy, clippy-wasm, bundle, test, schemathesis, test-wasm
+  schemathesis
+        only the contract step: install schemathesis if missing, start the reference
+        server on a fresh database and test it against api/openapi.yaml
   install
         only find or install the toolchain (wasm32 target, trunk, wasm-bindgen-cli,
-        wasm-opt, wasm-split-cli, Chromium and chromedriver)
+        wasm-opt, wasm-split-cli, Chromium and chromedriver, schemathesis)
   bundle
         install what is missing and build the release bundle into dist/
   bench [-- BENCH_ARGS…]
@@ -40,6 +44,7 @@ enum Cli {
     Demo(demo::Options),
     Test(test_all::Options),
     Install,
+    Schemathesis,
     Bundle,
     Bench(Vec<String>),
     Help,
@@ -89,6 +94,7 @@ fn parse(args: &[String]) -> Result<Cli, String> {
             Ok(Cli::Test(options))
         }
         "install" if rest.is_empty() => Ok(Cli::Install),
+        "schemathesis" if rest.is_empty() => Ok(Cli::Schemathesis),
         "bundle" if rest.is_empty() => Ok(Cli::Bundle),
         // Everything after `bench` (and an optional `--`) goes to the benchmark binary.
         "bench" => Ok(Cli::Bench(
@@ -120,6 +126,10 @@ fn main() -> ExitCode {
         Cli::Demo(options) => demo::run(&ws, &options).map(|()| true),
         Cli::Test(options) => test_all::run(&ws, &options),
         Cli::Install => tools::ensure(&ws, tools::Purpose::BuildAndBrowse).map(|_| true),
+        // Needs none of the console's toolchain, so it does not install it.
+        Cli::Schemathesis => tools::ensure_schemathesis(&ws)
+            .and_then(|bin| contract::run(&ws, &bin))
+            .map(|()| true),
         Cli::Bundle => tools::ensure(&ws, tools::Purpose::Build)
             .and_then(|t| bundle::build(&ws, &t))
             .map(|()| true),
@@ -199,5 +209,6 @@ mod tests {
         assert_eq!(parse(&[]).unwrap(), Cli::Help);
         assert!(parse(&args(&["deploy"])).is_err());
         assert!(parse(&args(&["install", "extra"])).is_err());
+        assert_eq!(parse(&args(&["schemathesis"])).unwrap(), Cli::Schemathesis);
     }
 }

@@ -4,6 +4,7 @@ use std::env;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// `program arg arg…` for messages; quoting is not needed for the commands this crate builds.
 /// The program shows by name only: `$CARGO` is a long toolchain path that says nothing useful.
@@ -32,6 +33,33 @@ pub fn run(cmd: &mut Command) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("`{line}` failed ({status})"))
+    }
+}
+
+/// Like [`run`], but a child still running after `deadline` is killed and the run fails, so
+/// a hang costs minutes, not CI's whole budget.
+pub fn run_with_deadline(cmd: &mut Command, deadline: Duration) -> Result<(), String> {
+    let line = describe(cmd);
+    println!("xtask: $ {line}");
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("could not start `{line}`: {e}"))?;
+    let started = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => return Err(format!("`{line}` failed ({status})")),
+            Ok(None) if started.elapsed() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "`{line}` was still running after {} s and was stopped",
+                    deadline.as_secs()
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(200)),
+            Err(e) => return Err(format!("lost `{line}`: {e}")),
+        }
     }
 }
 
@@ -122,6 +150,17 @@ mod tests {
     fn run_names_the_failing_command() {
         let err = run(Command::new("sh").args(["-c", "exit 2"])).unwrap_err();
         assert!(err.contains("sh -c exit 2"), "{err}");
+    }
+
+    #[test]
+    fn a_child_past_its_deadline_is_stopped_and_fails() {
+        let err = run_with_deadline(
+            Command::new("sh").args(["-c", "sleep 5"]),
+            Duration::from_millis(300),
+        )
+        .unwrap_err();
+        assert!(err.contains("still running"), "{err}");
+        assert!(run_with_deadline(&mut Command::new("true"), Duration::from_secs(5)).is_ok());
     }
 
     #[test]

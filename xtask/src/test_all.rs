@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every check the project has, as timed steps with one summary line.
 
 use crate::bundle;
+use crate::contract;
 use crate::process;
 use crate::steps::{self, Step};
 use crate::tools::{self, Purpose, ToolEnv};
@@ -27,8 +28,7 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<bool, String> {
     Ok(report.success())
 }
 
-/// The steps in order. Later additions (the conformance run against the reference server)
-/// go after `test-e2e` with `.needs(&["tools"])`; benchmarks are `cargo xtask bench`, not here.
+/// The steps in order; benchmarks are `cargo xtask bench`, not here.
 fn plan<'a>(ws: &'a Workspace, tools: &'a OnceCell<ToolEnv>) -> Vec<Step<'a>> {
     let with_tools = move |f: &dyn Fn(&ToolEnv) -> Result<(), String>| -> Result<(), String> {
         f(tools.get().ok_or("the toolchain step did not pass")?)
@@ -103,6 +103,21 @@ fn plan<'a>(ws: &'a Workspace, tools: &'a OnceCell<ToolEnv>) -> Vec<Step<'a>> {
         )
         // The end-to-end journeys load dist/; without it they would fail confusingly.
         .needs(&["tools", "bundle"]),
+        Step::new(
+            "schemathesis",
+            "schemathesis (every phase, every check) against the reference server: \
+             api/openapi.yaml says exactly what the server does",
+            move || {
+                with_tools(&|t| {
+                    let bin = t
+                        .schemathesis
+                        .as_deref()
+                        .ok_or("the toolchain step found no schemathesis")?;
+                    contract::run(ws, bin)
+                })
+            },
+        )
+        .needs(&["tools"]),
         Step::new(
             "test-wasm",
             "cargo test -p switchboard --target wasm32-unknown-unknown (headless Chromium)",
@@ -180,6 +195,7 @@ mod tests {
                 "clippy-wasm",
                 "bundle",
                 "test",
+                "schemathesis",
                 "test-wasm"
             ]
         );

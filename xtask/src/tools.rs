@@ -2,7 +2,7 @@
 //! installed only when missing or at the wrong version, so a second run costs a few `--version`s.
 
 use crate::process::{self, capture, prepend_paths, which};
-use crate::versions::{self, BINARYEN, TRUNK};
+use crate::versions::{self, BINARYEN, SCHEMATHESIS, TRUNK};
 use crate::workspace::Workspace;
 use std::env;
 use std::ffi::OsString;
@@ -32,6 +32,8 @@ pub struct ToolEnv {
     pub chromedriver: Option<PathBuf>,
     /// axe-core's `axe.min.js`, handed to the browser tests as `SWITCHBOARD_AXE`.
     pub axe: Option<PathBuf>,
+    /// The OpenAPI tester the contract step runs against the reference server.
+    pub schemathesis: Option<PathBuf>,
 }
 
 impl ToolEnv {
@@ -70,6 +72,7 @@ pub fn ensure(ws: &Workspace, purpose: Purpose) -> Result<ToolEnv, String> {
         wasm_bindgen,
         chromedriver: None,
         axe: None,
+        schemathesis: None,
     };
 
     ensure_one("rust target", WASM_TARGET, wasm_target_present, || {
@@ -172,9 +175,37 @@ pub fn ensure(ws: &Workspace, purpose: Purpose) -> Result<ToolEnv, String> {
             },
         )?;
         tools.axe = Some(axe_js);
+        tools.schemathesis = Some(ensure_schemathesis(ws)?);
     }
 
     Ok(tools)
+}
+
+/// schemathesis in a venv of its own under `.tools/`, from PyPI by name and pinned version, so
+/// neither the system Python's packages nor another project's venv decide what runs.
+pub fn ensure_schemathesis(ws: &Workspace) -> Result<PathBuf, String> {
+    let venv = ws.schemathesis_venv();
+    let bin = ws.schemathesis_bin();
+    let present = || {
+        capture(Command::new(&bin).arg("--version"))
+            .as_deref()
+            .and_then(versions::last_word)
+            == Some(SCHEMATHESIS)
+    };
+    ensure_one("schemathesis (PyPI)", SCHEMATHESIS, present, || {
+        let python = env::var("PYTHON").unwrap_or_else(|_| "python3".to_string());
+        process::run(
+            Command::new(python)
+                .args(["-m", "venv", "--clear"])
+                .arg(&venv),
+        )?;
+        process::run(
+            Command::new(venv.join("bin").join("pip"))
+                .args(["install", "--disable-pip-version-check", "--no-input"])
+                .arg(format!("schemathesis=={SCHEMATHESIS}")),
+        )
+    })?;
+    Ok(bin)
 }
 
 /// The xtask hands trunk the Cargo.lock version, but a bare `trunk serve` reads Trunk.toml.
@@ -354,6 +385,7 @@ mod tests {
             wasm_bindgen: "0.2.130".into(),
             chromedriver: Some(PathBuf::from("/d/chromedriver")),
             axe: Some(PathBuf::from("/t/axe.min.js")),
+            schemathesis: None,
         };
         let cmd = tools.command("trunk");
         let envs: Vec<(String, String)> = cmd

@@ -10,6 +10,9 @@ pub const BINARYEN: &str = "132";
 /// The wasm splitter (`wasm-split-cli` of `wasm_split_cli_support`); 0.2.2 and older break
 /// with wasm-bindgen 0.2.128 and later.
 pub const WASM_SPLIT: &str = "0.2.4";
+/// The OpenAPI tester run against the reference server (PyPI `schemathesis`); pinned because
+/// new releases add checks, and a check that appears overnight should arrive in a commit.
+pub const SCHEMATHESIS: &str = "4.32.5";
 
 /// The version of the `wasm-bindgen` crate locked in `Cargo.lock`, which wasm-bindgen-cli must
 /// equal exactly (the CLI refuses to process output of another version).
@@ -68,6 +71,11 @@ pub fn second_word(output: &str) -> Option<&str> {
     output.split_whitespace().nth(1)
 }
 
+/// The version in `schemathesis, version 4.32.5`.
+pub fn last_word(output: &str) -> Option<&str> {
+    output.split_whitespace().last()
+}
+
 /// The number in `wasm-opt version 132 (version_132)`, read the same way trunk reads it.
 pub fn wasm_opt_version(output: &str) -> Option<&str> {
     output.trim().split(' ').nth(2)
@@ -76,6 +84,12 @@ pub fn wasm_opt_version(output: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn schemathesis_reports_its_version_last() {
+        assert_eq!(last_word("schemathesis, version 4.32.5\n"), Some("4.32.5"));
+        assert_eq!(last_word(""), None);
+    }
 
     const LOCK: &str = r#"
 version = 4

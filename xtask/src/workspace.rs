@@ -50,6 +50,16 @@ impl Workspace {
         self.wasm_split_root().join("bin").join("wasm-split-cli")
     }
 
+    /// A Python venv holding schemathesis alone, named by its version so a bump installs anew.
+    pub fn schemathesis_venv(&self) -> PathBuf {
+        self.tools()
+            .join(format!("schemathesis-{}", crate::versions::SCHEMATHESIS))
+    }
+
+    pub fn schemathesis_bin(&self) -> PathBuf {
+        self.schemathesis_venv().join("bin").join("schemathesis")
+    }
+
     /// npm links package binaries here; it goes first on PATH so trunk finds this wasm-opt.
     pub fn binaryen_bin(&self) -> PathBuf {
         self.binaryen_prefix().join("node_modules").join(".bin")

@@ -140,6 +140,7 @@ pub struct TestSend {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecoverRequest {
+    #[serde(deserialize_with = "crate::tolerant::rfc3339::required")]
     pub since: Timestamp,
 }
 

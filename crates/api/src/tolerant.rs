@@ -149,9 +149,66 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
+/// Times in request bodies: exactly an RFC 3339 string, as the document's `format: date-time`
+/// says. Tolerance is for reading answers from many backends; a request the document forbids
+/// (Unix seconds, padding) is refused rather than read as something its sender may not mean.
+/// For `#[serde(deserialize_with = "…")]`.
+pub mod rfc3339 {
+    use super::{Rfc3339, Timestamp};
+    use serde::{de, Deserialize, Deserializer};
+    use time::OffsetDateTime;
+
+    struct Strict(Timestamp);
+
+    impl<'de> Deserialize<'de> for Strict {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+            OffsetDateTime::parse(&s, &Rfc3339)
+                .map(|t| Strict(Timestamp(t)))
+                .map_err(|_| de::Error::custom("must be an RFC 3339 date-time"))
+        }
+    }
+
+    pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+        Strict::deserialize(d).map(|s| s.0)
+    }
+
+    /// `null` is `None`.
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+        Ok(Option::<Strict>::deserialize(d)?.map(|s| s.0))
+    }
+
+    /// A PATCH member: present (`Some`), with `null` clearing it (`Some(None)`).
+    pub fn nullable<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<Timestamp>>, D::Error> {
+        optional(d).map(Some)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_times_are_rfc3339_strings_only() {
+        #[derive(Deserialize)]
+        struct Body {
+            #[serde(deserialize_with = "rfc3339::required")]
+            at: Timestamp,
+        }
+        let ok: Body = serde_json::from_str(r#"{"at": "2024-01-15T11:30:00+01:00"}"#).unwrap();
+        assert_eq!(ok.at.unix_millis(), 1_705_314_600_000);
+        for bad in [
+            r#"0"#,
+            r#""1705314600""#,
+            r#"" 2024-01-15T10:30:00Z""#,
+            "null",
+        ] {
+            let body = format!(r#"{{"at": {bad}}}"#);
+            assert!(serde_json::from_str::<Body>(&body).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn ids_from_integers_and_strings() {

@@ -109,7 +109,11 @@ pub struct WebhookInput {
     pub events: Vec<String>,
     #[serde(default = "yes")]
     pub is_active: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::tolerant::rfc3339::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub active_from: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
@@ -164,7 +168,11 @@ pub struct WebhookPatch {
     /// Replaces the type's `data` as a whole (secret members left out keep their stored value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     #[serde(
         default,
@@ -172,25 +180,53 @@ pub struct WebhookPatch {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub targets: Option<Vec<Target>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub events: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_active: Option<bool>,
     #[serde(
         default,
-        deserialize_with = "nullable",
+        deserialize_with = "crate::tolerant::rfc3339::nullable",
         skip_serializing_if = "Option::is_none"
     )]
     pub active_from: Option<Option<Timestamp>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub headers: Option<BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auth: Option<Auth>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<Format>,
     #[serde(
         default,
@@ -198,11 +234,23 @@ pub struct WebhookPatch {
         skip_serializing_if = "Option::is_none"
     )]
     pub delay: Option<Option<Delay>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retry_count: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timeout_seconds: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub priority: Option<i32>,
     #[serde(
         default,
@@ -210,6 +258,16 @@ pub struct WebhookPatch {
         skip_serializing_if = "Option::is_none"
     )]
     pub filter: Option<Option<Filter>>,
+}
+
+/// A member that cannot be cleared: present means a value, so `null` is refused rather than
+/// read as "left out" (the document does not allow it there).
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }
 
 /// Distinguishes a member set to `null` (`Some(None)`) from one left out (`None`, by default).

@@ -19,6 +19,8 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     /// A query parameter is unusable.
     BadQuery(String),
+    /// A query parameter does not parse as its type; the entry names it.
+    BadParam(FieldError),
     Conflict(String),
     /// The body is over the size limit.
     TooLarge,
@@ -49,7 +51,9 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::MalformedJson(_) | ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
+            ApiError::MalformedJson(_) | ApiError::BadQuery(_) | ApiError::BadParam(_) => {
+                StatusCode::BAD_REQUEST
+            }
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -83,10 +87,18 @@ impl ApiError {
                 Vec::new(),
             ),
             ApiError::BadQuery(d) => ("bad-query", "Bad Request", Some(d.clone()), Vec::new()),
+            ApiError::BadParam(e) => (
+                "bad-query",
+                "Bad Request",
+                Some(format!("{}: {}", e.field, e.message)),
+                vec![e.clone()],
+            ),
             ApiError::Validation(errors) => (
                 "validation",
                 "Validation Failed",
                 Some(match errors.as_slice() {
+                    // An error of the whole body names no member.
+                    [one] if one.field.is_empty() => one.message.clone(),
                     [one] => format!("{}: {}", one.field, one.message),
                     many => format!("{} fields are invalid.", many.len()),
                 }),

@@ -75,6 +75,10 @@ struct Cli {
     /// boundary. The SSRF guard cannot see past a proxy; `HTTP_PROXY` and the like are ignored.
     #[arg(long, value_name = "URL")]
     outbound_proxy: Option<reqwest::Url>,
+    /// Failed token checks from one client that shut it out of the API for a while; 0 turns
+    /// the throttle off (for a test client that sends wrong tokens on purpose).
+    #[arg(long)]
+    auth_failure_limit: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -182,6 +186,9 @@ async fn main() -> std::process::ExitCode {
     config.max_connections = cli.max_connections;
     config.drain_timeout = cli.drain_timeout;
     config.outbound_proxy = cli.outbound_proxy;
+    if let Some(n) = cli.auth_failure_limit {
+        config.auth_failure_limit = n;
+    }
     if let Some(Schedule(s)) = cli.retry_schedule {
         config.retry_schedule = s;
     }

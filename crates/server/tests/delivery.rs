@@ -484,10 +484,32 @@ async fn stats_count_attempts_per_bucket() {
         1,
         "newest bucket last"
     );
-    let (status, _) = s
+    // A bucket longer than the window is the window; one too fine is widened to 1000
+    // buckets; the answer says which bucket it used.
+    let (status, one) = s
         .get(&format!("/webhooks/{id}/stats?window=1h&bucket=1d"))
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::OK, "{one}");
+    assert_eq!(one["data"]["bucket"], "1h");
+    assert_eq!(one["data"]["buckets"].as_array().unwrap().len(), 1);
+    let (status, wide) = s
+        .get(&format!("/webhooks/{id}/stats?window=9999d&bucket=1m"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{wide}");
+    assert_eq!(wide["data"]["buckets"].as_array().unwrap().len(), 1000);
+    assert_eq!(wide["data"]["bucket"], "14399m");
+    for bad in [
+        "window=30s",
+        "window=",
+        "bucket=0h",
+        "bucket=10000d",
+        "window=1h&window=2h",
+    ] {
+        let (status, problem) = s.get(&format!("/webhooks/{id}/stats?{bad}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        let param = bad.split('=').next().unwrap();
+        assert_eq!(problem["errors"][0]["field"], param, "{bad}: {problem}");
+    }
 }
 
 #[tokio::test]

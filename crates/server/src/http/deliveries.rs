@@ -1,33 +1,44 @@
 //! `/deliveries` handlers: history, one delivery with its attempts, retry and recover.
 
-use super::{ok, page, paging, reply, str_param, time_param, AppState, JsonBody};
+use super::query::{Cursor, Limit, Params, Status, Text, Time};
+use super::{ok, page, reply, AppState, JsonBody};
 use crate::error::ApiError;
 use crate::ids::now_ms;
 use crate::store::deliveries::{self, ListFilter};
 use crate::store::webhooks::{self, Key};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use std::collections::HashMap;
-use switchboard_api::{DeliveryStatus, RecoverRequest, RecoverResult};
+use serde::Deserialize;
+use switchboard_api::{RecoverRequest, RecoverResult};
+
+/// `GET /deliveries` parameters.
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    cursor: Cursor,
+    #[serde(default)]
+    limit: Limit,
+    #[serde(default)]
+    webhook_id: Text,
+    status: Option<Status>,
+    #[serde(default)]
+    event_type: Text,
+    since: Option<Time>,
+    until: Option<Time>,
+}
 
 pub async fn list(
     State(state): State<AppState>,
-    Query(params): Query<HashMap<String, String>>,
+    Params(q): Params<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let (after, limit) = paging(&params)?;
-    let status = match str_param(&params, "status") {
-        None => None,
-        Some(s) => Some(DeliveryStatus::parse(&s).ok_or_else(|| {
-            ApiError::BadQuery("status must be one of scheduled, pending, succeeded, failed".into())
-        })?),
-    };
+    let (after, limit) = (q.cursor.0, q.limit.0);
     let filter = ListFilter {
-        webhook_id: str_param(&params, "webhook_id"),
-        status,
-        event_type: str_param(&params, "event_type"),
-        since: time_param(&params, "since")?,
-        until: time_param(&params, "until")?,
+        webhook_id: q.webhook_id.0,
+        status: q.status.map(|s| s.0),
+        event_type: q.event_type.0,
+        since: q.since.map(|t| t.0),
+        until: q.until.map(|t| t.0),
     };
     let now = now_ms();
     let (rows, next) = state
@@ -90,10 +101,8 @@ pub async fn recover(
 ) -> Result<Response, ApiError> {
     let w = super::webhooks::find(&state, id).await?;
     let now = now_ms();
+    // A time in the future is no error: nothing failed since then, so nothing is queued.
     let since = req.since.unix_millis();
-    if since > now {
-        return Err(ApiError::field("since", "must not be in the future"));
-    }
     let queued = state
         .store
         .call(move |c| deliveries::recover(c, &w.id, since, now))

@@ -1,13 +1,25 @@
 //! `/events` handlers: emit an event (fan-out) and list what was emitted.
 
-use super::{page, paging, reply, str_param, AppState, JsonBody};
+use super::query::{Cursor, Limit, Params, Text};
+use super::{page, reply, AppState, JsonBody};
 use crate::error::ApiError;
 use crate::store::events;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use std::collections::HashMap;
+use serde::Deserialize;
 use switchboard_api::EmitEvent;
+
+/// `GET /events` parameters.
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    cursor: Cursor,
+    #[serde(default)]
+    limit: Limit,
+    #[serde(default)]
+    event_type: Text,
+}
 
 pub async fn emit(
     State(state): State<AppState>,
@@ -25,10 +37,10 @@ pub async fn emit(
 
 pub async fn list(
     State(state): State<AppState>,
-    Query(params): Query<HashMap<String, String>>,
+    Params(q): Params<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let (after, limit) = paging(&params)?;
-    let event_type = str_param(&params, "event_type");
+    let (after, limit) = (q.cursor.0, q.limit.0);
+    let event_type = q.event_type.0;
     let (rows, next) = state
         .store
         .call(move |c| events::list(c, event_type.as_deref(), after, limit))

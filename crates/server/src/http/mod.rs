@@ -4,6 +4,7 @@ pub mod cors;
 pub mod deliveries;
 pub mod events;
 pub mod meta;
+pub mod query;
 pub mod routes;
 pub mod static_files;
 pub mod throttle;
@@ -286,8 +287,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 ApiError::MalformedJson(e.body_text())
             }
         })?;
-        parse_json(&bytes).map(JsonBody)
+        parse_object(&bytes).map(JsonBody)
     }
+}
+
+/// [`parse_json`] for a body the API documents as an object: serde would also fill a struct
+/// from an array, member by member in declaration order, so `[null]` would pass as a PATCH.
+pub fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let parsed = parse_json(bytes);
+    if !matches!(parsed, Err(ApiError::MalformedJson(_))) && !starts_an_object(bytes) {
+        return Err(ApiError::field("", "the body must be a JSON object"));
+    }
+    parsed
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
@@ -324,6 +335,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         };
         ApiError::Validation(vec![FieldError::new(field, message)])
     })
+}
+
+/// Whether valid JSON `bytes` hold an object (the first byte past whitespace opens one).
+fn starts_an_object(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'{')
 }
 
 /// serde's messages end with " at line 1 column 9", which means nothing in a form.
@@ -363,67 +382,6 @@ pub fn page<T: Serialize>(items: Vec<T>, next_cursor: Option<String>) -> Respons
         },
     })
     .into_response()
-}
-
-/// `cursor` and `limit` of a list request.
-pub fn paging(
-    params: &std::collections::HashMap<String, String>,
-) -> Result<(Option<(i64, i64)>, u32), ApiError> {
-    let limit = match params.get("limit").map(|s| s.trim()) {
-        None | Some("") => switchboard_api::DEFAULT_LIMIT,
-        Some(raw) => match raw.parse::<u32>() {
-            Ok(n) if (1..=switchboard_api::MAX_LIMIT).contains(&n) => n,
-            _ => {
-                return Err(ApiError::BadQuery(format!(
-                    "limit must be an integer from 1 to {}",
-                    switchboard_api::MAX_LIMIT
-                )))
-            }
-        },
-    };
-    let after = match params.get("cursor").map(|s| s.trim()) {
-        None | Some("") => None,
-        Some(raw) => Some(crate::store::cursor::decode(raw)?),
-    };
-    Ok((after, limit))
-}
-
-/// A boolean query parameter: `true`/`false` (also `1`/`0`).
-pub fn bool_param(
-    params: &std::collections::HashMap<String, String>,
-    name: &str,
-) -> Result<Option<bool>, ApiError> {
-    match params.get(name).map(|s| s.trim()) {
-        None | Some("") => Ok(None),
-        Some("true") | Some("1") => Ok(Some(true)),
-        Some("false") | Some("0") => Ok(Some(false)),
-        Some(other) => Err(ApiError::BadQuery(format!(
-            "{name} must be true or false, not {other:?}"
-        ))),
-    }
-}
-
-/// A time query parameter: RFC 3339 or Unix seconds, as milliseconds.
-pub fn time_param(
-    params: &std::collections::HashMap<String, String>,
-    name: &str,
-) -> Result<Option<i64>, ApiError> {
-    match params.get(name).map(|s| s.trim()) {
-        None | Some("") => Ok(None),
-        Some(raw) => switchboard_api::Timestamp::parse(raw)
-            .map(|t| Some(t.unix_millis()))
-            .ok_or_else(|| {
-                ApiError::BadQuery(format!("{name} must be an RFC 3339 time or Unix seconds"))
-            }),
-    }
-}
-
-/// A non-empty string query parameter.
-pub fn str_param(params: &std::collections::HashMap<String, String>, name: &str) -> Option<String> {
-    params
-        .get(name)
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]

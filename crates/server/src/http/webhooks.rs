@@ -1,6 +1,7 @@
 //! `/webhooks` handlers: CRUD, test sends, secret rotation, stats and endpoint probes.
 
-use super::{ok, page, paging, parse_json, reply, str_param, AppState, JsonBody};
+use super::query::{Cursor, Flag, Limit, Params, Text};
+use super::{ok, page, parse_object, reply, AppState, JsonBody};
 use crate::engine::signature;
 use crate::error::ApiError;
 use crate::ids::{new_id, now_ms};
@@ -9,12 +10,12 @@ use crate::store::webhooks::{self, Key, ListFilter, StoredWebhook};
 use crate::validate;
 use crate::Profile;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::time::Duration;
 use switchboard_api::{
     Auth, EndpointOverview, EndpointStatus, RotatedSecret, Stats, StatsBucket, TestSend, Timestamp,
@@ -86,15 +87,29 @@ pub async fn find(state: &AppState, raw: String) -> Result<StoredWebhook, ApiErr
         .ok_or_else(missing)
 }
 
+/// `GET /webhooks` parameters.
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    cursor: Cursor,
+    #[serde(default)]
+    limit: Limit,
+    #[serde(default)]
+    q: Text,
+    is_active: Option<Flag>,
+    #[serde(default)]
+    event: Text,
+}
+
 pub async fn list(
     State(state): State<AppState>,
-    Query(params): Query<HashMap<String, String>>,
+    Params(query): Params<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let (after, limit) = paging(&params)?;
+    let (after, limit) = (query.cursor.0, query.limit.0);
     let filter = ListFilter {
-        q: str_param(&params, "q"),
-        is_active: super::bool_param(&params, "is_active")?,
-        event: str_param(&params, "event"),
+        q: query.q.0,
+        is_active: query.is_active.map(|f| f.0),
+        event: query.event.0,
     };
     let (rows, next) = state
         .store
@@ -153,9 +168,9 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let input: WebhookInput = if state.profile() == Profile::Plandocket {
-        parse_json::<PlandocketInput>(&body)?.into_input()
+        parse_object::<PlandocketInput>(&body)?.into_input()
     } else {
-        parse_json(&body)?
+        parse_object(&body)?
     };
     validate::check(&input, &state.rules()).await?;
     let key = headers
@@ -415,36 +430,98 @@ pub async fn rotate_secret(
     }))
 }
 
+/// `GET /webhooks/{id}/stats` parameters.
+#[derive(Deserialize)]
+pub struct StatsQuery {
+    #[serde(default = "StatsSpan::window")]
+    window: StatsSpan,
+    #[serde(default = "StatsSpan::bucket")]
+    bucket: StatsSpan,
+}
+
+/// The most buckets one answer holds; a finer bucket is widened to fit.
+const MAX_BUCKETS: i64 = 1000;
+
+/// A stats window or bucket: 1 to 9999 minutes, hours or days (`30m`, `1h`, `7d`), kept as
+/// written because the answer echoes it.
+#[derive(Clone, Deserialize)]
+#[serde(try_from = "String")]
+struct StatsSpan {
+    raw: String,
+    minutes: i64,
+}
+
+impl StatsSpan {
+    fn window() -> Self {
+        StatsSpan::of_minutes(24 * 60)
+    }
+
+    fn bucket() -> Self {
+        StatsSpan::of_minutes(60)
+    }
+
+    /// A span in the largest unit that holds it whole.
+    fn of_minutes(minutes: i64) -> Self {
+        let raw = if minutes % 1440 == 0 {
+            format!("{}d", minutes / 1440)
+        } else if minutes % 60 == 0 {
+            format!("{}h", minutes / 60)
+        } else {
+            format!("{minutes}m")
+        };
+        StatsSpan { raw, minutes }
+    }
+
+    fn ms(&self) -> i64 {
+        self.minutes * 60_000
+    }
+}
+
+impl TryFrom<String> for StatsSpan {
+    type Error = &'static str;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        const WHAT: &str = "must be 1 to 9999 minutes, hours or days, like 30m, 1h or 7d";
+        let (n, per) = if let Some(n) = raw.strip_suffix('m') {
+            (n, 1)
+        } else if let Some(n) = raw.strip_suffix('h') {
+            (n, 60)
+        } else if let Some(n) = raw.strip_suffix('d') {
+            (n, 1440)
+        } else {
+            return Err(WHAT);
+        };
+        let digits_only = !n.is_empty() && n.len() <= 4 && n.bytes().all(|b| b.is_ascii_digit());
+        match n.parse::<i64>() {
+            Ok(n) if digits_only && n >= 1 => Ok(StatsSpan {
+                raw,
+                minutes: n * per,
+            }),
+            _ => Err(WHAT),
+        }
+    }
+}
+
 pub async fn stats(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(params): Query<HashMap<String, String>>,
+    Params(query): Params<StatsQuery>,
 ) -> Result<Response, ApiError> {
     let w = find(&state, id).await?;
-    let window_raw = str_param(&params, "window").unwrap_or_else(|| "24h".into());
-    let bucket_raw = str_param(&params, "bucket").unwrap_or_else(|| "1h".into());
-    let parse = |name: &str, raw: &str| {
-        crate::engine::parse_duration(raw)
-            .filter(|d| d.as_secs() >= 60)
-            .ok_or_else(|| {
-                ApiError::BadQuery(format!(
-                    "{name} must be a duration of at least a minute, like 30m, 1h or 7d"
-                ))
-            })
+    let StatsQuery { window, bucket } = query;
+    // Every window and bucket the document allows gets an answer: a bucket longer than the
+    // window is the window, and one too fine for the window is widened to MAX_BUCKETS. The
+    // answer says which bucket it used.
+    let bucket = if bucket.minutes > window.minutes {
+        window.clone()
+    } else if bucket.minutes * MAX_BUCKETS < window.minutes {
+        StatsSpan::of_minutes((window.minutes + MAX_BUCKETS - 1) / MAX_BUCKETS)
+    } else {
+        bucket
     };
-    let window = parse("window", &window_raw)?.as_millis() as i64;
-    let bucket = parse("bucket", &bucket_raw)?.as_millis() as i64;
-    if bucket > window {
-        return Err(ApiError::BadQuery(
-            "bucket must not be longer than window".into(),
-        ));
-    }
+    let (window, window_raw) = (window.ms(), window.raw);
+    let (bucket, bucket_raw) = (bucket.ms(), bucket.raw);
     let count = ((window + bucket - 1) / bucket) as usize;
-    if count > 1000 {
-        return Err(ApiError::BadQuery(
-            "at most 1000 buckets per request".into(),
-        ));
-    }
     // Buckets sit on multiples of their size, so the same bucket has the same start in every
     // request and a chart does not jitter between refreshes.
     let end = (now_ms() / bucket + 1) * bucket;

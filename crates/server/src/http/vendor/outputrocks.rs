@@ -4,19 +4,19 @@
 
 use super::{check, find, insert, json, page, save, utc, OwnedKey, Vendor, VendorError};
 use crate::error::ApiError;
+use crate::http::query::{BadParam, Params};
 use crate::http::{parse_json, AppState};
 use crate::ids::{new_id, now_ms};
 use crate::store::webhooks::Kinds;
 use crate::store::webhooks::StoredWebhook;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
 use switchboard_api::{FieldError, Filter, Timestamp, WebhookInput};
 use time::macros::format_description;
 
@@ -300,19 +300,48 @@ fn seq_of(raw: &str) -> Result<i64, ApiError> {
 }
 
 /// `?page=N` from 1, 30 per page, oldest first.
+#[derive(Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    page: PageNo,
+}
+
+/// API Platform's `page`, from 1; empty is the first page.
+#[derive(Deserialize)]
+#[serde(try_from = "String")]
+struct PageNo(u32);
+
+impl Default for PageNo {
+    fn default() -> Self {
+        PageNo(1)
+    }
+}
+
+impl TryFrom<String> for PageNo {
+    type Error = &'static str;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        match raw.trim() {
+            "" => Ok(PageNo::default()),
+            n => n
+                .parse()
+                .ok()
+                .filter(|n| *n >= 1)
+                .map(PageNo)
+                .ok_or("not a page number"),
+        }
+    }
+}
+
 async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(params): Query<HashMap<String, String>>,
+    query: Result<Params<ListQuery>, BadParam>,
 ) -> Result<Response, Error> {
-    let page_no = match params.get("page").map(|s| s.trim()) {
-        None | Some("") => 1,
-        Some(raw) => raw
-            .parse::<u32>()
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| ApiError::BadQuery("Page should not be less than 1.".into()))?,
-    };
+    // API Platform's own words for any page it cannot use.
+    let Params(ListQuery {
+        page: PageNo(page_no),
+    }) = query.map_err(|_| ApiError::BadQuery("Page should not be less than 1.".into()))?;
     let (rows, total) = page(
         &state,
         Kinds::Except(switchboard_api::HTTP_TYPE),

@@ -3,12 +3,13 @@
 
 use super::{check, find, insert, json, origin, page, save, utc, OwnedKey, Vendor, VendorError};
 use crate::error::ApiError;
+use crate::http::query::{BadParam, Params};
 use crate::http::{parse_json, AppState};
 use crate::ids::new_id;
 use crate::store::webhooks::Kinds;
 use crate::store::webhooks::StoredWebhook;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -18,7 +19,6 @@ use base64::Engine as _;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
 use switchboard_api::{Delay, DelayUnit, FieldError, Format, Target, WebhookInput, HTTP_TYPE};
 use time::macros::format_description;
 
@@ -313,43 +313,71 @@ async fn stored(state: &AppState, id: &str) -> Result<StoredWebhook, ApiError> {
 }
 
 /// `?page=0&limit=25&full=1`: pages count from 0; without `full=1` an item is its `href`.
+#[derive(Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    page: PageNo,
+    #[serde(default)]
+    limit: PageSize,
+    #[serde(default)]
+    full: Option<String>,
+}
+
+/// Shoprenter's `page`, from 0; empty is the first page.
+#[derive(Default, Deserialize)]
+#[serde(try_from = "String")]
+struct PageNo(u32);
+
+impl TryFrom<String> for PageNo {
+    type Error = String;
+
+    fn try_from(raw: String) -> Result<Self, String> {
+        match raw.trim() {
+            "" => Ok(PageNo::default()),
+            n => n
+                .parse()
+                .map(PageNo)
+                .map_err(|_| format!("must be an integer from 0 to {}", u32::MAX)),
+        }
+    }
+}
+
+/// Shoprenter's `limit`, 1 to [`MAX_LIMIT`]; empty is [`DEFAULT_LIMIT`].
+#[derive(Deserialize)]
+#[serde(try_from = "String")]
+struct PageSize(u32);
+
+impl Default for PageSize {
+    fn default() -> Self {
+        PageSize(DEFAULT_LIMIT)
+    }
+}
+
+impl TryFrom<String> for PageSize {
+    type Error = String;
+
+    fn try_from(raw: String) -> Result<Self, String> {
+        match raw.trim() {
+            "" => Ok(PageSize::default()),
+            n => n
+                .parse()
+                .ok()
+                .filter(|n| (1..=MAX_LIMIT).contains(n))
+                .map(PageSize)
+                .ok_or_else(|| format!("must be an integer from 1 to {MAX_LIMIT}")),
+        }
+    }
+}
+
 async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(params): Query<HashMap<String, String>>,
+    query: Result<Params<ListQuery>, BadParam>,
 ) -> Result<Response, Error> {
-    let number = |name: &str, default: u32, range: std::ops::RangeInclusive<u32>| match params
-        .get(name)
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-    {
-        None => Ok(default),
-        Some(raw) => raw
-            .parse::<u32>()
-            .ok()
-            .filter(|n| range.contains(n))
-            .ok_or_else(|| {
-                ApiError::field(
-                    name,
-                    format!(
-                        "must be an integer from {} to {}",
-                        range.start(),
-                        range.end()
-                    ),
-                )
-            }),
-    };
-    let page_no = number("page", 0, 0..=u32::MAX);
-    let limit = number("limit", DEFAULT_LIMIT, 1..=MAX_LIMIT);
-    let (page_no, limit) = match (page_no, limit) {
-        (Ok(p), Ok(l)) => (p, l),
-        (Err(ApiError::Validation(mut a)), Err(ApiError::Validation(b))) => {
-            a.extend(b);
-            return Err(ApiError::Validation(a).into());
-        }
-        (Err(e), _) | (_, Err(e)) => return Err(e.into()),
-    };
-    let full = params.get("full").is_some_and(|f| f.trim() == "1");
+    // Shoprenter names the parameter in its validation shape, as it does a body member.
+    let Params(query) = query.map_err(|e| ApiError::field(e.name, e.message))?;
+    let (page_no, limit) = (query.page.0, query.limit.0);
+    let full = query.full.is_some_and(|f| f.trim() == "1");
     let (rows, total) = page(
         &state,
         Kinds::Only(HTTP_TYPE),
