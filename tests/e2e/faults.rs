@@ -711,3 +711,108 @@ async fn pages_that_stay_mounted_send_the_new_token_after_a_reconnect() {
     );
     e.finish().await;
 }
+
+/// Slowloris: `clients` connections to `addr`, each sending a request's headers a byte at a
+/// time and opening a new connection whenever the server closes its own, until `stop` is set.
+/// Each client returns how many of its connections the server closed.
+fn slow_clients(
+    addr: std::net::SocketAddr,
+    clients: usize,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Vec<tokio::task::JoinHandle<usize>> {
+    use std::sync::atomic::Ordering;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    (0..clients)
+        .map(|_| {
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                let mut closed = 0;
+                while !stop.load(Ordering::SeqCst) {
+                    let Ok(mut conn) = tokio::net::TcpStream::connect(addr).await else {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    };
+                    let head = b"GET /api/v1/webhooks HTTP/1.1\r\nHost: localhost\r\nX-Slow: ";
+                    let mut sent = 0;
+                    let mut buf = [0u8; 1024];
+                    while !stop.load(Ordering::SeqCst) {
+                        tokio::select! {
+                            // The server closed it, or answered (which ends it too).
+                            _ = conn.read(&mut buf) => {
+                                closed += 1;
+                                break;
+                            }
+                            _ = tokio::time::sleep(Duration::from_millis(100)) => {
+                                let byte = head.get(sent).copied().unwrap_or(b'a');
+                                sent += 1;
+                                if conn.write_all(&[byte]).await.is_err() {
+                                    closed += 1;
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+                closed
+            })
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_slow_clients_do_not_keep_the_console_from_working() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    const CLIENTS: usize = 200;
+    let options = crate::harness::Options {
+        // Fewer connections than attackers: only the header timeout frees room for the console.
+        adjust: Some(Arc::new(|c: &mut switchboard_server::Config| {
+            c.header_read_timeout = Duration::from_secs(1);
+            c.max_connections = 100;
+        })),
+        ..Default::default()
+    };
+    let e = E2e::start_with(options).await;
+    let addr = e.base_url.trim_start_matches("http://").parse().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let attack = slow_clients(addr, CLIENTS, stop.clone());
+    // The attack is bounded in time even if the journey hangs and the test fails.
+    let deadline = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(120)).await;
+            stop.store(true, Ordering::SeqCst);
+        })
+    };
+    let started = Instant::now();
+
+    e.connect().await;
+    e.navigate("/webhooks/new").await;
+    fill_form(
+        &e,
+        "Under siege",
+        "https://example.com/siege",
+        "made while 200 clients crawl",
+    )
+    .await;
+    submit_click(&e, "[data-testid=wh-submit]").await;
+    e.wait_text("[data-testid=webhook-name]", "Under siege")
+        .await;
+    e.navigate("/webhooks").await;
+    e.wait_text("[data-testid=webhooks-table]", "Under siege")
+        .await;
+    let took = started.elapsed();
+
+    stop.store(true, Ordering::SeqCst);
+    deadline.abort();
+    let mut closed = 0;
+    for client in attack {
+        closed += client.await.unwrap();
+    }
+    println!("journey under attack took {took:?}; the server closed {closed} slow connections");
+    assert!(
+        closed >= CLIENTS,
+        "the server cut slow clients off ({closed} closed)"
+    );
+    e.finish().await;
+}

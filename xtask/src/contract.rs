@@ -63,16 +63,6 @@ pub fn run(ws: &Workspace, schemathesis: &Path) -> Result<(), String> {
     result
 }
 
-/// Both spellings, as HTTP clients differ in which they read first.
-const PROXY_VARS: [&str; 6] = [
-    "HTTP_PROXY",
-    "http_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-];
-
 /// A loopback port nothing listens on: taken from the system and let go again.
 fn closed_port() -> Result<u16, String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
@@ -120,8 +110,8 @@ impl Server {
             // Every delivery, test send, probe and token fetch goes through a proxy that is a
             // closed port on loopback, so the made-up endpoints of the run, public names and
             // addresses among them, are never contacted: each attempt fails at once instead.
-            .envs(PROXY_VARS.map(|v| (v, &proxy)))
-            .envs(["NO_PROXY", "no_proxy"].map(|v| (v, "")))
+            // Only this option sets the server's proxy; it ignores HTTP_PROXY and the like.
+            .args(["--outbound-proxy", &proxy])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

@@ -33,6 +33,8 @@ pub enum ApiError {
     BadGateway(String),
     /// Something broke on our side; the detail is logged, never sent.
     Internal(String),
+    /// The request took longer than the server gives one request; the string says what.
+    Timeout(String),
 }
 
 impl ApiError {
@@ -59,6 +61,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -128,6 +131,12 @@ impl ApiError {
                 "internal",
                 "Internal Server Error",
                 Some("Something went wrong on the server; see its log.".to_string()),
+                Vec::new(),
+            ),
+            ApiError::Timeout(d) => (
+                "timeout",
+                "Service Unavailable",
+                Some(d.clone()),
                 Vec::new(),
             ),
         };

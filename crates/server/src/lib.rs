@@ -7,6 +7,7 @@ pub mod engine;
 mod error;
 pub mod http;
 mod ids;
+pub mod serve;
 mod store;
 mod types;
 pub mod validate;
@@ -87,6 +88,21 @@ pub fn default_retry_schedule() -> Vec<Duration> {
 pub const DEFAULT_AUTH_FAILURE_LIMIT: u32 = 20;
 pub const DEFAULT_AUTH_FAILURE_WINDOW: Duration = Duration::from_secs(60);
 
+/// Long enough for a person's browser on a slow link, short enough that a client sending its
+/// headers a byte at a time gives up its connection soon.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest pause between two parts of a request body.
+pub const DEFAULT_REQUEST_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// The longest one request may take until its answer starts: above the longest endpoint
+/// timeout (`MAX_TIMEOUT`, 120 s) that a test send waits for, plus an OAuth token fetch.
+pub const DEFAULT_HANDLER_TIMEOUT: Duration = Duration::from_secs(150);
+/// Well under the usual limit of 1024 open files, which the database and the deliveries'
+/// connections share.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// Time for delivery attempts under way to finish at a stop: most endpoints answer well
+/// within it, and it fits the 30 s a service manager commonly waits before killing.
+pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -128,6 +144,26 @@ pub struct Config {
     /// How long one event's filter conditions may take together before those not yet decided
     /// fail their match.
     pub filter_budget: Duration,
+    /// How long a client may take to send a request's headers, and how long an idle
+    /// kept-alive connection stays open.
+    pub header_read_timeout: Duration,
+    /// The longest pause between two parts of a request body before the request fails.
+    pub request_body_timeout: Duration,
+    /// How long a request may take until its answer starts, after which it is a 503.
+    pub handler_timeout: Duration,
+    /// Connections open at once; more wait until one closes.
+    pub max_connections: usize,
+    /// At a stop, how long delivery attempts under way may finish; the rest are released to
+    /// the queue and sent after the next start.
+    pub drain_timeout: Duration,
+    /// Names answered with these addresses instead of DNS, by the save-time check and every
+    /// outbound request alike; the SSRF guard judges them like any DNS answer. For tests, which
+    /// need a name that resolves to a private address; the command line cannot set it.
+    pub resolve: Vec<(String, std::net::IpAddr)>,
+    /// A proxy every delivery, token fetch and probe goes through, for sandboxes whose proxy is
+    /// the boundary (the SSRF guard cannot see past a proxy). `HTTP_PROXY` and the like are
+    /// never used.
+    pub outbound_proxy: Option<reqwest::Url>,
 }
 
 impl Config {
@@ -150,6 +186,13 @@ impl Config {
             panic_route_for_tests: false,
             clock: clock::Clock::system(),
             filter_budget: engine::filter::DEFAULT_BUDGET,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            request_body_timeout: DEFAULT_REQUEST_BODY_TIMEOUT,
+            handler_timeout: DEFAULT_HANDLER_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            drain_timeout: DEFAULT_DRAIN_TIMEOUT,
+            resolve: Vec::new(),
+            outbound_proxy: None,
         }
     }
 }
@@ -186,6 +229,9 @@ pub struct ServerHandle {
     addr: SocketAddr,
     stop: tokio::sync::watch::Sender<bool>,
     server: tokio::task::JoinHandle<()>,
+    /// The delivery dispatcher, which drains on its own at a stop.
+    delivering: tokio::task::JoinHandle<()>,
+    drain_timeout: Duration,
     background: Vec<tokio::task::JoinHandle<()>>,
     engine: engine::Engine,
 }
@@ -210,16 +256,28 @@ impl ServerHandle {
         Ok(event.deliveries)
     }
 
-    /// Stops accepting, lets in-flight requests finish briefly, then closes the listener.
+    /// Stops accepting, lets in-flight requests finish briefly, closes the listener, and
+    /// drains the delivery engine (see [`Config::drain_timeout`]).
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
         let abort = self.server.abort_handle();
-        if tokio::time::timeout(Duration::from_secs(5), &mut self.server)
+        // The listener loop gives open requests a grace period of its own; this is a backstop.
+        if tokio::time::timeout(Duration::from_secs(6), &mut self.server)
             .await
             .is_err()
         {
             abort.abort();
             let _ = (&mut self.server).await;
+        }
+        // The dispatcher bounds its drain by itself; this is a backstop.
+        let abort = self.delivering.abort_handle();
+        let limit = self.drain_timeout + Duration::from_secs(5);
+        if tokio::time::timeout(limit, &mut self.delivering)
+            .await
+            .is_err()
+        {
+            abort.abort();
+            let _ = (&mut self.delivering).await;
         }
         for task in self.background.drain(..) {
             task.abort();
@@ -236,6 +294,15 @@ pub async fn spawn(mut config: Config) -> Result<ServerHandle, ServerError> {
     if config.token.is_empty() {
         return Err(ServerError::Config(
             "the API token must not be empty".into(),
+        ));
+    }
+    if config.header_read_timeout.is_zero()
+        || config.request_body_timeout.is_zero()
+        || config.handler_timeout.is_zero()
+        || config.max_connections == 0
+    {
+        return Err(ServerError::Config(
+            "timeouts and the connection cap must be above zero".into(),
         ));
     }
     if config.retry_schedule.is_empty() {
@@ -260,9 +327,13 @@ pub async fn spawn(mut config: Config) -> Result<ServerHandle, ServerError> {
             retry_schedule: config.retry_schedule.clone(),
             clock: config.clock.clone(),
             filter_budget: config.filter_budget,
+            drain_timeout: config.drain_timeout,
+            host_overrides: engine::ssrf::HostOverrides::new(&config.resolve),
+            outbound_proxy: config.outbound_proxy.clone(),
         },
     );
-    let mut background = vec![engine.start(stop_rx.clone())];
+    let delivering = engine.start(stop_rx.clone());
+    let mut background = Vec::new();
 
     let state = http::AppState::new(config.clone(), store.clone(), catalogue, engine.clone());
     if config.demo {
@@ -274,23 +345,17 @@ pub async fn spawn(mut config: Config) -> Result<ServerHandle, ServerError> {
         );
     }
     let app = http::router(state);
-    let mut shutdown_rx = stop_rx;
-    let server = tokio::spawn(async move {
-        // The peer address is whom failed token checks are counted against.
-        let app = app.into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = shutdown_rx.wait_for(|stopped| *stopped).await;
-            })
-            .await;
-        if let Err(e) = result {
-            tracing::error!("server stopped: {e}");
-        }
-    });
+    let limits = serve::ConnectionLimits {
+        header_read_timeout: config.header_read_timeout,
+        max_connections: config.max_connections,
+    };
+    let server = tokio::spawn(serve::run(listener, app, limits, stop_rx));
     Ok(ServerHandle {
         addr,
         stop,
         server,
+        delivering,
+        drain_timeout: config.drain_timeout,
         background,
         engine,
     })

@@ -54,6 +54,27 @@ struct Cli {
     /// (repeatable; CORS for exactly these origins).
     #[arg(long)]
     cors_origin: Vec<String>,
+    /// How long a client may take to send a request's headers; also how long an idle
+    /// kept-alive connection stays open.
+    #[arg(long, value_parser = parse_one_duration, default_value = "10s")]
+    header_read_timeout: Duration,
+    /// The longest pause between two parts of a request body before the request fails.
+    #[arg(long, value_parser = parse_one_duration, default_value = "30s")]
+    request_body_timeout: Duration,
+    /// How long a request may take until its answer starts before it is a 503.
+    #[arg(long, value_parser = parse_one_duration, default_value = "150s")]
+    handler_timeout: Duration,
+    /// Connections open at once; more wait until one closes.
+    #[arg(long, default_value_t = switchboard_server::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
+    /// At SIGTERM or Ctrl-C, how long delivery attempts under way may finish; the rest go back
+    /// to the queue and are sent after the next start.
+    #[arg(long, value_parser = parse_one_duration, default_value = "10s")]
+    drain_timeout: Duration,
+    /// Send every delivery, token fetch and probe through this proxy, e.g. a sandbox's
+    /// boundary. The SSRF guard cannot see past a proxy; `HTTP_PROXY` and the like are ignored.
+    #[arg(long, value_name = "URL")]
+    outbound_proxy: Option<reqwest::Url>,
     /// Failed token checks from one client that shut it out of the API for a while; 0 turns
     /// the throttle off (for a test client that sends wrong tokens on purpose).
     #[arg(long)]
@@ -100,6 +121,30 @@ fn random_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Ctrl-C, or SIGTERM as service managers and container runtimes send it: the default action
+/// of SIGTERM would end the process in the middle of its deliveries.
+async fn told_to_stop() {
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
+}
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
@@ -135,6 +180,12 @@ async fn main() -> std::process::ExitCode {
         config.upstream_timeout = t;
     }
     config.cors_origins = cli.cors_origin;
+    config.header_read_timeout = cli.header_read_timeout;
+    config.request_body_timeout = cli.request_body_timeout;
+    config.handler_timeout = cli.handler_timeout;
+    config.max_connections = cli.max_connections;
+    config.drain_timeout = cli.drain_timeout;
+    config.outbound_proxy = cli.outbound_proxy;
     if let Some(n) = cli.auth_failure_limit {
         config.auth_failure_limit = n;
     }
@@ -152,7 +203,8 @@ async fn main() -> std::process::ExitCode {
         "Switchboard listening on {}  token: {token}",
         handle.base_url()
     );
-    let _ = tokio::signal::ctrl_c().await;
+    told_to_stop().await;
+    tracing::info!("stopping");
     handle.shutdown().await;
     std::process::ExitCode::SUCCESS
 }

@@ -25,6 +25,8 @@ pub fn schemes(profile: Profile) -> Schemes {
 pub struct Rules<'a> {
     pub catalogue: &'a Catalogue,
     pub allow_private_targets: bool,
+    /// Names resolved without DNS, as the delivery client resolves them.
+    pub host_overrides: &'a ssrf::HostOverrides,
     pub schemes: Schemes,
     /// The destination types new webhooks may have.
     pub types: &'a [DestinationType],
@@ -118,7 +120,9 @@ pub async fn targets(input: &WebhookInput, rules: &Rules<'_>) -> Vec<FieldError>
         let (Some(host), Some(port)) = (u.host_str(), u.port_or_known_default()) else {
             continue;
         };
-        if let Err(ssrf::Refusal::Forbidden(why)) = ssrf::vet_host(host, port).await {
+        if let Err(ssrf::Refusal::Forbidden(why)) =
+            ssrf::vet_host(host, port, rules.host_overrides).await
+        {
             errors.push(FieldError::new(
                 field,
                 format!("must point at a public address: {why}"),

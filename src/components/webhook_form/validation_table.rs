@@ -147,6 +147,7 @@ fn server(input: &WebhookInput, side: Side, catalogue: &Catalogue) -> BTreeSet<S
     let rules = Rules {
         catalogue,
         allow_private_targets: side.private_targets,
+        host_overrides: &switchboard_server::engine::ssrf::HostOverrides::default(),
         schemes: validate::schemes(profile(side.vendor)),
         types: &types,
     };

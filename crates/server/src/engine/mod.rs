@@ -37,6 +37,14 @@ pub struct EngineConfig {
     pub clock: Clock,
     /// Time one event's filter conditions may take together.
     pub filter_budget: Duration,
+    /// How long attempts under way may go on once the engine is told to stop; those still
+    /// running then are abandoned and their deliveries released to the queue.
+    pub drain_timeout: Duration,
+    /// Names resolved without DNS, for every outbound request and the save-time check.
+    pub host_overrides: ssrf::HostOverrides,
+    /// Every outbound request goes through this proxy (a sandbox), never one from the
+    /// environment.
+    pub outbound_proxy: Option<reqwest::Url>,
 }
 
 /// `POST /events`' `Idempotency-Key` and the hash of the body it came with.
@@ -75,7 +83,11 @@ struct Inner {
 
 impl Engine {
     pub fn new(store: Store, catalogue: Arc<Catalogue>, config: EngineConfig) -> Engine {
-        let client = send::client(config.allow_private_targets);
+        let client = send::client(
+            config.allow_private_targets,
+            config.host_overrides.clone(),
+            config.outbound_proxy.as_ref(),
+        );
         Engine {
             inner: Arc::new(Inner {
                 store,
@@ -89,6 +101,11 @@ impl Engine {
                 attempted: broadcast::channel(1024).0,
             }),
         }
+    }
+
+    /// Where names resolve for this engine, which the save-time check must agree with.
+    pub fn host_overrides(&self) -> &ssrf::HostOverrides {
+        &self.inner.config.host_overrides
     }
 
     pub fn catalogue(&self) -> &Catalogue {
@@ -110,7 +127,9 @@ impl Engine {
         self.inner.attempted.subscribe()
     }
 
-    /// Starts the dispatcher; it stops (and aborts its senders) when `stop` turns true.
+    /// Starts the dispatcher. When `stop` turns true it claims nothing more, lets the attempts
+    /// under way finish for up to [`EngineConfig::drain_timeout`], then abandons the rest and
+    /// releases their deliveries, which are sent again by the next start.
     pub fn start(
         &self,
         mut stop: tokio::sync::watch::Receiver<bool>,
@@ -136,7 +155,28 @@ impl Engine {
                     _ = tokio::time::sleep(sleep) => {}
                 }
             }
-            senders.abort_all();
+            let running = senders.len();
+            if running > 0 {
+                tracing::info!("stopping: waiting for {running} delivery attempts under way");
+            }
+            let drain = inner.config.drain_timeout;
+            let drained = tokio::time::timeout(drain, async {
+                while senders.join_next().await.is_some() {}
+            })
+            .await
+            .is_ok();
+            if !drained {
+                let left = senders.len();
+                senders.abort_all();
+                while senders.join_next().await.is_some() {}
+                // An abandoned attempt leaves its lease; cleared, its delivery is due again
+                // at once rather than when the lease would have run out. Nothing else claims
+                // from this database while the dispatcher is stopped.
+                match inner.store.call(|c| deliveries::clear_leases(c)).await {
+                    Ok(()) => tracing::info!("stopping: released {left} deliveries to the queue"),
+                    Err(e) => tracing::error!("cannot release delivery leases: {e}"),
+                }
+            }
         })
     }
 
@@ -609,6 +649,9 @@ mod tests {
             retry_schedule: vec![Duration::ZERO],
             clock: Clock::system(),
             filter_budget: filter::DEFAULT_BUDGET,
+            drain_timeout: Duration::ZERO,
+            host_overrides: ssrf::HostOverrides::default(),
+            outbound_proxy: None,
         };
         (
             Engine::new(store, Arc::new(Catalogue::builtin()), config),

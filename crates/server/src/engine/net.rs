@@ -8,9 +8,20 @@ use reqwest::Url;
 use std::error::Error as _;
 use std::net::IpAddr;
 
-/// A resolver that vets every address a name resolves to and hands only vetted ones to the
-/// connector, so the address checked is the address connected to (no DNS rebinding window).
-pub struct GuardedResolver;
+/// The resolver of every outbound request: names given in [`ssrf::HostOverrides`] first, then
+/// DNS. Unless private targets are allowed it vets every address a name resolves to and hands
+/// only vetted ones to the connector, so the address checked is the address connected to (no
+/// DNS rebinding window).
+pub struct GuardedResolver {
+    overrides: ssrf::HostOverrides,
+    vet: bool,
+}
+
+impl GuardedResolver {
+    pub fn new(overrides: ssrf::HostOverrides, vet: bool) -> GuardedResolver {
+        GuardedResolver { overrides, vet }
+    }
+}
 
 #[derive(Debug)]
 pub struct Refused(pub String);
@@ -26,8 +37,14 @@ impl std::error::Error for Refused {}
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_string();
+        let overrides = self.overrides.clone();
+        let vet = self.vet;
         Box::pin(async move {
-            match ssrf::vet_host(&host, 0).await {
+            if !vet {
+                let addrs = ssrf::lookup(&host, 0, &overrides).await?;
+                return Ok(Box::new(addrs.into_iter()) as Addrs);
+            }
+            match ssrf::vet_host(&host, 0, &overrides).await {
                 Ok(addrs) => Ok(Box::new(addrs.into_iter()) as Addrs),
                 Err(ssrf::Refusal::Forbidden(why)) => {
                     Err(Box::new(Refused(why)) as Box<dyn std::error::Error + Send + Sync>)

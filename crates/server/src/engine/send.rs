@@ -2,8 +2,8 @@
 //! guard, and recorded with its secrets redacted.
 
 use super::net::{check_literal, classify, GuardedResolver};
-use super::oauth::TokenCache;
-use super::signature;
+use super::oauth::{TokenCache, TokenError};
+use super::{signature, ssrf};
 use crate::clock::Clock;
 use crate::store::deliveries::{AttemptRecord, StoredDelivery};
 use crate::store::webhooks::StoredWebhook;
@@ -18,18 +18,31 @@ use switchboard_api::{AttemptRequest, AttemptResponse, Auth, Format, MAX_RECORDE
 pub const USER_AGENT: &str = concat!("Switchboard-Webhooks/", env!("CARGO_PKG_VERSION"));
 const REDACTED: &str = "[redacted]";
 
-/// The shared HTTP client: no redirects (a 3xx is a failure, as Standard Webhooks says), and
-/// the guarded resolver unless private targets are allowed.
-pub fn client(allow_private_targets: bool) -> reqwest::Client {
-    let mut b = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
+/// The shared HTTP client of deliveries, OAuth token fetches and endpoint probes: no redirects
+/// (a 3xx is a failure, as Standard Webhooks says), the guarded resolver, and no proxy. A proxy
+/// from `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY` would resolve the endpoint's name itself, out of
+/// the guard's sight, and so reach any address it can. Only a proxy the operator names
+/// explicitly (`outbound`, a sandbox's boundary) is used.
+pub fn client(
+    allow_private_targets: bool,
+    overrides: ssrf::HostOverrides,
+    outbound: Option<&Url>,
+) -> reqwest::Client {
+    let mut b = reqwest::Client::builder().no_proxy();
+    if let Some(proxy) = outbound.and_then(|u| reqwest::Proxy::all(u.clone()).ok()) {
+        b = b.proxy(proxy);
+    }
+    b.redirect(reqwest::redirect::Policy::none())
         .user_agent(USER_AGENT)
         .connect_timeout(Duration::from_secs(10))
-        .pool_idle_timeout(Duration::from_secs(30));
-    if !allow_private_targets {
-        b = b.dns_resolver(Arc::new(GuardedResolver));
-    }
-    b.build().unwrap_or_else(|_| reqwest::Client::new())
+        .pool_idle_timeout(Duration::from_secs(30))
+        .dns_resolver(Arc::new(GuardedResolver::new(
+            overrides,
+            !allow_private_targets,
+        )))
+        .build()
+        // Fails only when the TLS backend cannot start, as `reqwest::Client::new` would too.
+        .expect("the HTTP client starts")
 }
 
 /// The body as sent, and its content type.
@@ -83,11 +96,17 @@ impl Sender<'_> {
     async fn auth_header(
         &self,
         auth: &Auth,
-    ) -> Result<Option<(HeaderName, String, String)>, String> {
+    ) -> Result<Option<(HeaderName, String, String)>, TokenError> {
         let authorization = reqwest::header::AUTHORIZATION;
+        let auth_error = |message: String| TokenError {
+            kind: "auth",
+            message,
+        };
         Ok(match auth {
             Auth::None => None,
-            Auth::Other { kind } => return Err(format!("auth type {kind:?} is not supported")),
+            Auth::Other { kind } => {
+                return Err(auth_error(format!("auth type {kind:?} is not supported")))
+            }
             Auth::Bearer { token } => Some((
                 authorization,
                 format!("Bearer {}", token.as_deref().unwrap_or_default()),
@@ -105,7 +124,7 @@ impl Sender<'_> {
                 format!("Basic {REDACTED}"),
             )),
             Auth::Header { name, value } => Some((
-                HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string())?,
+                HeaderName::from_bytes(name.as_bytes()).map_err(|e| auth_error(e.to_string()))?,
                 value.clone().unwrap_or_default(),
                 REDACTED.to_string(),
             )),
@@ -137,7 +156,7 @@ impl Sender<'_> {
     async fn endpoint_headers(
         &self,
         w: &StoredWebhook,
-    ) -> Result<(HeaderMap, Vec<(String, String)>), String> {
+    ) -> Result<(HeaderMap, Vec<(String, String)>), TokenError> {
         let mut sent = HeaderMap::new();
         let mut shown = Vec::new();
         for (k, v) in &w.headers {
@@ -150,7 +169,10 @@ impl Sender<'_> {
             }
         }
         if let Some((name, value, display)) = self.auth_header(&w.auth).await? {
-            let value = HeaderValue::from_str(&value).map_err(|e| e.to_string())?;
+            let value = HeaderValue::from_str(&value).map_err(|e| TokenError {
+                kind: "auth",
+                message: e.to_string(),
+            })?;
             shown.retain(|(k, _)| k != name.as_str());
             shown.push((name.as_str().to_string(), display));
             sent.insert(name, value);
@@ -213,7 +235,7 @@ impl Sender<'_> {
             Ok(h) => h,
             Err(e) => {
                 request.headers = shown;
-                return fail(request, "auth", e);
+                return fail(request, e.kind, e.message);
             }
         };
         shown.extend(custom_shown);
@@ -314,7 +336,10 @@ impl Sender<'_> {
         let mut url = Url::parse(&w.url).map_err(|e| e.to_string())?;
         check_literal(&url, self.allow_private_targets).map_err(|why| format!("refused: {why}"))?;
         url.query_pairs_mut().append_pair("query", what);
-        let (headers, _) = self.endpoint_headers(w).await?;
+        let (headers, _) = self
+            .endpoint_headers(w)
+            .await
+            .map_err(|e| format!("{}: {}", e.kind, e.message))?;
         let res = self
             .client
             .get(url)
@@ -332,7 +357,7 @@ impl Sender<'_> {
 
 /// Reads at most `cap` bytes of the body: (bytes, whether more was left, whether reading
 /// failed).
-async fn read_capped(mut res: reqwest::Response, cap: usize) -> (Vec<u8>, bool, bool) {
+pub(super) async fn read_capped(mut res: reqwest::Response, cap: usize) -> (Vec<u8>, bool, bool) {
     let mut buf = Vec::new();
     loop {
         match res.chunk().await {

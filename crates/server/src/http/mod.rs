@@ -31,6 +31,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use switchboard_api::{DestinationType, Envelope, FieldError};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -82,6 +83,7 @@ impl AppState {
         Rules {
             catalogue: &self.catalogue,
             allow_private_targets: self.config.allow_private_targets,
+            host_overrides: self.engine.host_overrides(),
             schemes: validate::schemes(self.profile()),
             types: &self.types,
         }
@@ -118,11 +120,36 @@ pub fn router(state: AppState) -> Router {
     let app = app
         .merge(upstream::router(&state.config))
         .fallback_service(static_files::service(&state.config))
-        .layer(CatchPanicLayer::custom(panic_response));
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn_with_state(
+            state.config.handler_timeout,
+            handler_timeout,
+        ))
+        .layer(RequestBodyTimeoutLayer::new(
+            state.config.request_body_timeout,
+        ));
     let app = cors::apply(app, &state.config.cors_origins);
     app.layer(middleware::from_fn(no_store_on_api))
         .layer(middleware::from_fn(assign_request_id))
         .with_state(state)
+}
+
+/// Ends a request that has not started its answer within [`Config::handler_timeout`] with a
+/// 503 problem. tower-http's `TimeoutLayer` would do the cut-off but answers with an empty
+/// body, and every API error here is problem+json carrying the request id.
+async fn handler_timeout(
+    State(limit): State<std::time::Duration>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => ApiError::Timeout(format!(
+            "The request took longer than the {} s this server gives one request.",
+            limit.as_secs_f64()
+        ))
+        .into_response(),
+    }
 }
 
 /// The route of [`Config::panic_route_for_tests`].

@@ -2,6 +2,8 @@
 //! small authenticated client.
 #![allow(dead_code)]
 
+pub mod binary;
+
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use std::time::Duration;
