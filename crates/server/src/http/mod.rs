@@ -384,19 +384,6 @@ pub fn page<T: Serialize>(items: Vec<T>, next_cursor: Option<String>) -> Respons
     .into_response()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::constant_time_eq;
-
-    #[test]
-    fn tokens_compare_equal_only_when_every_byte_is() {
-        assert!(constant_time_eq(b"secret-token", b"secret-token"));
-        assert!(!constant_time_eq(b"secret-token", b"secret-tokeN"));
-        assert!(!constant_time_eq(b"secret-token", b"secret"));
-        assert!(!constant_time_eq(b"", b"x"));
-    }
-}
-
 /// The request's `Idempotency-Key`, if it has a non-empty one.
 pub fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
     let key = headers
@@ -419,4 +406,17 @@ pub fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>
 pub fn body_hash(body: &serde_json::Value) -> String {
     use sha2::{Digest, Sha256};
     format!("{:x}", Sha256::digest(body.to_string().as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::constant_time_eq;
+
+    #[test]
+    fn tokens_compare_equal_only_when_every_byte_is() {
+        assert!(constant_time_eq(b"secret-token", b"secret-token"));
+        assert!(!constant_time_eq(b"secret-token", b"secret-tokeN"));
+        assert!(!constant_time_eq(b"secret-token", b"secret"));
+        assert!(!constant_time_eq(b"", b"x"));
+    }
 }
