@@ -251,7 +251,17 @@ impl E2e {
         !self.find_all(css).await.is_empty()
     }
 
+    /// Clicks what a user could click: the element is waited for until it is shown (a page
+    /// behind the connection check exists before it is visible).
     pub async fn click(&self, css: &str) {
+        self.find(css).await;
+        self.wait_until(&format!("{css} to be shown"), || async {
+            match self.find_all(css).await.first() {
+                Some(el) => el.is_displayed().await.unwrap_or(false),
+                None => false,
+            }
+        })
+        .await;
         self.find(css)
             .await
             .click()
