@@ -69,6 +69,9 @@ pub async fn run(
                 continue;
             }
         };
+        // As `axum::serve` does: without it a small answer can wait for the client's delayed
+        // ACK (Nagle's algorithm), tens of milliseconds on every API call.
+        let _ = stream.set_nodelay(true);
         let Ok(service) = make.call(peer).await;
         let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let conn = graceful.watch(conn);
