@@ -9,6 +9,21 @@ pub mod webhooks;
 
 use crate::components::Gate;
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+
+/// Shows `url` without scrolling: a change of a page's own view (filters, search, format).
+/// `replace` keeps keystrokes and re-sorting out of the history, so Back leaves the page
+/// instead of undoing one letter.
+pub fn show_view(navigate: &impl Fn(&str, NavigateOptions), url: &str, replace: bool) {
+    navigate(
+        url,
+        NavigateOptions {
+            replace,
+            scroll: false,
+            ..Default::default()
+        },
+    )
+}
 
 // Each page's gate is inside its chunk, so the chunk is fetched as soon as the route opens,
 // alongside the connection check, not after it.

@@ -7,7 +7,6 @@ use crate::state::{use_connection, use_live_backend};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use leptos_router::NavigateOptions;
 use switchboard_api::{payload_to_xml, EventType, Feature};
 
 #[component]
@@ -93,14 +92,7 @@ fn EventTypeView(
         } else {
             path
         };
-        navigate(
-            &url,
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
+        crate::pages::show_view(&navigate, &url, true);
     };
     let set_format = StoredValue::new(set_format);
     let create_href = format!("/webhooks/new?event={}", encode_component(&e.name));

@@ -7,7 +7,6 @@ use crate::state::use_live_backend;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
 #[component]
 pub fn EventTypesPage() -> impl IntoView {
@@ -27,14 +26,7 @@ pub fn EventTypesPage() -> impl IntoView {
         } else {
             format!("/event-types?q={}", encode_component(&v))
         };
-        navigate(
-            &url,
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
+        crate::pages::show_view(&navigate, &url, true);
     };
 
     let content = move || {

@@ -21,17 +21,9 @@ use leptos_router::NavigateOptions;
 use std::collections::BTreeSet;
 use switchboard_api::WebhookPatch;
 
-/// Shows `p`'s view of the list. `replace` keeps keystrokes and re-sorting out of the
-/// history, so Back leaves the page instead of undoing one letter.
+/// Shows `p`'s view of the list (see [`crate::pages::show_view`]).
 fn go_to(navigate: &impl Fn(&str, NavigateOptions), p: &ListParams, replace: bool) {
-    navigate(
-        &p.href(),
-        NavigateOptions {
-            replace,
-            scroll: false,
-            ..Default::default()
-        },
-    )
+    crate::pages::show_view(navigate, &p.href(), replace)
 }
 
 #[component]
