@@ -28,13 +28,18 @@ pub enum Feature {
     Events,
     /// `GET /webhooks/types`: destination types besides `http`, each with its schema.
     Types,
+    /// `GET /webhooks/{id}/health` and `GET /webhooks/health`: success rate, latency, error
+    /// classes and the state time line.
+    Health,
+    /// `GET /deliveries/tail`: new deliveries and attempt outcomes as server-sent events.
+    Tail,
     /// A feature this console does not know; kept so a newer backend is not an error.
     #[serde(other)]
     Unknown,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 9] = [
+    pub const ALL: [Feature; 11] = [
         Feature::Update,
         Feature::Catalogue,
         Feature::Test,
@@ -44,6 +49,8 @@ impl Feature {
         Feature::Status,
         Feature::Events,
         Feature::Types,
+        Feature::Health,
+        Feature::Tail,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +64,8 @@ impl Feature {
             Feature::Status => "status",
             Feature::Events => "events",
             Feature::Types => "types",
+            Feature::Health => "health",
+            Feature::Tail => "tail",
             Feature::Unknown => "unknown",
         }
     }

@@ -7,6 +7,7 @@ mod delivery;
 mod destination;
 mod envelope;
 mod event_type;
+mod health;
 pub mod limits;
 pub mod percent;
 mod problem;
@@ -25,6 +26,10 @@ pub use delivery::{
 pub use destination::DestinationType;
 pub use envelope::{Envelope, Meta};
 pub use event_type::{EventField, EventType};
+pub use health::{
+    tail_event, ChangeActor, ErrorClass, ErrorClassCount, HealthOverview, StateChange,
+    StateChangeKind, TailAttempt, TailDropped, TailEvent, WebhookFailures, WebhookHealth,
+};
 pub use problem::{FieldError, Problem};
 pub use tolerant::{Id, Timestamp};
 pub use webhook::{

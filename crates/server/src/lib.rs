@@ -164,7 +164,20 @@ pub struct Config {
     /// the boundary (the SSRF guard cannot see past a proxy). `HTTP_PROXY` and the like are
     /// never used.
     pub outbound_proxy: Option<reqwest::Url>,
+    /// The health rule: a webhook whose every attempt failed for this many days is
+    /// deactivated, the reason recorded in its time line. 0 turns it off.
+    pub disable_after_days: u32,
+    /// Live tail events one subscriber may have waiting; one that falls further behind is
+    /// dropped.
+    pub tail_buffer: usize,
+    /// How often an open live tail gets a comment line when nothing happens, so proxies and
+    /// clients can tell a quiet stream from a dead one.
+    pub tail_heartbeat: Duration,
 }
+
+/// Svix's figure: five days of failures without a success disable an endpoint.
+pub const DEFAULT_DISABLE_AFTER_DAYS: u32 = 5;
+pub const DEFAULT_TAIL_HEARTBEAT: Duration = Duration::from_secs(15);
 
 impl Config {
     pub fn new(db: PathBuf, token: impl Into<String>) -> Self {
@@ -193,6 +206,9 @@ impl Config {
             drain_timeout: DEFAULT_DRAIN_TIMEOUT,
             resolve: Vec::new(),
             outbound_proxy: None,
+            disable_after_days: DEFAULT_DISABLE_AFTER_DAYS,
+            tail_buffer: engine::tail::DEFAULT_BUFFER,
+            tail_heartbeat: DEFAULT_TAIL_HEARTBEAT,
         }
     }
 }
@@ -330,6 +346,8 @@ pub async fn spawn(mut config: Config) -> Result<ServerHandle, ServerError> {
             drain_timeout: config.drain_timeout,
             host_overrides: engine::ssrf::HostOverrides::new(&config.resolve),
             outbound_proxy: config.outbound_proxy.clone(),
+            disable_after_days: config.disable_after_days,
+            tail_buffer: config.tail_buffer,
         },
     );
     let delivering = engine.start(stop_rx.clone());

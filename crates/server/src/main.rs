@@ -79,6 +79,10 @@ struct Cli {
     /// the throttle off (for a test client that sends wrong tokens on purpose).
     #[arg(long)]
     auth_failure_limit: Option<u32>,
+    /// The health rule: deactivate a webhook whose every delivery attempt failed for this many
+    /// days, recording why; 0 turns it off.
+    #[arg(long, default_value_t = switchboard_server::DEFAULT_DISABLE_AFTER_DAYS)]
+    disable_after_days: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -186,6 +190,7 @@ async fn main() -> std::process::ExitCode {
     config.max_connections = cli.max_connections;
     config.drain_timeout = cli.drain_timeout;
     config.outbound_proxy = cli.outbound_proxy;
+    config.disable_after_days = cli.disable_after_days;
     if let Some(n) = cli.auth_failure_limit {
         config.auth_failure_limit = n;
     }

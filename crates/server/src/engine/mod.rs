@@ -6,6 +6,7 @@ pub mod oauth;
 pub mod send;
 pub mod signature;
 pub mod ssrf;
+pub mod tail;
 
 use crate::catalogue::Catalogue;
 use crate::clock::Clock;
@@ -45,6 +46,11 @@ pub struct EngineConfig {
     /// Every outbound request goes through this proxy (a sandbox), never one from the
     /// environment.
     pub outbound_proxy: Option<reqwest::Url>,
+    /// The health rule: a webhook whose every attempt failed for this many days (no success
+    /// in between) is deactivated, the reason recorded. 0 turns the rule off.
+    pub disable_after_days: u32,
+    /// Live tail events one subscriber may have waiting before it is dropped.
+    pub tail_buffer: usize,
 }
 
 /// `POST /events`' `Idempotency-Key` and the hash of the body it came with.
@@ -79,6 +85,8 @@ struct Inner {
     in_flight: Mutex<HashMap<String, usize>>,
     /// Ids of deliveries that just had an attempt, for requests that wait on one.
     attempted: broadcast::Sender<String>,
+    /// Subscribers of the live tail.
+    tail: tail::Hub,
 }
 
 impl Engine {
@@ -93,12 +101,13 @@ impl Engine {
                 store,
                 catalogue,
                 client,
-                config,
                 tokens: oauth::TokenCache::default(),
                 wake: Notify::new(),
                 pool: Arc::new(Semaphore::new(WORKERS)),
                 in_flight: Mutex::new(HashMap::new()),
                 attempted: broadcast::channel(1024).0,
+                tail: tail::Hub::new(config.tail_buffer),
+                config,
             }),
         }
     }
@@ -120,6 +129,32 @@ impl Engine {
     /// Tells the dispatcher that something may be due now.
     pub fn wake(&self) {
         self.inner.wake.notify_one();
+    }
+
+    /// The live tail's subscribers.
+    pub fn tail(&self) -> &tail::Hub {
+        &self.inner.tail
+    }
+
+    /// The health rule's number of days, if it is on.
+    pub fn disable_after_days(&self) -> Option<u32> {
+        Some(self.inner.config.disable_after_days).filter(|d| *d > 0)
+    }
+
+    /// Tells the live tail about a delivery that changed outside an attempt (queued again).
+    pub async fn announce(&self, delivery_id: &str) {
+        if !self.inner.tail.has_subscribers() {
+            return;
+        }
+        let id = delivery_id.to_owned();
+        if let Ok(Some(d)) = self
+            .inner
+            .store
+            .call(move |c| deliveries::get(c, &id))
+            .await
+        {
+            self.inner.publish_delivery(&d, None);
+        }
     }
 
     /// Notifications of finished attempts (delivery ids).
@@ -150,7 +185,12 @@ impl Engine {
                     }
                 };
                 tokio::select! {
-                    _ = stop.wait_for(|s| *s) => break,
+                    _ = stop.wait_for(|s| *s) => {
+                        // Open tail streams end now, so the listener's drain does not wait
+                        // on them.
+                        inner.tail.close();
+                        break;
+                    }
                     _ = inner.wake.notified() => {}
                     _ = tokio::time::sleep(sleep) => {}
                 }
@@ -280,6 +320,11 @@ impl Engine {
                 queued.push(d);
             }
         }
+        let announced = if self.inner.tail.has_subscribers() {
+            queued.clone()
+        } else {
+            Vec::new()
+        };
         let done = self
             .inner
             .store
@@ -302,6 +347,11 @@ impl Engine {
                 Ok::<_, StoreError>(Emitted::New(event))
             })
             .await?;
+        if matches!(done, Emitted::New(_)) {
+            for d in &announced {
+                self.inner.publish_delivery(d, None);
+            }
+        }
         self.wake();
         Ok(done)
     }
@@ -321,6 +371,7 @@ impl Engine {
             .store
             .call(move |c| deliveries::insert(c, &d))
             .await?;
+        self.inner.publish_delivery(&stored, None);
         self.wake();
         Ok(stored)
     }
@@ -522,20 +573,96 @@ impl Inner {
         let delivery_id = d.id.clone();
         let webhook_id = w.id.clone();
         let clock = self.config.clock.clone();
-        self.store
+        let rule_days = self.config.disable_after_days;
+        let tailing = self.tail.has_subscribers();
+        let outcome = switchboard_api::TailAttempt {
+            n: d.attempt_count + 1,
+            started_at: switchboard_api::Timestamp::from_unix_millis(record.started_at)
+                .unwrap_or_else(switchboard_api::Timestamp::now),
+            duration_ms: record.duration_ms.max(0) as u64,
+            succeeded: record.succeeded,
+            response_status: status,
+            error_class: (!record.succeeded)
+                .then(|| switchboard_api::ErrorClass::of(record.error.as_deref(), status)),
+        };
+        let failed = !record.succeeded;
+        let after = self
+            .store
             .call(move |c| {
-                deliveries::record_attempt(c, &d, &record, next)?;
+                let id = d.id.clone();
+                let tx = c.transaction()?;
+                deliveries::record_attempt_in(&tx, &d, &record, next)?;
+                let now = clock.now_ms();
                 if gone {
-                    let now = clock.now_ms();
-                    webhooks::deactivate(c, &webhook_id, now)?;
-                    deliveries::cancel_for_webhook(c, &webhook_id)?;
+                    webhooks::deactivate(&tx, &webhook_id, now)?;
+                } else if failed && rule_days > 0 {
+                    apply_health_rule(&tx, &webhook_id, now, rule_days)?;
                 }
-                Ok::<_, StoreError>(())
+                tx.commit()?;
+                if tailing {
+                    return deliveries::get(c, &id);
+                }
+                Ok::<_, StoreError>(None)
             })
             .await?;
+        if let Some(after) = after {
+            self.publish_delivery(&after, Some(outcome));
+        }
         let _ = self.attempted.send(delivery_id);
         Ok(())
     }
+
+    /// Sends a delivery (and the attempt that changed it) to the live tail's subscribers.
+    fn publish_delivery(&self, d: &StoredDelivery, attempt: Option<switchboard_api::TailAttempt>) {
+        if !self.tail.has_subscribers() {
+            return;
+        }
+        let mut delivery = d.to_api(self.config.clock.now_ms(), Vec::new());
+        // The tail is for watching; the payload is read with the delivery itself.
+        delivery.payload = serde_json::Value::Null;
+        let name = if attempt.is_some() {
+            switchboard_api::tail_event::ATTEMPT
+        } else {
+            switchboard_api::tail_event::DELIVERY
+        };
+        self.tail
+            .publish(name, &switchboard_api::TailEvent { delivery, attempt });
+    }
+}
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// The health rule, after a failed attempt: a webhook whose attempts have all failed since
+/// `days` days or more (no success in between) is deactivated, with the reason recorded.
+fn apply_health_rule(
+    conn: &rusqlite::Connection,
+    webhook_id: &str,
+    now: i64,
+    days: u32,
+) -> Result<(), StoreError> {
+    let Some(since) = crate::store::health::failing_since(conn, webhook_id)? else {
+        return Ok(());
+    };
+    if now.saturating_sub(since) < i64::from(days) * DAY_MS {
+        return Ok(());
+    }
+    let failures: u32 = conn.query_row(
+        "SELECT COUNT(*) FROM attempts WHERE webhook_id = ?1 AND succeeded = 0 AND started_at >= ?2",
+        rusqlite::params![webhook_id, since],
+        |r| r.get(0),
+    )?;
+    let since_text = switchboard_api::Timestamp::from_unix_millis(since)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default();
+    let reason = format!(
+        "the health rule: every attempt failed for {days} day{} ({failures} failed attempts since \
+         {since_text}, none succeeded); its queued deliveries are held",
+        if days == 1 { "" } else { "s" }
+    );
+    if webhooks::disable_unhealthy(conn, webhook_id, now, &reason)? {
+        tracing::warn!("webhook {webhook_id} deactivated by the health rule");
+    }
+    Ok(())
 }
 
 /// Runs one attempt. A panic inside it (a bug, or one in a library it calls) is a failed attempt
@@ -652,6 +779,8 @@ mod tests {
             drain_timeout: Duration::ZERO,
             host_overrides: ssrf::HostOverrides::default(),
             outbound_proxy: None,
+            disable_after_days: 5,
+            tail_buffer: tail::DEFAULT_BUFFER,
         };
         (
             Engine::new(store, Arc::new(Catalogue::builtin()), config),

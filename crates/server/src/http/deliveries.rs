@@ -90,6 +90,7 @@ pub async fn retry(
             deliveries::get(c, &id)?.ok_or_else(|| ApiError::internal("delivery vanished"))
         })
         .await?;
+    state.engine.announce(&d.id).await;
     state.engine.wake();
     Ok(reply(StatusCode::ACCEPTED, d.to_api(now, Vec::new())))
 }

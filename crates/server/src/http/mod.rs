@@ -3,10 +3,12 @@
 pub mod cors;
 pub mod deliveries;
 pub mod events;
+pub mod health;
 pub mod meta;
 pub mod query;
 pub mod routes;
 pub mod static_files;
+pub mod tail;
 pub mod throttle;
 pub mod upstream;
 pub mod vendor;

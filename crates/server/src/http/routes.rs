@@ -1,6 +1,6 @@
 //! The route table: every API route, its method and the capability level it belongs to.
 
-use super::{deliveries, events, meta, webhooks, AppState};
+use super::{deliveries, events, health, meta, tail, webhooks, AppState};
 use crate::Profile;
 use axum::http::Method;
 use axum::routing::{delete, get, patch, post, MethodRouter};
@@ -118,6 +118,19 @@ pub(crate) fn entries(profile: Profile) -> Vec<(RouteSpec, MethodRouter<AppState
             Some(Status),
             get(webhooks::endpoint_overview),
         ),
+        (
+            Method::GET,
+            "/webhooks/{id}/health",
+            Some(Health),
+            get(health::webhook_health),
+        ),
+        (
+            Method::GET,
+            "/webhooks/health",
+            Some(Health),
+            get(health::overview),
+        ),
+        (Method::GET, "/deliveries/tail", Some(Tail), get(tail::tail)),
         (Method::POST, "/events", Some(Events), post(events::emit)),
         (Method::GET, "/events", Some(Events), get(events::list)),
     ];

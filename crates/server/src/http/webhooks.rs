@@ -494,13 +494,13 @@ const MAX_BUCKETS: i64 = 1000;
 /// written because the answer echoes it.
 #[derive(Clone, Deserialize)]
 #[serde(try_from = "String")]
-struct StatsSpan {
-    raw: String,
+pub(crate) struct StatsSpan {
+    pub(crate) raw: String,
     minutes: i64,
 }
 
 impl StatsSpan {
-    fn window() -> Self {
+    pub(crate) fn window() -> Self {
         StatsSpan::of_minutes(24 * 60)
     }
 
@@ -520,7 +520,7 @@ impl StatsSpan {
         StatsSpan { raw, minutes }
     }
 
-    fn ms(&self) -> i64 {
+    pub(crate) fn ms(&self) -> i64 {
         self.minutes * 60_000
     }
 }

@@ -330,21 +330,9 @@ pub struct AttemptRecord {
     pub message: Option<String>,
 }
 
-/// Stores an attempt, moves the delivery on and updates the webhook's counters, atomically.
-/// Returns false when the delivery was cancelled meanwhile (its webhook deleted).
-pub fn record_attempt(
-    conn: &mut Connection,
-    d: &StoredDelivery,
-    a: &AttemptRecord,
-    next: Next,
-) -> Result<bool, StoreError> {
-    let tx = conn.transaction()?;
-    let changed = record_attempt_in(&tx, d, a, next)?;
-    tx.commit()?;
-    Ok(changed)
-}
-
-/// [`record_attempt`] inside a transaction the caller holds.
+/// Stores an attempt, moves the delivery on and updates the webhook's counters, inside a
+/// transaction the caller holds. Returns false when the delivery was cancelled meanwhile (its
+/// webhook deleted).
 pub fn record_attempt_in(
     tx: &Connection,
     d: &StoredDelivery,
@@ -419,7 +407,7 @@ pub fn cancel_for_webhook(conn: &Connection, webhook_id: &str) -> Result<usize, 
 }
 
 /// Holds a webhook's queued deliveries (it was deactivated). One being sent right now is left
-/// to finish; a retry it leads to is held then (see [`record_attempt`]).
+/// to finish; a retry it leads to is held then (see [`record_attempt_in`]).
 pub fn hold_for_webhook(
     conn: &Connection,
     webhook_id: &str,

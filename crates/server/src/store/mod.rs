@@ -4,6 +4,7 @@ pub mod deliveries;
 pub mod demo;
 mod error;
 pub mod events;
+pub mod health;
 pub mod webhooks;
 
 pub use error::StoreError;
@@ -116,6 +117,22 @@ CREATE TABLE event_idempotency_keys (
     event_id TEXT NOT NULL,
     created_at INTEGER NOT NULL
 );
+"#,
+    // Each webhook's state time line (created, deactivated by whom and why, activated again);
+    // webhooks that exist already get their creation.
+    r#"
+CREATE TABLE webhook_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    webhook_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    change TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    reason TEXT,
+    deliveries INTEGER
+);
+CREATE INDEX webhook_changes_by_webhook ON webhook_changes (webhook_id, at, seq);
+INSERT INTO webhook_changes (webhook_id, at, change, actor)
+    SELECT id, created_at, 'created', 'api' FROM webhooks;
 "#,
 ];
 

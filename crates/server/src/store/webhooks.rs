@@ -3,7 +3,10 @@
 use super::{from_json, to_json, ts, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::collections::BTreeMap;
-use switchboard_api::{Auth, Delay, Filter, Format, HeldChoice, Id, Target, Webhook, WebhookInput};
+use switchboard_api::{
+    Auth, ChangeActor, Delay, Filter, Format, HeldChoice, Id, StateChangeKind, Target, Webhook,
+    WebhookInput,
+};
 
 /// A webhook as stored: auth secrets and signing secrets included.
 #[derive(Debug, Clone, PartialEq)]
@@ -311,7 +314,17 @@ pub fn insert(conn: &Connection, w: &StoredWebhook) -> Result<i64, StoreError> {
             to_json(&w.targets),
         ],
     )?;
-    Ok(conn.last_insert_rowid())
+    let seq = conn.last_insert_rowid();
+    super::health::record_change(
+        conn,
+        &w.id,
+        w.created_at,
+        StateChangeKind::Created,
+        ChangeActor::Api,
+        (!w.is_active).then_some("created inactive"),
+        None,
+    )?;
+    Ok(seq)
 }
 
 /// Writes every editable column of `w` back. The signing secrets are left alone: only
@@ -362,16 +375,42 @@ pub fn update_with(
             to_json(&w.targets),
         ],
     )?;
+    let change = |kind, reason: &str, n: usize| {
+        super::health::record_change(
+            conn,
+            &w.id,
+            w.updated_at,
+            kind,
+            ChangeActor::Api,
+            Some(reason),
+            Some(n),
+        )
+    };
     match (was_active, w.is_active) {
         (Some(true), false) => {
-            super::deliveries::hold_for_webhook(conn, &w.id, w.updated_at)?;
+            let n = super::deliveries::hold_for_webhook(conn, &w.id, w.updated_at)?;
+            change(
+                StateChangeKind::Deactivated,
+                "deactivated through the API; its queued deliveries are held",
+                n,
+            )?;
         }
         (Some(false), true) => match held {
             HeldChoice::Resume => {
-                super::deliveries::resume_held(conn, &w.id, w.updated_at)?;
+                let n = super::deliveries::resume_held(conn, &w.id, w.updated_at)?;
+                change(
+                    StateChangeKind::Activated,
+                    "activated through the API; its held deliveries are resumed",
+                    n,
+                )?;
             }
             HeldChoice::Cancel => {
-                super::deliveries::cancel_held(conn, &w.id)?;
+                let n = super::deliveries::cancel_held(conn, &w.id)?;
+                change(
+                    StateChangeKind::Activated,
+                    "activated through the API; its held deliveries are cancelled",
+                    n,
+                )?;
             }
         },
         _ => {}
@@ -575,13 +614,53 @@ pub fn record_outcome(
     Ok(())
 }
 
-/// Turns a webhook off (the endpoint answered 410 Gone); the caller cancels what it had
-/// queued.
+/// Turns a webhook off (the endpoint answered 410 Gone) and cancels what it had queued.
 pub fn deactivate(conn: &Connection, webhook_id: &str, at: i64) -> Result<(), StoreError> {
-    conn.execute(
+    let changed = conn.execute(
         "UPDATE webhooks SET is_active = 0, updated_at = ?2, updated_by = 'switchboard (410 Gone)' \
-         WHERE id = ?1",
+         WHERE id = ?1 AND is_active = 1",
         params![webhook_id, at],
     )?;
+    let cancelled = super::deliveries::cancel_for_webhook(conn, webhook_id)?;
+    if changed == 1 {
+        super::health::record_change(
+            conn,
+            webhook_id,
+            at,
+            StateChangeKind::Deactivated,
+            ChangeActor::Endpoint,
+            Some("the endpoint answered 410 Gone; its queued deliveries are cancelled"),
+            Some(cancelled),
+        )?;
+    }
     Ok(())
+}
+
+/// Turns a webhook off by the health rule, holding what it had queued so that activating it
+/// again sends those. Nothing happens to a webhook already inactive.
+pub fn disable_unhealthy(
+    conn: &Connection,
+    webhook_id: &str,
+    at: i64,
+    reason: &str,
+) -> Result<bool, StoreError> {
+    let changed = conn.execute(
+        "UPDATE webhooks SET is_active = 0, updated_at = MAX(updated_at, ?2), \
+         updated_by = 'switchboard (health rule)' WHERE id = ?1 AND is_active = 1",
+        params![webhook_id, at],
+    )?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    let held = super::deliveries::hold_for_webhook(conn, webhook_id, at)?;
+    super::health::record_change(
+        conn,
+        webhook_id,
+        at,
+        StateChangeKind::Deactivated,
+        ChangeActor::HealthRule,
+        Some(reason),
+        Some(held),
+    )?;
+    Ok(true)
 }
