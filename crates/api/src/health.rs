@@ -249,10 +249,16 @@ mod tests {
         assert_eq!(ErrorClass::of(Some("ssrf"), None), ErrorClass::Ssrf);
         assert_eq!(ErrorClass::of(None, Some(503)), ErrorClass::Status5xx);
         assert_eq!(ErrorClass::of(None, Some(404)), ErrorClass::Status4xx);
-        assert_eq!(ErrorClass::of(Some("redirect"), Some(302)), ErrorClass::Redirect);
+        assert_eq!(
+            ErrorClass::of(Some("redirect"), Some(302)),
+            ErrorClass::Redirect
+        );
         assert_eq!(ErrorClass::of(None, Some(301)), ErrorClass::Redirect);
         // A body that broke off after a 500 is still the 500.
-        assert_eq!(ErrorClass::of(Some("body"), Some(500)), ErrorClass::Status5xx);
+        assert_eq!(
+            ErrorClass::of(Some("body"), Some(500)),
+            ErrorClass::Status5xx
+        );
         assert_eq!(ErrorClass::of(Some("internal"), None), ErrorClass::Other);
     }
 

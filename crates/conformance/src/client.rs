@@ -116,6 +116,28 @@ impl Http {
             .await
     }
 
+    /// A GET whose body is read as it arrives (server-sent events), with the token. The
+    /// response is handed back as soon as its head is in; reading it may take up to `limit`.
+    pub async fn open_stream(&self, path: &str, limit: Duration) -> Step<reqwest::Response> {
+        let label = format!("GET {path}");
+        let mut req = self
+            .client
+            .get(format!("{}{path}", self.api))
+            .timeout(limit)
+            .header("accept", "text/event-stream");
+        req = match &self.credential {
+            Credential::Bearer(t) => req.bearer_auth(t),
+            Credential::Basic { user, password } => req.basic_auth(user, Some(password)),
+            Credential::Header { name, value } => req.header(name, value),
+        };
+        req.send().await.map_err(|e| {
+            Verdict::Fail(Box::new(Failure {
+                request: Some(label),
+                ..Failure::new("an HTTP response", format!("transport error: {e}"))
+            }))
+        })
+    }
+
     /// Sends a request; only a transport failure is an `Err`, every status is a `Resp`.
     pub async fn send(
         &self,

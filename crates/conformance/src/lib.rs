@@ -247,6 +247,8 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
             Group::Status => checks::status::run(&mut ctx, &mut g).await,
             Group::Events => checks::events::run(&mut ctx, &mut g).await,
             Group::Types => checks::types::run(&mut ctx, &mut g).await,
+            Group::Health => checks::health::run(&mut ctx, &mut g).await,
+            Group::Tail => checks::tail::run(&mut ctx, &mut g).await,
             Group::Core
             | Group::Plandocket
             | Group::Shoprenter

@@ -20,6 +20,8 @@ pub enum Group {
     Status,
     Events,
     Types,
+    Health,
+    Tail,
     /// `--dialect plandocket`.
     Plandocket,
     /// `--dialect shoprenter`.
@@ -32,7 +34,7 @@ pub enum Group {
 
 impl Group {
     /// Switchboard's levels in report order, as the API documentation lists them.
-    pub const ALL: [Group; 10] = [
+    pub const ALL: [Group; 12] = [
         Group::Core,
         Group::Update,
         Group::Catalogue,
@@ -43,6 +45,8 @@ impl Group {
         Group::Status,
         Group::Events,
         Group::Types,
+        Group::Health,
+        Group::Tail,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +61,8 @@ impl Group {
             Group::Status => "status",
             Group::Events => "events",
             Group::Types => "types",
+            Group::Health => "health",
+            Group::Tail => "tail",
             Group::Plandocket => "plandocket",
             Group::Shoprenter => "shoprenter",
             Group::Outputrocks => "outputrocks",
@@ -83,6 +89,8 @@ impl Group {
             Group::Status => F::Status,
             Group::Events => F::Events,
             Group::Types => F::Types,
+            Group::Health => F::Health,
+            Group::Tail => F::Tail,
         })
     }
 }

@@ -22,7 +22,9 @@ async fn deliver(s: &TestServer) -> Value {
 }
 
 async fn point(s: &TestServer, id: &str, url: String) {
-    let (status, res) = s.patch(&format!("/webhooks/{id}"), json!({"url": url})).await;
+    let (status, res) = s
+        .patch(&format!("/webhooks/{id}"), json!({"url": url}))
+        .await;
     assert_eq!(status, 200, "{res}");
 }
 
@@ -42,7 +44,12 @@ fn classes(v: &Value) -> Vec<(String, u64)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["class"].as_str().unwrap().to_string(), c["count"].as_u64().unwrap()))
+        .map(|c| {
+            (
+                c["class"].as_str().unwrap().to_string(),
+                c["count"].as_u64().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -141,7 +148,12 @@ async fn failures_by_class_across_webhooks() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|w| (w["webhook_id"].as_str().unwrap().into(), w["failed"].as_u64().unwrap()))
+        .map(|w| {
+            (
+                w["webhook_id"].as_str().unwrap().into(),
+                w["failed"].as_u64().unwrap(),
+            )
+        })
         .collect();
     let mut expected = vec![
         (a["id"].as_str().unwrap().to_string(), 2),
@@ -232,8 +244,15 @@ async fn the_health_rule_deactivates_after_n_days_of_failures_and_not_before() {
     assert_eq!(last["change"], "deactivated");
     assert_eq!(last["by"], "health_rule");
     let reason = last["reason"].as_str().unwrap();
-    assert!(reason.contains("2 days") && reason.contains("4 failed attempts"), "{reason}");
-    assert_eq!(h["timeline"].as_array().unwrap().len(), 2, "created, deactivated");
+    assert!(
+        reason.contains("2 days") && reason.contains("4 failed attempts"),
+        "{reason}"
+    );
+    assert_eq!(
+        h["timeline"].as_array().unwrap().len(),
+        2,
+        "created, deactivated"
+    );
 
     // Activated again by a person, it gets a fresh start on the time line.
     let (status, _) = s
@@ -242,7 +261,10 @@ async fn the_health_rule_deactivates_after_n_days_of_failures_and_not_before() {
     assert_eq!(status, 200);
     let h = health(&s, &id).await;
     let last = h["timeline"].as_array().unwrap().last().unwrap().clone();
-    assert_eq!((last["change"].as_str(), last["by"].as_str()), (Some("activated"), Some("api")));
+    assert_eq!(
+        (last["change"].as_str(), last["by"].as_str()),
+        (Some("activated"), Some("api"))
+    );
 }
 
 #[tokio::test]

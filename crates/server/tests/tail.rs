@@ -151,7 +151,12 @@ async fn a_stream_gets_a_new_delivery_then_its_attempt_outcome() {
 #[tokio::test]
 async fn the_tail_needs_the_token_in_the_header() {
     let s = TestServer::start().await;
-    let res = s.client.get(s.url("/deliveries/tail")).send().await.unwrap();
+    let res = s
+        .client
+        .get(s.url("/deliveries/tail"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 401);
     assert!(res.headers()["content-type"]
         .to_str()
@@ -239,7 +244,10 @@ async fn a_subscriber_that_stops_reading_is_dropped() {
     assert!(end.is_ok(), "the dropped stream ends");
     // And the server still serves new subscribers.
     let mut tail = SseReader::open(&s).await;
-    handle.emit("order_confirm", json!({"n": "after"})).await.unwrap();
+    handle
+        .emit("order_confirm", json!({"n": "after"}))
+        .await
+        .unwrap();
     tail.until("delivery", |_| true).await;
 }
 
@@ -284,5 +292,8 @@ async fn sigterm_with_an_open_stream_exits_cleanly() {
     let end = tokio::time::timeout(Duration::from_secs(2), res.chunk())
         .await
         .expect("the stream ends");
-    assert!(matches!(end, Ok(None)), "a clean end of the stream: {end:?}");
+    assert!(
+        matches!(end, Ok(None)),
+        "a clean end of the stream: {end:?}"
+    );
 }

@@ -94,7 +94,11 @@ pub async fn overview(
             }
         })
         .collect();
-    webhooks.sort_by(|a, b| b.failed.cmp(&a.failed).then(a.webhook_id.0.cmp(&b.webhook_id.0)));
+    webhooks.sort_by(|a, b| {
+        b.failed
+            .cmp(&a.failed)
+            .then(a.webhook_id.0.cmp(&b.webhook_id.0))
+    });
     Ok(ok(HealthOverview {
         window: query.window.raw,
         attempts,
