@@ -3,7 +3,8 @@
 use super::{ApiError, DeliveryQuery, WebhookQuery};
 use switchboard_api::{
     Capabilities, Delivery, DestinationType, EmittedEvent, EndpointOverview, EndpointStatus,
-    EventType, RecoverResult, RotatedSecret, Stats, Timestamp, Webhook, WebhookInput, WebhookPatch,
+    EventType, HealthOverview, RecoverResult, RotatedSecret, Stats, Timestamp, Webhook,
+    WebhookHealth, WebhookInput, WebhookPatch,
 };
 
 /// One page of a cursor-paginated list.
@@ -73,6 +74,11 @@ pub trait Backend {
     async fn stats(&self, webhook_id: &str, window: &str, bucket: &str) -> Result<Stats, ApiError>;
     async fn endpoint_status(&self, webhook_id: &str) -> Result<EndpointStatus, ApiError>;
     async fn endpoint_overview(&self, webhook_id: &str) -> Result<EndpointOverview, ApiError>;
+    /// One webhook's health over `window` (`7d`) and its state time line.
+    async fn webhook_health(&self, webhook_id: &str, window: &str)
+        -> Result<WebhookHealth, ApiError>;
+    /// Failures by error class across every webhook over `window`.
+    async fn health_overview(&self, window: &str) -> Result<HealthOverview, ApiError>;
 
     async fn emit_event(
         &self,

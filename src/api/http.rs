@@ -13,8 +13,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use switchboard_api::{
     Capabilities, Delivery, DestinationType, EmitEvent, EmittedEvent, EndpointOverview,
-    EndpointStatus, Envelope, EventType, Feature, RecoverRequest, RecoverResult, RotatedSecret,
-    Stats, TestSend, Timestamp, Webhook, WebhookInput, WebhookPatch,
+    EndpointStatus, Envelope, EventType, Feature, HealthOverview, RecoverRequest, RecoverResult,
+    RotatedSecret, Stats, TestSend, Timestamp, Webhook, WebhookHealth, WebhookInput, WebhookPatch,
 };
 
 /// Past this a request is abandoned as unanswered.
@@ -152,6 +152,12 @@ impl HttpBackend {
 
     fn url(&self, path: &str) -> String {
         format!("{}{}{}", self.base_url, self.base_path, path)
+    }
+
+    /// The URL of `path` and the credential header, for a request that does not go through
+    /// [`HttpBackend::send`]: the live tail, whose body is read as a stream.
+    pub(crate) fn stream_request(&self, path: &str) -> (String, Option<(&'static str, String)>) {
+        (self.url(path), self.dialect.auth().header(&self.token))
     }
 
     /// Whether the backend answers this dialect's list call with something shaped like the
@@ -569,6 +575,20 @@ impl Backend for HttpBackend {
 
     async fn endpoint_overview(&self, wid: &str) -> Result<EndpointOverview, ApiError> {
         self.get(&format!("/webhooks/{}/overview", encode(wid)))
+            .await
+    }
+
+    async fn webhook_health(&self, wid: &str, window: &str) -> Result<WebhookHealth, ApiError> {
+        self.get(&format!(
+            "/webhooks/{}/health?window={}",
+            encode(wid),
+            encode(window)
+        ))
+        .await
+    }
+
+    async fn health_overview(&self, window: &str) -> Result<HealthOverview, ApiError> {
+        self.get(&format!("/webhooks/health?window={}", encode(window)))
             .await
     }
 

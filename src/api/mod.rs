@@ -11,6 +11,7 @@ pub(crate) mod error;
 mod http;
 pub mod inflight;
 pub(crate) mod query;
+pub mod tail;
 
 pub use backend::{follow_cursor, Backend, Page};
 pub use error::ApiError;

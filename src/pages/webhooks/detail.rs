@@ -1,7 +1,7 @@
 //! One webhook at a glance: its settings, activate/deactivate, edit, delete, the signing
 //! secret (reveal, copy, rotate), a test send, the endpoint's status and overview, the last
-//! 24 hours of deliveries as a chart, and the latest deliveries — each only where the backend
-//! has the feature.
+//! 24 hours of deliveries as a chart, the endpoint's health, and the latest deliveries — each
+//! only where the backend has the feature.
 
 use crate::api::dialect::{self, Events, Toggle};
 use crate::api::{encode_component, ApiError, Backend, DeliveryQuery};
@@ -200,6 +200,7 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
     let edit_href = format!("/webhooks/{}/edit", encode_component(&id));
     let (id_status, id_stats, id_test, id_latest, id_overview) =
         (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
+    let id_health = id.clone();
     let events = webhook.events.clone();
     let delete_name = name.clone();
 
@@ -250,6 +251,9 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
             <div class="detail-main">
                 <Show when=move || conn.has(Feature::Stats)>
                     <StatsCard id=id_stats.clone()/>
+                </Show>
+                <Show when=move || conn.has(Feature::Health)>
+                    <super::health::HealthCard id=id_health.clone()/>
                 </Show>
                 <SettingsCard webhook=webhook.clone()/>
                 <Show when=move || conn.has(Feature::Test)>

@@ -2,6 +2,7 @@
 
 mod detail;
 mod form;
+mod health;
 mod list;
 
 pub use detail::WebhookDetailPage;

@@ -18,6 +18,8 @@ pub struct Feed {
     pub error: RwSignal<Option<ApiError>>,
     /// A first page has arrived for some filters (until then the skeleton shows).
     pub loaded_once: RwSignal<bool>,
+    /// Ids of the rows shown, so a page or a live event adds each delivery once.
+    seen: StoredValue<HashSet<String>>,
     fetch: StoredValue<Box<dyn Fn(bool) + Send + Sync>>,
 }
 
@@ -32,6 +34,21 @@ impl Feed {
         if self.error.with_untracked(Option::is_none) {
             self.fetch.with_value(|f| f(false));
         }
+    }
+
+    /// Merges live tail events into the rows (see [`super::live::merge`]); true when older
+    /// rows were let go to stay within `cap`, after which there is no next page to load.
+    pub fn apply_live(&self, events: Vec<switchboard_api::TailEvent>, filters: &Filters, cap: usize) -> bool {
+        let mut trimmed = false;
+        self.rows.update(|rows| {
+            self.seen.update_value(|seen| {
+                trimmed = super::live::merge(rows, seen, events, filters, now_ms(), cap);
+            });
+        });
+        if trimmed {
+            self.next_cursor.set(None);
+        }
+        trimmed
     }
 
     /// After an error: loads what failed again (the first page if nothing is shown yet).
@@ -115,6 +132,7 @@ pub fn use_feed(filters: Memo<Filters>) -> Feed {
         loading,
         error,
         loaded_once,
+        seen,
         fetch: StoredValue::new(Box::new(fetch)),
     };
     Effect::new(move |_| {

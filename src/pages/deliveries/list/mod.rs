@@ -5,6 +5,7 @@
 
 mod feed;
 mod filter_bar;
+mod live;
 mod table;
 
 use super::{load_all_webhooks, Filters, RecoverDialog};
@@ -49,6 +50,8 @@ fn DeliveryHistory() -> impl IntoView {
     let query = use_query_map();
     let filters = Memo::new(move |_| query.with(|q| Filters::from_pairs(|k| q.get_str(k))));
     let feed = feed::use_feed(filters);
+    let live = live::use_live(feed, filters);
+    let conn = use_connection();
 
     // Names for the webhook column and the filter; the list works without them.
     let webhooks = LocalResource::new(move || async move {
@@ -93,6 +96,9 @@ fn DeliveryHistory() -> impl IntoView {
                     <p>"Every attempt to deliver an event to a webhook, newest first."</p>
                 </div>
                 <div class="page-actions">
+                    <Show when=move || conn.has(Feature::Tail)>
+                        <live::LiveControls live=live/>
+                    </Show>
                     {move || (!recover_webhook.get().is_empty()).then(|| view! {
                         <button type="button" class="button" data-testid="open-recover"
                             on:click=move |_| recover_open.set(true)>
