@@ -1,9 +1,13 @@
-//! Dashboard: webhook counts, delivery health over the last 24 h, recent failures, the webhooks
-//! failing longest; it polls with backoff, pauses while the tab is hidden and says when it last
-//! refreshed.
+//! Dashboard: webhook counts, delivery health over the last 24 h, failures by error class,
+//! recent failures, the webhooks failing longest. It refreshes when the backend's live tail
+//! says an attempt ended (where it has `tail`), else it polls; with backoff after errors,
+//! paused while the tab is hidden, and it says when it last refreshed.
 
 use crate::api::{encode_component, ApiError, Backend, DeliveryQuery};
-use crate::components::{DeliveryStatusBadge, ErrorPanel, RelativeTime, ResponseBadge, StatsChart};
+use crate::api::tail::{Tail, TailMessage};
+use crate::components::{
+    DeliveryStatusBadge, ErrorClassBars, ErrorPanel, RelativeTime, ResponseBadge, StatsChart,
+};
 use crate::format::now_ms;
 use crate::pages::deliveries::{delivery_href, load_all_webhooks};
 use crate::state::{use_connection, use_live_backend, ConnectionState, LiveBackend, Phase};
@@ -13,12 +17,18 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_api::{Capabilities, Delivery, Feature, StatsBucket, Webhook};
+use switchboard_api::{Capabilities, Delivery, Feature, HealthOverview, StatsBucket, Webhook};
 
 /// Refresh interval while all is well.
 pub const POLL_MS: u32 = 15_000;
 /// The longest wait between attempts after repeated errors.
 pub const MAX_BACKOFF_MS: u32 = 5 * 60_000;
+/// With the live tail, the timed refresh is only a fallback this far apart.
+pub const STREAM_FALLBACK_MS: u32 = 5 * 60_000;
+/// With the live tail, refreshes follow attempts at most this often, however many there are.
+pub const STREAM_MIN_GAP_MS: u32 = 2_000;
+/// The wait before a live tail that ended is opened again.
+const TAIL_RECONNECT_MS: u32 = 5_000;
 /// Stats requests in flight at once.
 const STATS_CONCURRENCY: usize = 6;
 /// How many failures and failing webhooks the lists show.
@@ -103,6 +113,8 @@ struct DashData {
     failures: Option<Vec<Delivery>>,
     failing: Vec<Webhook>,
     names: HashMap<String, String>,
+    /// Failures by error class; `None` when the backend has no health figures.
+    classes: Option<HealthOverview>,
 }
 
 async fn load(backend: &impl Backend, caps: &Capabilities) -> Result<DashData, ApiError> {
@@ -141,6 +153,11 @@ async fn load(backend: &impl Backend, caps: &Capabilities) -> Result<DashData, A
     } else {
         None
     };
+    let classes = if caps.has(Feature::Health) {
+        Some(backend.health_overview("24h").await?)
+    } else {
+        None
+    };
     let names = webhooks
         .iter()
         .map(|w| {
@@ -161,6 +178,7 @@ async fn load(backend: &impl Backend, caps: &Capabilities) -> Result<DashData, A
         failures,
         failing: most_failing(&webhooks, LIST_LEN),
         names,
+        classes,
     })
 }
 
@@ -190,6 +208,7 @@ async fn poll(
     backend: LiveBackend,
     alive: Arc<AtomicBool>,
     wake: Arc<AtomicBool>,
+    stream: StreamFlags,
 ) {
     let Poller {
         data,
@@ -249,8 +268,14 @@ async fn poll(
                 }
             }
         }
-        // Count down in small steps: a hidden tab stops the clock, a click cuts it short.
-        let delay = next_delay_ms(failures);
+        // Count down in small steps: a hidden tab stops the clock, a click cuts it short, and
+        // with the live tail an attempt that ended does too (at most every few seconds).
+        let streaming = stream.open.load(Ordering::Relaxed) && failures == 0;
+        let delay = if streaming {
+            STREAM_FALLBACK_MS
+        } else {
+            next_delay_ms(failures)
+        };
         let mut waited = 0u32;
         while waited < delay {
             gloo_timers::future::TimeoutFuture::new(500).await;
@@ -258,6 +283,9 @@ async fn poll(
                 return;
             }
             if wake.swap(false, Ordering::Relaxed) {
+                break;
+            }
+            if waited + 500 >= STREAM_MIN_GAP_MS && stream.changed.swap(false, Ordering::Relaxed) {
                 break;
             }
             if page_hidden() {
@@ -268,6 +296,51 @@ async fn poll(
             }
         }
     }
+}
+
+/// What the live tail tells the refresh loop: whether it is open, and whether an attempt
+/// ended since the last refresh.
+#[derive(Clone, Default)]
+struct StreamFlags {
+    open: Arc<AtomicBool>,
+    changed: Arc<AtomicBool>,
+}
+
+/// Follows the live tail while `alive`, opening it again after it ends.
+fn follow_tail(
+    backend: LiveBackend,
+    flags: StreamFlags,
+    alive: Arc<AtomicBool>,
+    holder: std::rc::Rc<std::cell::RefCell<Option<Tail>>>,
+) {
+    if !alive.load(Ordering::Relaxed) {
+        return;
+    }
+    let on_message = {
+        let flags = flags.clone();
+        move |m: TailMessage| match m {
+            TailMessage::Ready => flags.open.store(true, Ordering::Relaxed),
+            TailMessage::Event(e) if e.attempt.is_some() => {
+                flags.changed.store(true, Ordering::Relaxed)
+            }
+            TailMessage::Event(_) => {}
+            // Fell behind: what it missed is in the next refresh.
+            TailMessage::Dropped => flags.changed.store(true, Ordering::Relaxed),
+        }
+    };
+    let on_end = {
+        let (flags, alive, holder) = (flags.clone(), alive.clone(), holder.clone());
+        move |_| {
+            flags.open.store(false, Ordering::Relaxed);
+            flags.changed.store(true, Ordering::Relaxed);
+            leptos::task::spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(TAIL_RECONNECT_MS).await;
+                follow_tail(backend, flags, alive, holder);
+            });
+        }
+    };
+    let tail = Tail::open(&backend.now(), on_message, on_end);
+    *holder.borrow_mut() = Some(tail);
 }
 
 #[component]
@@ -295,6 +368,16 @@ pub fn DashboardPage() -> impl IntoView {
         on_cleanup(move || alive.store(false, Ordering::Relaxed));
     }
 
+    let stream = StreamFlags::default();
+    if conn.has(Feature::Tail) {
+        let holder: std::rc::Rc<std::cell::RefCell<Option<Tail>>> = Default::default();
+        follow_tail(use_live_backend(), stream.clone(), alive.clone(), holder.clone());
+        // Leaving the page aborts the stream (its task holds the holder, so only this ends it).
+        let kept = StoredValue::new_local(holder);
+        on_cleanup(move || {
+            let _ = kept.try_with_value(|h| drop(h.borrow_mut().take()));
+        });
+    }
     leptos::task::spawn_local(poll(
         Poller {
             data,
@@ -307,6 +390,7 @@ pub fn DashboardPage() -> impl IntoView {
         use_live_backend(),
         alive.clone(),
         wake.clone(),
+        stream,
     ));
 
     let refresh_now = {
@@ -429,6 +513,22 @@ fn DashboardBody(
                 <h2 id="dash-chart-heading">"Succeeded and failed per hour"</h2>
                 <StatsChart buckets=Signal::derive(move || buckets.clone())/>
             </section>
+        })}
+        {data.classes.map(|o| {
+            let hint = if o.failed == 0 {
+                "no failed attempts".to_owned()
+            } else {
+                format!("{} of {} attempts failed", o.failed, o.attempts)
+            };
+            view! {
+                <section class="card" aria-labelledby="dash-classes-heading" data-testid="dash-error-classes">
+                    <div class="section-head">
+                        <h2 id="dash-classes-heading">"Failures by error class, 24 h"</h2>
+                        <span class="muted">{hint}</span>
+                    </div>
+                    <ErrorClassBars classes=o.error_classes label="Failed attempts by error class, all webhooks"/>
+                </section>
+            }
         })}
         <div class="dash-columns">
             {data.failures.map(|failures| {

@@ -198,6 +198,15 @@ pub fn use_live(feed: Feed, filters: Memo<Filters>) -> Live {
         let running = running.clone();
         Rc::new(move || open(backend, live, feed, running.clone()))
     };
+    // Leaving the page aborts the stream: its task holds `running`, so only this ends it.
+    let kept = StoredValue::new_local(running.clone());
+    on_cleanup(move || {
+        let _ = kept.try_with_value(|r| {
+            let mut r = r.borrow_mut();
+            r.generation += 1;
+            r.tail = None;
+        });
+    });
     let stopping = running.clone();
     Effect::new(move |_| {
         if live.on.get() {
