@@ -11,6 +11,7 @@ mod deliveries;
 mod dialects;
 mod events;
 mod faults;
+mod health;
 mod hostile;
 mod plandocket;
 mod webhooks;
