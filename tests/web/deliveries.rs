@@ -316,3 +316,46 @@ fn header_height(root: &web_sys::HtmlElement) -> i32 {
         .unchecked_into();
     thead.offset_height()
 }
+
+#[wasm_bindgen_test]
+async fn error_class_bars_show_each_class_with_its_share() {
+    use switchboard::components::ErrorClassBars;
+    use switchboard_api::{ErrorClass, ErrorClassCount};
+    let root = container();
+    let classes = vec![
+        ErrorClassCount {
+            class: ErrorClass::Status5xx,
+            count: 8,
+        },
+        ErrorClassCount {
+            class: ErrorClass::Timeout,
+            count: 2,
+        },
+    ];
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <div id="some"><ErrorClassBars classes=classes.clone() label="By class"/></div>
+            <div id="none"><ErrorClassBars classes=Vec::new() label="By class"/></div>
+        }
+    });
+    tick().await;
+    let list = root.query_selector("#some ul").unwrap().unwrap();
+    assert_eq!(list.get_attribute("aria-label").as_deref(), Some("By class"));
+    let items = root.query_selector_all("#some [data-testid=error-class]").unwrap();
+    assert_eq!(items.length(), 2);
+    let first: web_sys::Element = items.item(0).unwrap().unchecked_into();
+    assert_eq!(first.get_attribute("data-class").as_deref(), Some("5xx"));
+    assert!(first.text_content().unwrap().contains("HTTP 5xx"));
+    let bar = |i: u32| {
+        let el: web_sys::Element = items.item(i).unwrap().unchecked_into();
+        el.query_selector(".error-class-bar > span")
+            .unwrap()
+            .unwrap()
+            .get_attribute("style")
+            .unwrap()
+    };
+    assert_eq!(bar(0), "width: 100.0%");
+    assert_eq!(bar(1), "width: 25.0%");
+    let none = root.query_selector("#none").unwrap().unwrap();
+    assert!(none.text_content().unwrap().contains("No failed attempts"));
+}
