@@ -15,5 +15,5 @@ pub mod tail;
 
 pub use backend::{follow_cursor, Backend, Page};
 pub use error::ApiError;
-pub use http::{on_unauthorised, HttpBackend};
+pub use http::{documented_event_types, on_unauthorised, HttpBackend};
 pub use query::{encode as encode_component, DeliveryQuery, WebhookQuery};
