@@ -75,8 +75,11 @@ pub trait Backend {
     async fn endpoint_status(&self, webhook_id: &str) -> Result<EndpointStatus, ApiError>;
     async fn endpoint_overview(&self, webhook_id: &str) -> Result<EndpointOverview, ApiError>;
     /// One webhook's health over `window` (`7d`) and its state time line.
-    async fn webhook_health(&self, webhook_id: &str, window: &str)
-        -> Result<WebhookHealth, ApiError>;
+    async fn webhook_health(
+        &self,
+        webhook_id: &str,
+        window: &str,
+    ) -> Result<WebhookHealth, ApiError>;
     /// Failures by error class across every webhook over `window`.
     async fn health_overview(&self, window: &str) -> Result<HealthOverview, ApiError>;
 

@@ -3,8 +3,8 @@
 //! says an attempt ended (where it has `tail`), else it polls; with backoff after errors,
 //! paused while the tab is hidden, and it says when it last refreshed.
 
-use crate::api::{encode_component, ApiError, Backend, DeliveryQuery};
 use crate::api::tail::{Tail, TailMessage};
+use crate::api::{encode_component, ApiError, Backend, DeliveryQuery};
 use crate::components::{
     DeliveryStatusBadge, ErrorClassBars, ErrorPanel, RelativeTime, ResponseBadge, StatsChart,
 };
@@ -371,7 +371,12 @@ pub fn DashboardPage() -> impl IntoView {
     let stream = StreamFlags::default();
     if conn.has(Feature::Tail) {
         let holder: std::rc::Rc<std::cell::RefCell<Option<Tail>>> = Default::default();
-        follow_tail(use_live_backend(), stream.clone(), alive.clone(), holder.clone());
+        follow_tail(
+            use_live_backend(),
+            stream.clone(),
+            alive.clone(),
+            holder.clone(),
+        );
         // Leaving the page aborts the stream (its task holds the holder, so only this ends it).
         let kept = StoredValue::new_local(holder);
         on_cleanup(move || {

@@ -95,7 +95,10 @@ async fn live_shows_a_delivery_and_its_outcome_as_they_happen_and_pause_stops_it
     assert_eq!(e.find_all("[data-testid=delivery-link]").await.len(), 1);
     // Resumed: what waited arrives.
     e.click("[data-testid=live-pause]").await;
-    let resumed = within(LIVE_BOUND, || async { row_status(&e, &more[0]).await.is_some() }).await;
+    let resumed = within(LIVE_BOUND, || async {
+        row_status(&e, &more[0]).await.is_some()
+    })
+    .await;
     assert!(resumed, "what waited while paused did not arrive on resume");
 
     // Live off: the stream is closed, updates stop.
@@ -151,18 +154,28 @@ async fn the_health_section_shows_error_classes_and_the_time_line() {
     failed(4).await;
     // Deactivated by a person, then activated again: both on the time line.
     let (status, _) = e
-        .api(Method::PATCH, &format!("/webhooks/{id}"), Some(json!({"is_active": false})))
+        .api(
+            Method::PATCH,
+            &format!("/webhooks/{id}"),
+            Some(json!({"is_active": false})),
+        )
         .await;
     assert_eq!(status, 200);
     let (status, _) = e
-        .api(Method::PATCH, &format!("/webhooks/{id}"), Some(json!({"is_active": true})))
+        .api(
+            Method::PATCH,
+            &format!("/webhooks/{id}"),
+            Some(json!({"is_active": true})),
+        )
         .await;
     assert_eq!(status, 200);
 
     e.connect_and_open(&format!("/webhooks/{id}")).await;
     e.find("[data-testid=health-card]").await;
-    e.wait_text("[data-testid=health-card] [data-class='5xx']", "3").await;
-    e.wait_text("[data-testid=health-card] [data-class='4xx']", "1").await;
+    e.wait_text("[data-testid=health-card] [data-class='5xx']", "3")
+        .await;
+    e.wait_text("[data-testid=health-card] [data-class='4xx']", "1")
+        .await;
     assert_eq!(e.text("[data-testid=health-last-error]").await, "4xx");
     assert_eq!(e.text("[data-testid=health-consecutive]").await, "4");
     assert_eq!(e.text("[data-testid=health-rate]").await, "0%");

@@ -340,8 +340,13 @@ async fn error_class_bars_show_each_class_with_its_share() {
     });
     tick().await;
     let list = root.query_selector("#some ul").unwrap().unwrap();
-    assert_eq!(list.get_attribute("aria-label").as_deref(), Some("By class"));
-    let items = root.query_selector_all("#some [data-testid=error-class]").unwrap();
+    assert_eq!(
+        list.get_attribute("aria-label").as_deref(),
+        Some("By class")
+    );
+    let items = root
+        .query_selector_all("#some [data-testid=error-class]")
+        .unwrap();
     assert_eq!(items.length(), 2);
     let first: web_sys::Element = items.item(0).unwrap().unchecked_into();
     assert_eq!(first.get_attribute("data-class").as_deref(), Some("5xx"));

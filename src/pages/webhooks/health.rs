@@ -1,9 +1,9 @@
 //! The Health section of a webhook's page: success rate, latency, consecutive failures, the
 //! last error class, failures by class, and the time line of state changes with their reasons.
 
+use crate::api::Backend;
 use crate::components::{ErrorClassBars, ErrorPanel, RelativeTime};
 use crate::state::use_backend;
-use crate::api::Backend;
 use leptos::prelude::*;
 use switchboard_api::{ChangeActor, StateChange, StateChangeKind, WebhookHealth};
 
@@ -77,8 +77,10 @@ fn HealthBody(health: WebhookHealth) -> impl IntoView {
     };
     let failing = h.consecutive_failures > 0;
     let rule = h.disable_after_days.map(|d| {
-        format!("The server deactivates a webhook whose every attempt failed for {d} day{}.",
-            if d == 1 { "" } else { "s" })
+        format!(
+            "The server deactivates a webhook whose every attempt failed for {d} day{}.",
+            if d == 1 { "" } else { "s" }
+        )
     });
     view! {
         <dl class="health-figures">

@@ -186,11 +186,14 @@ pub fn failing_since(conn: &Connection, webhook_id: &str) -> Result<Option<i64>,
     )?)
 }
 
-/// Failed attempts since `from` across every webhook: `(attempts, per webhook: class → count)`.
+/// Failed attempts by class, per webhook id.
+pub type FailuresByWebhook = BTreeMap<String, BTreeMap<ErrorClass, u32>>;
+
+/// Every attempt since `from` across every webhook, counted, and the failed ones by class.
 pub fn failures_by_webhook(
     conn: &Connection,
     from: i64,
-) -> Result<(u32, BTreeMap<String, BTreeMap<ErrorClass, u32>>), StoreError> {
+) -> Result<(u32, FailuresByWebhook), StoreError> {
     let attempts: u32 = conn.query_row(
         "SELECT COUNT(*) FROM attempts WHERE started_at >= ?1",
         [from],
@@ -201,7 +204,7 @@ pub fn failures_by_webhook(
          WHERE succeeded = 0 AND started_at >= ?1 GROUP BY 1, 2, 3",
     )?;
     let mut rows = stmt.query([from])?;
-    let mut out: BTreeMap<String, BTreeMap<ErrorClass, u32>> = BTreeMap::new();
+    let mut out = FailuresByWebhook::new();
     while let Some(r) = rows.next()? {
         let webhook: String = r.get(0)?;
         let error: Option<String> = r.get(1)?;

@@ -38,7 +38,12 @@ impl Feed {
 
     /// Merges live tail events into the rows (see [`super::live::merge`]); true when older
     /// rows were let go to stay within `cap`, after which there is no next page to load.
-    pub fn apply_live(&self, events: Vec<switchboard_api::TailEvent>, filters: &Filters, cap: usize) -> bool {
+    pub fn apply_live(
+        &self,
+        events: Vec<switchboard_api::TailEvent>,
+        filters: &Filters,
+        cap: usize,
+    ) -> bool {
         let mut trimmed = false;
         self.rows.update(|rows| {
             self.seen.update_value(|seen| {

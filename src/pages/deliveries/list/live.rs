@@ -29,10 +29,18 @@ const RECONNECT_MS: u64 = 2000;
 
 /// Whether a delivery the list does not show yet belongs in it under `filters`.
 pub fn matches(filters: &Filters, d: &Delivery, now_ms: i64) -> bool {
-    if filters.webhook_id.as_ref().is_some_and(|w| *w != d.webhook_id.0) {
+    if filters
+        .webhook_id
+        .as_ref()
+        .is_some_and(|w| *w != d.webhook_id.0)
+    {
         return false;
     }
-    if filters.event_type.as_ref().is_some_and(|e| *e != d.event_type) {
+    if filters
+        .event_type
+        .as_ref()
+        .is_some_and(|e| *e != d.event_type)
+    {
         return false;
     }
     if filters.status.is_some_and(|s| s != d.status) {
@@ -196,7 +204,7 @@ pub fn use_live(feed: Feed, filters: Memo<Filters>) -> Live {
 
     let start: Rc<dyn Fn()> = {
         let running = running.clone();
-        Rc::new(move || open(backend, live, feed, running.clone()))
+        Rc::new(move || open(backend, live, running.clone()))
     };
     // Leaving the page aborts the stream: its task holds `running`, so only this ends it.
     let kept = StoredValue::new_local(running.clone());
@@ -237,7 +245,7 @@ pub fn use_live(feed: Feed, filters: Memo<Filters>) -> Live {
 }
 
 /// Opens the stream (again); its callbacks check the generation they were made for.
-fn open(backend: LiveBackend, live: Live, feed: Feed, running: Rc<RefCell<Running>>) {
+fn open(backend: LiveBackend, live: Live, running: Rc<RefCell<Running>>) {
     let generation = {
         let mut r = running.borrow_mut();
         r.generation += 1;
@@ -285,7 +293,7 @@ fn open(backend: LiveBackend, live: Live, feed: Feed, running: Rc<RefCell<Runnin
                     leptos::task::spawn_local(async move {
                         gloo_timers::future::TimeoutFuture::new(RECONNECT_MS as u32).await;
                         if running.borrow().generation == generation && live.on.get_untracked() {
-                            open(backend, live, feed, running);
+                            open(backend, live, running);
                         }
                     });
                 }
@@ -404,7 +412,11 @@ mod tests {
         let trimmed = merge(&mut rows, &mut seen, events, &Filters::default(), 2_000, 10);
         assert!(!trimmed);
         assert_eq!(ids(&rows), ["c", "b", "a"]);
-        assert_eq!(rows[1].status, DeliveryStatus::Succeeded, "the later event wins");
+        assert_eq!(
+            rows[1].status,
+            DeliveryStatus::Succeeded,
+            "the later event wins"
+        );
         assert_eq!(rows[2].status, DeliveryStatus::Failed);
         assert_eq!(rows[2].response_status, Some(500));
         assert_eq!(rows[2].payload, serde_json::json!({"kept": true}));
@@ -419,11 +431,20 @@ mod tests {
         let mut rows = vec![d("old", "w1", DeliveryStatus::Failed)];
         let mut seen: HashSet<String> = ["old".to_string()].into();
         let events = (0..5)
-            .map(|i| ev(d(&format!("n{i}"), if i % 2 == 0 { "w1" } else { "w2" }, DeliveryStatus::Pending)))
+            .map(|i| {
+                ev(d(
+                    &format!("n{i}"),
+                    if i % 2 == 0 { "w1" } else { "w2" },
+                    DeliveryStatus::Pending,
+                ))
+            })
             .collect();
         let trimmed = merge(&mut rows, &mut seen, events, &filters, 2_000, 3);
         assert!(trimmed);
         assert_eq!(ids(&rows), ["n4", "n2", "n0"]);
-        assert!(!seen.contains("old"), "a row let go may come back with a page");
+        assert!(
+            !seen.contains("old"),
+            "a row let go may come back with a page"
+        );
     }
 }
