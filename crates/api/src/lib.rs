@@ -11,6 +11,7 @@ pub mod limits;
 pub mod percent;
 mod problem;
 pub mod redact;
+mod replay;
 pub mod seed_examples;
 mod tolerant;
 pub mod validate;
@@ -26,6 +27,10 @@ pub use destination::DestinationType;
 pub use envelope::{Envelope, Meta};
 pub use event_type::{EventField, EventType};
 pub use problem::{FieldError, Problem};
+pub use replay::{
+    DeliveryFilter, Missed, MissedGroup, MissedReason, Replay, ReplayEndpoint, ReplayEndpointProgress,
+    ReplayPreview, ReplayProgress, ReplayRequest, ReplayState, StatusClass,
+};
 pub use tolerant::{Id, Timestamp};
 pub use webhook::{
     Auth, Delay, DelayUnit, EndpointOverview, EndpointStatus, Filter, Format, HeldChoice,

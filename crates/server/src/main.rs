@@ -79,6 +79,11 @@ struct Cli {
     /// the throttle off (for a test client that sends wrong tokens on purpose).
     #[arg(long)]
     auth_failure_limit: Option<u32>,
+    /// Deliveries a replay job sends to one endpoint per second, at most, so a replay cannot
+    /// flood a receiver that is just recovering.
+    #[arg(long, default_value_t = switchboard_server::DEFAULT_REPLAY_RATE,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    replay_rate: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -186,6 +191,7 @@ async fn main() -> std::process::ExitCode {
     config.max_connections = cli.max_connections;
     config.drain_timeout = cli.drain_timeout;
     config.outbound_proxy = cli.outbound_proxy;
+    config.replay_rate = cli.replay_rate;
     if let Some(n) = cli.auth_failure_limit {
         config.auth_failure_limit = n;
     }

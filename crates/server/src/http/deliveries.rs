@@ -1,6 +1,7 @@
 //! `/deliveries` handlers: history, one delivery with its attempts, retry and recover.
 
-use super::query::{Cursor, Limit, Params, Status, Text, Time};
+use super::query::{Cursor, Flag, Limit, Params, Status, Text, Time};
+use super::replays::Class;
 use super::{ok, page, reply, AppState, JsonBody};
 use crate::error::ApiError;
 use crate::ids::now_ms;
@@ -26,6 +27,10 @@ pub struct ListQuery {
     event_type: Text,
     since: Option<Time>,
     until: Option<Time>,
+    status_class: Option<Class>,
+    #[serde(default)]
+    error_kind: Text,
+    missed: Option<Flag>,
 }
 
 pub async fn list(
@@ -39,6 +44,9 @@ pub async fn list(
         event_type: q.event_type.0,
         since: q.since.map(|t| t.0),
         until: q.until.map(|t| t.0),
+        status_class: q.status_class.map(|c| c.0),
+        error_kind: q.error_kind.0,
+        missed: q.missed.is_some_and(|m| m.0),
     };
     let now = now_ms();
     let (rows, next) = state

@@ -5,6 +5,7 @@ pub mod deliveries;
 pub mod events;
 pub mod meta;
 pub mod query;
+pub mod replays;
 pub mod routes;
 pub mod static_files;
 pub mod throttle;

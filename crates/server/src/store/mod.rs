@@ -4,6 +4,7 @@ pub mod deliveries;
 pub mod demo;
 mod error;
 pub mod events;
+pub mod replays;
 pub mod webhooks;
 
 pub use error::StoreError;
@@ -116,6 +117,32 @@ CREATE TABLE event_idempotency_keys (
     event_id TEXT NOT NULL,
     created_at INTEGER NOT NULL
 );
+"#,
+    // Replay jobs (see `replays.rs`) and why a delivery ended without a success.
+    r#"
+ALTER TABLE deliveries ADD COLUMN end_reason TEXT;
+CREATE INDEX deliveries_by_event ON deliveries (event_id, webhook_id);
+CREATE TABLE replays (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL,
+    filter TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    idempotency_key TEXT UNIQUE,
+    body_hash TEXT,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER
+);
+CREATE INDEX replays_by_created ON replays (created_at DESC, seq DESC);
+CREATE TABLE replay_items (
+    replay_id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    source_id TEXT NOT NULL,
+    webhook_id TEXT NOT NULL,
+    delivery_id TEXT,
+    PRIMARY KEY (replay_id, n)
+);
+CREATE INDEX replay_items_waiting ON replay_items (replay_id, webhook_id, delivery_id, n);
 "#,
 ];
 
