@@ -32,6 +32,11 @@ pub struct DeliveryQuery {
     /// RFC 3339.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
+    /// `2xx`, `3xx`, `4xx`, `5xx` or `none`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_class: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_kind: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

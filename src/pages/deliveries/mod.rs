@@ -10,7 +10,7 @@ pub use recover::RecoverDialog;
 
 use crate::api::{encode_component, follow_cursor, ApiError, Backend, DeliveryQuery, WebhookQuery};
 use crate::components::TimeRange;
-use switchboard_api::{DeliveryStatus, Webhook};
+use switchboard_api::{DeliveryFilter, DeliveryStatus, StatusClass, Webhook};
 
 /// Rows asked for per page: the API's maximum, so 10,000 rows are 50 requests.
 pub const PAGE_SIZE: u32 = switchboard_api::MAX_LIMIT;
@@ -22,7 +22,16 @@ pub struct Filters {
     pub event_type: Option<String>,
     pub webhook_id: Option<String>,
     pub range: Option<TimeRange>,
+    /// The class of the last response status.
+    pub status_class: Option<StatusClass>,
+    /// The error kind of the last attempt (`timeout`, `connect`, …).
+    pub error_kind: Option<String>,
 }
+
+/// Error kinds an attempt records, for the filter.
+pub const ERROR_KINDS: [&str; 8] = [
+    "timeout", "connect", "dns", "tls", "ssrf", "redirect", "body", "auth",
+];
 
 impl Filters {
     /// Reads the filters from query parameters; unknown values are dropped.
@@ -35,6 +44,8 @@ impl Filters {
             event_type: non_empty("event_type").map(str::to_owned),
             webhook_id: non_empty("webhook_id").map(str::to_owned),
             range: (range != TimeRange::All).then_some(range),
+            status_class: non_empty("status_class").and_then(StatusClass::parse),
+            error_kind: non_empty("error_kind").map(str::to_owned),
         }
     }
 
@@ -53,6 +64,12 @@ impl Filters {
         }
         if let Some(w) = &self.webhook_id {
             pairs.push(("webhook_id", w.clone()));
+        }
+        if let Some(c) = self.status_class {
+            pairs.push(("status_class", c.as_str().to_owned()));
+        }
+        if let Some(k) = &self.error_kind {
+            pairs.push(("error_kind", k.clone()));
         }
         if let Some(r) = &self.range {
             let (range, since, until) = r.to_query();
@@ -85,8 +102,30 @@ impl Filters {
             event_type: self.event_type.clone(),
             since: since.map(|t| t.to_rfc3339()),
             until: until.map(|t| t.to_rfc3339()),
+            status_class: self.status_class.map(|c| c.as_str().to_owned()),
+            error_kind: self.error_kind.clone(),
             cursor: None,
             limit: Some(PAGE_SIZE),
+        }
+    }
+
+    /// The same filter for a replay: exactly the rows this view shows, with relative ranges
+    /// resolved at `now_ms`.
+    pub fn to_replay_filter(&self, now_ms: i64) -> DeliveryFilter {
+        let (since, until) = self
+            .range
+            .as_ref()
+            .map(|r| r.bounds(now_ms))
+            .unwrap_or((None, None));
+        DeliveryFilter {
+            webhook_id: self.webhook_id.clone(),
+            event_type: self.event_type.clone(),
+            status: self.status,
+            status_class: self.status_class,
+            error_kind: self.error_kind.clone(),
+            since,
+            until,
+            missed: None,
         }
     }
 }
@@ -179,5 +218,31 @@ mod tests {
         assert_eq!(q.limit, Some(PAGE_SIZE));
         let q = Filters::default().to_api_query(now);
         assert_eq!((q.since, q.status, q.cursor), (None, None, None));
+    }
+
+    #[test]
+    fn the_replay_filter_is_the_views_filter() {
+        let now = Timestamp::parse("2024-01-15T10:30:00Z")
+            .unwrap()
+            .unix_millis();
+        let f = parse(&[
+            ("status", "failed"),
+            ("status_class", "5xx"),
+            ("error_kind", "timeout"),
+            ("webhook_id", "wh_1"),
+            ("range", "1h"),
+        ]);
+        assert_eq!(
+            f.to_query_string(),
+            "?status=failed&webhook_id=wh_1&status_class=5xx&error_kind=timeout&range=1h"
+        );
+        let r = f.to_replay_filter(now);
+        assert_eq!(r.status, Some(DeliveryStatus::Failed));
+        assert_eq!(r.status_class, Some(StatusClass::ServerError));
+        assert_eq!(r.error_kind.as_deref(), Some("timeout"));
+        assert_eq!(r.since.map(|t| t.to_rfc3339()).as_deref(), Some("2024-01-15T09:30:00Z"));
+        let q = f.to_api_query(now);
+        assert_eq!(q.status_class.as_deref(), Some("5xx"));
+        assert_eq!(parse(&[("status_class", "6xx")]), Filters::default());
     }
 }

@@ -200,6 +200,7 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
     let edit_href = format!("/webhooks/{}/edit", encode_component(&id));
     let (id_status, id_stats, id_test, id_latest, id_overview) =
         (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
+    let id_missed = id.clone();
     let events = webhook.events.clone();
     let delete_name = name.clone();
 
@@ -257,6 +258,9 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
                 </Show>
                 <Show when=move || conn.has(Feature::Deliveries)>
                     <LatestDeliveries id=id_latest.clone()/>
+                </Show>
+                <Show when=move || conn.has(Feature::Replay)>
+                    <crate::pages::replays::MissedCard id=id_missed.clone() is_active=active/>
                 </Show>
                 <Show when=move || conn.has(Feature::Status)>
                     <OverviewCard id=id_overview.clone()/>

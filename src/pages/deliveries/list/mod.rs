@@ -14,7 +14,8 @@ use crate::state::{use_connection, use_live_backend};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use std::collections::HashMap;
-use switchboard_api::{Feature, Webhook};
+use crate::format::now_ms;
+use switchboard_api::{DeliveryFilter, Feature, Webhook};
 
 #[component]
 pub fn DeliveriesPage() -> impl IntoView {
@@ -75,6 +76,14 @@ fn DeliveryHistory() -> impl IntoView {
             .unwrap_or_default()
     });
 
+    let conn = use_connection();
+    let replay_open = RwSignal::new(false);
+    // Fixed when the dialog opens, so the dry run and the job see the same time range.
+    let replay_filter = RwSignal::new(DeliveryFilter::default());
+    let open_replay = move |_| {
+        replay_filter.set(filters.get_untracked().to_replay_filter(now_ms()));
+        replay_open.set(true);
+    };
     let recover_open = RwSignal::new(false);
     let recover_webhook = Signal::derive(move || filters.get().webhook_id.unwrap_or_default());
     let on_recovered = Callback::new(move |()| feed.reload());
@@ -99,6 +108,11 @@ fn DeliveryHistory() -> impl IntoView {
                             "Recover failed…"
                         </button>
                     })}
+                    {move || conn.has(Feature::Replay).then(|| view! {
+                        <button type="button" class="button" data-testid="open-replay" on:click=open_replay>
+                            "Replay these…"
+                        </button>
+                    })}
                     <button type="button" class="button" data-testid="refresh-deliveries"
                         disabled=move || feed.loading.get()
                         on:click=move |_| feed.reload()>
@@ -121,6 +135,9 @@ fn DeliveryHistory() -> impl IntoView {
             <table::DeliveryTable feed=feed filtered=Signal::derive(move || !filters.get().is_empty()) names=names/>
 
             <RecoverDialog open=recover_open webhook_id=recover_webhook on_done=on_recovered/>
+            {move || conn.has(Feature::Replay).then(|| view! {
+                <crate::pages::replays::ReplayDialog open=replay_open filter=replay_filter/>
+            })}
         </section>
     }
 }
