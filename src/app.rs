@@ -5,11 +5,11 @@ use crate::pages::{self, not_found::NotFoundPage};
 use crate::split::Lazy;
 use crate::state::{provide_clock, provide_connection, provide_settings, provide_toasts};
 use leptos::prelude::*;
-use switchboard_api::Feature;
 use leptos_router::{
     components::{Route, Router, Routes, A},
     path,
 };
+use switchboard_api::Feature;
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -14,8 +14,8 @@ use std::rc::Rc;
 use switchboard_api::{
     Capabilities, Delivery, DeliveryFilter, DestinationType, EmitEvent, EmittedEvent,
     EndpointOverview, EndpointStatus, Envelope, EventType, Feature, Missed, RecoverRequest,
-    RecoverResult, Replay, ReplayPreview, ReplayRequest, RotatedSecret, Stats, TestSend,
-    Timestamp, Webhook, WebhookInput, WebhookPatch,
+    RecoverResult, Replay, ReplayPreview, ReplayRequest, RotatedSecret, Stats, TestSend, Timestamp,
+    Webhook, WebhookInput, WebhookPatch,
 };
 
 /// Past this a request is abandoned as unanswered.

@@ -13,4 +13,5 @@ mod events;
 mod faults;
 mod hostile;
 mod plandocket;
+mod replay;
 mod webhooks;

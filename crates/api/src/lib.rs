@@ -28,8 +28,8 @@ pub use envelope::{Envelope, Meta};
 pub use event_type::{EventField, EventType};
 pub use problem::{FieldError, Problem};
 pub use replay::{
-    DeliveryFilter, Missed, MissedGroup, MissedReason, Replay, ReplayEndpoint, ReplayEndpointProgress,
-    ReplayPreview, ReplayProgress, ReplayRequest, ReplayState, StatusClass,
+    DeliveryFilter, Missed, MissedGroup, MissedReason, Replay, ReplayEndpoint,
+    ReplayEndpointProgress, ReplayPreview, ReplayProgress, ReplayRequest, ReplayState, StatusClass,
 };
 pub use tolerant::{Id, Timestamp};
 pub use webhook::{

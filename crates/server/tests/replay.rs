@@ -49,7 +49,10 @@ async fn outage(s: &TestServer, r: &Receiver, n: usize) -> String {
 /// The receiver is back: the webhook now points at a path that answers 200.
 async fn recover(s: &TestServer, r: &Receiver, webhook: &str) {
     let (status, res) = s
-        .patch(&format!("/webhooks/{webhook}"), json!({ "url": r.url("/ok") }))
+        .patch(
+            &format!("/webhooks/{webhook}"),
+            json!({ "url": r.url("/ok") }),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{res}");
 }
@@ -90,7 +93,10 @@ async fn a_dry_run_counts_per_endpoint_and_changes_nothing() {
     let (_, before) = s.get("/deliveries?limit=200").await;
 
     let (status, preview) = s
-        .post("/replays/dry-run", json!({ "filter": { "status": "failed" } }))
+        .post(
+            "/replays/dry-run",
+            json!({ "filter": { "status": "failed" } }),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{preview}");
     let p = &preview["data"];
@@ -112,7 +118,10 @@ async fn a_dry_run_counts_per_endpoint_and_changes_nothing() {
 
     // An inactive endpoint is named in a warning.
     let (status, _) = s
-        .patch(&format!("/webhooks/{healthy}"), json!({ "is_active": false }))
+        .patch(
+            &format!("/webhooks/{healthy}"),
+            json!({ "is_active": false }),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let (_, preview) = s
@@ -124,7 +133,10 @@ async fn a_dry_run_counts_per_endpoint_and_changes_nothing() {
     assert_eq!(preview["data"]["total"], 1);
     assert_eq!(preview["data"]["endpoints"][0]["is_active"], false);
     let warning = preview["data"]["warnings"][0].as_str().unwrap();
-    assert!(warning.contains("Healthy") && warning.contains("inactive"), "{warning}");
+    assert!(
+        warning.contains("Healthy") && warning.contains("inactive"),
+        "{warning}"
+    );
 
     // Nothing changed: no job, no delivery, no request to the receiver.
     let (_, jobs) = s.get("/replays").await;
@@ -135,8 +147,7 @@ async fn a_dry_run_counts_per_endpoint_and_changes_nothing() {
 }
 
 #[tokio::test]
-async fn a_replay_sends_each_missed_event_exactly_once_more_and_confirming_twice_starts_one_job()
-{
+async fn a_replay_sends_each_missed_event_exactly_once_more_and_confirming_twice_starts_one_job() {
     let s = TestServer::start().await;
     let r = Receiver::start().await;
     let webhook = outage(&s, &r, 25).await;
@@ -194,11 +205,20 @@ async fn a_filter_that_matches_nothing_or_cannot_be_used_starts_nothing() {
     let r = Receiver::start().await;
     outage(&s, &r, 1).await;
     let cases = [
-        (json!({ "filter": { "event_type": "no_such_type" } }), "filter"),
+        (
+            json!({ "filter": { "event_type": "no_such_type" } }),
+            "filter",
+        ),
         (json!({ "filter": { "colour": "red" } }), "filter.colour"),
-        (json!({ "filter": { "status_class": "6xx" } }), "filter.status_class"),
+        (
+            json!({ "filter": { "status_class": "6xx" } }),
+            "filter.status_class",
+        ),
         (json!({ "filter": { "status": "lost" } }), "filter.status"),
-        (json!({ "filter": { "webhook_id": " " } }), "filter.webhook_id"),
+        (
+            json!({ "filter": { "webhook_id": " " } }),
+            "filter.webhook_id",
+        ),
         (
             json!({ "filter": { "since": "2024-02-01T00:00:00Z", "until": "2024-01-01T00:00:00Z" } }),
             "filter.until",
@@ -207,7 +227,11 @@ async fn a_filter_that_matches_nothing_or_cannot_be_used_starts_nothing() {
     ];
     for (i, (body, field)) in cases.into_iter().enumerate() {
         let (status, problem, _) = start_replay(&s, &format!("k{i}"), body.clone()).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {problem}");
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {problem}"
+        );
         assert_eq!(problem["errors"][0]["field"], field, "{body}: {problem}");
     }
     // Without a key: refused, naming the header.
@@ -249,7 +273,11 @@ async fn a_cancelled_job_stops_halfway_and_what_it_did_not_send_stays_missed() {
     let (_, job) = s.get(&format!("/replays/{id}")).await;
     let job = &job["data"];
     assert_eq!(job["state"], "cancelled");
-    assert_eq!(job["queued"].as_u64().unwrap(), queued, "nothing queued after the cancel");
+    assert_eq!(
+        job["queued"].as_u64().unwrap(),
+        queued,
+        "nothing queued after the cancel"
+    );
     let sent = r.hits("/ok").len() as u64;
     assert!(sent <= queued && sent < 30);
     assert_eq!(
@@ -304,12 +332,8 @@ async fn a_replay_keeps_to_the_rate_per_endpoint() {
     let r = Receiver::start().await;
     let webhook = outage(&s, &r, 15).await;
     recover(&s, &r, &webhook).await;
-    let (_, job, _) = start_replay(
-        &s,
-        "paced",
-        json!({ "filter": { "webhook_id": webhook } }),
-    )
-    .await;
+    let (_, job, _) =
+        start_replay(&s, "paced", json!({ "filter": { "webhook_id": webhook } })).await;
     let id = job["data"]["id"].as_str().unwrap().to_string();
     wait_state(&s, &id, "completed").await;
     let mut times: Vec<_> = r.hits("/ok").iter().map(|h| h.at).collect();
@@ -332,7 +356,9 @@ async fn missed_events_are_grouped_by_reason() {
     let s = TestServer::start().await;
     let r = Receiver::start().await;
     let exhausted = outage(&s, &r, 2).await;
-    let gone = s.create(common::webhook_body("Gone", &r.url("/gone"))).await;
+    let gone = s
+        .create(common::webhook_body("Gone", &r.url("/gone")))
+        .await;
     let gone = gone["id"].as_str().unwrap().to_string();
     let mut doomed = common::webhook_body("Doomed", &r.url("/fail"));
     doomed["retry_count"] = json!(0);
@@ -373,7 +399,11 @@ async fn missed_events_are_grouped_by_reason() {
         })
         .collect();
     // The outage's webhook got order_confirm three times; the 410 webhook once.
-    assert_eq!(by[&(exhausted.clone(), "retries_exhausted".into())], 3, "{all}");
+    assert_eq!(
+        by[&(exhausted.clone(), "retries_exhausted".into())],
+        3,
+        "{all}"
+    );
     assert_eq!(by[&(gone.clone(), "disabled".into())], 1, "{all}");
     assert_eq!(by[&(doomed.clone(), "deleted".into())], 1, "{all}");
     assert_eq!(all["data"]["total"], 5);

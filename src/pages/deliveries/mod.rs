@@ -240,7 +240,10 @@ mod tests {
         assert_eq!(r.status, Some(DeliveryStatus::Failed));
         assert_eq!(r.status_class, Some(StatusClass::ServerError));
         assert_eq!(r.error_kind.as_deref(), Some("timeout"));
-        assert_eq!(r.since.map(|t| t.to_rfc3339()).as_deref(), Some("2024-01-15T09:30:00Z"));
+        assert_eq!(
+            r.since.map(|t| t.to_rfc3339()).as_deref(),
+            Some("2024-01-15T09:30:00Z")
+        );
         let q = f.to_api_query(now);
         assert_eq!(q.status_class.as_deref(), Some("5xx"));
         assert_eq!(parse(&[("status_class", "6xx")]), Filters::default());

@@ -66,7 +66,10 @@ pub fn ReplayDialog(
                     ..Default::default()
                 };
                 if let Err(e) = b.update_webhook(&id, &patch).await {
-                    refused.set(Some(format!("The webhook could not be activated: {}", e.message())));
+                    refused.set(Some(format!(
+                        "The webhook could not be activated: {}",
+                        e.message()
+                    )));
                     return;
                 }
             }

@@ -174,7 +174,13 @@ fn WebhookMissed(
         .all(|g| g.reason == switchboard_api::MissedReason::Deleted);
     let label = {
         let wid = wid.clone();
-        move || names.get().get(&wid).cloned().unwrap_or_else(|| wid.clone())
+        move || {
+            names
+                .get()
+                .get(&wid)
+                .cloned()
+                .unwrap_or_else(|| wid.clone())
+        }
     };
     let href = format!("/webhooks/{}", crate::api::encode_component(&wid));
     let inactive = {

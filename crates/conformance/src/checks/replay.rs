@@ -187,7 +187,11 @@ async fn idempotent(ctx: &Ctx, hook: &Step<Hook>, job: &Step<String>, key: &str)
     let data = r.envelope(&[200, 201, 202])?;
     let id = required_id(&r, data, "$.data.id")?;
     if id != first {
-        return r.fail(format!("the first job {first}"), Some("$.data.id".into()), id);
+        return r.fail(
+            format!("the first job {first}"),
+            Some("$.data.id".into()),
+            id,
+        );
     }
     let now = job_ids(ctx).await?.len();
     if now != jobs {
@@ -227,7 +231,11 @@ async fn cancel(ctx: &Ctx, hook: &Step<Hook>) -> Step<()> {
                 job.progress.queued
             ),
             Some("$.data".into()),
-            format!("{} with {} queued", after.state.as_str(), after.progress.queued),
+            format!(
+                "{} with {} queued",
+                after.state.as_str(),
+                after.progress.queued
+            ),
         );
     }
     Ok(())

@@ -54,7 +54,10 @@ fn store_filter(f: &DeliveryFilter) -> Result<ListFilter, ApiError> {
     let until = f.until.as_ref().map(|t| t.unix_millis());
     if let (Some(s), Some(u)) = (since, until) {
         if s >= u {
-            return Err(ApiError::field("filter.until", "must be after filter.since"));
+            return Err(ApiError::field(
+                "filter.until",
+                "must be after filter.since",
+            ));
         }
     }
     Ok(ListFilter {

@@ -128,7 +128,12 @@ pub(crate) fn entries(profile: Profile) -> Vec<(RouteSpec, MethodRouter<AppState
         ),
         (Method::POST, "/replays", Some(Replay), post(replays::start)),
         (Method::GET, "/replays", Some(Replay), get(replays::list)),
-        (Method::GET, "/replays/{id}", Some(Replay), get(replays::show)),
+        (
+            Method::GET,
+            "/replays/{id}",
+            Some(Replay),
+            get(replays::show),
+        ),
         (
             Method::POST,
             "/replays/{id}/cancel",

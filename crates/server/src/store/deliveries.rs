@@ -218,10 +218,18 @@ impl ListFilter {
             sql.push_str(&cond.replace("?#", &format!("?{}", args.len())));
         };
         if let Some(w) = &self.webhook_id {
-            push(&mut sql, " AND deliveries.webhook_id = ?#", w.clone().into());
+            push(
+                &mut sql,
+                " AND deliveries.webhook_id = ?#",
+                w.clone().into(),
+            );
         }
         if let Some(t) = &self.event_type {
-            push(&mut sql, " AND deliveries.event_type = ?#", t.clone().into());
+            push(
+                &mut sql,
+                " AND deliveries.event_type = ?#",
+                t.clone().into(),
+            );
         }
         if let Some(s) = self.since {
             push(&mut sql, " AND deliveries.created_at >= ?#", s.into());
@@ -248,8 +256,16 @@ impl ListFilter {
         }
         match self.status_class.map(StatusClass::range) {
             Some(Some((from, to))) => {
-                push(&mut sql, " AND deliveries.response_status >= ?#", i64::from(from).into());
-                push(&mut sql, " AND deliveries.response_status < ?#", i64::from(to).into());
+                push(
+                    &mut sql,
+                    " AND deliveries.response_status >= ?#",
+                    i64::from(from).into(),
+                );
+                push(
+                    &mut sql,
+                    " AND deliveries.response_status < ?#",
+                    i64::from(to).into(),
+                );
             }
             Some(None) => sql.push_str(
                 " AND deliveries.response_status IS NULL AND deliveries.attempt_count > 0",

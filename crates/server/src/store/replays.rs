@@ -262,7 +262,9 @@ pub fn cancel(
 ) -> Result<Option<ReplayState>, StoreError> {
     let tx = conn.transaction()?;
     let current: Option<String> = tx
-        .query_row("SELECT state FROM replays WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT state FROM replays WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .optional()?;
     let Some(current) = current else {
         return Ok(None);

@@ -10,11 +10,11 @@ mod table;
 use super::{load_all_webhooks, Filters, RecoverDialog};
 use crate::api::Backend;
 use crate::components::ErrorPanel;
+use crate::format::now_ms;
 use crate::state::{use_connection, use_live_backend};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use std::collections::HashMap;
-use crate::format::now_ms;
 use switchboard_api::{DeliveryFilter, Feature, Webhook};
 
 #[component]
