@@ -196,6 +196,8 @@ async fn a_replay_cancelled_halfway_sends_no_more() {
     e.click("[data-testid=confirm-ok]").await;
     e.find("[data-testid=replays-page]").await;
     wait_for("a few replayed", || rx.total() >= 5).await;
+    e.wait_text("[data-testid=replay-progress-text]", "succeeded").await;
+    both_themes(&e, "replay-running").await;
     click_centered(&e, "[data-testid=replay-cancel]").await;
     wait_job_state(&e, "cancelled").await;
     assert!(!e.exists("[data-testid=replay-cancel]").await);
