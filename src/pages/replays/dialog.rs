@@ -10,6 +10,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use switchboard_api::{DeliveryFilter, ReplayPreview, WebhookPatch};
 
+/// Sample rows the dialog shows, so its buttons stay in view.
+const SAMPLE_ROWS: usize = 5;
+
 /// "500 deliveries", "1 delivery".
 pub fn deliveries_text(n: u64) -> String {
     if n == 1 {
@@ -169,7 +172,7 @@ fn PreviewBody(preview: ReplayPreview, reenable: bool) -> impl IntoView {
             <caption class="muted small">"A sample, newest first"</caption>
             <thead><tr><th scope="col">"Status"</th><th scope="col">"Event"</th><th scope="col">"Created"</th></tr></thead>
             <tbody>
-                {preview.sample.into_iter().map(|d| view! {
+                {preview.sample.into_iter().take(SAMPLE_ROWS).map(|d| view! {
                     <tr data-testid="replay-sample-row">
                         <td><DeliveryStatusBadge status=d.status/></td>
                         <td class="mono small">{d.event_type.clone()}</td>
