@@ -28,13 +28,16 @@ pub enum Feature {
     Events,
     /// `GET /webhooks/types`: destination types besides `http`, each with its schema.
     Types,
+    /// `GET /deliveries` takes `q` (full text over payloads and response bodies) and `where`
+    /// (payload field conditions, see [`crate::search`]).
+    Search,
     /// A feature this console does not know; kept so a newer backend is not an error.
     #[serde(other)]
     Unknown,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 9] = [
+    pub const ALL: [Feature; 10] = [
         Feature::Update,
         Feature::Catalogue,
         Feature::Test,
@@ -44,6 +47,7 @@ impl Feature {
         Feature::Status,
         Feature::Events,
         Feature::Types,
+        Feature::Search,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +61,7 @@ impl Feature {
             Feature::Status => "status",
             Feature::Events => "events",
             Feature::Types => "types",
+            Feature::Search => "search",
             Feature::Unknown => "unknown",
         }
     }

@@ -11,6 +11,7 @@ pub mod limits;
 pub mod percent;
 mod problem;
 pub mod redact;
+pub mod search;
 pub mod seed_examples;
 mod tolerant;
 pub mod validate;

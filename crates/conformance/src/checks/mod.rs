@@ -4,6 +4,7 @@ pub mod catalogue;
 pub mod core;
 pub mod deliveries;
 pub mod events;
+pub mod search;
 pub mod secrets;
 pub mod stats;
 pub mod status;

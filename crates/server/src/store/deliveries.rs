@@ -183,6 +183,10 @@ pub struct ListFilter {
     pub event_type: Option<String>,
     pub since: Option<i64>,
     pub until: Option<i64>,
+    /// Full text, as an FTS5 query quoted by [`switchboard_api::search::fts_query`].
+    pub text: Option<String>,
+    /// Payload field conditions, all of which must hold.
+    pub conditions: Vec<switchboard_api::search::Condition>,
 }
 
 pub fn list(
@@ -209,6 +213,19 @@ pub fn list(
     }
     if let Some(u) = filter.until {
         push(&mut sql, " AND created_at < ?#", u.into());
+    }
+    if let Some(q) = &filter.text {
+        push(&mut sql, super::search::TEXT_CONDITION, q.clone().into());
+    }
+    for c in &filter.conditions {
+        // Each `?#` of the condition takes the next of its values.
+        let (cond, values) = super::search::condition(c);
+        let mut parts = cond.split("?#");
+        sql.push_str(parts.next().unwrap_or_default());
+        for (part, v) in parts.zip(values) {
+            push(&mut sql, "?#", v);
+            sql.push_str(part);
+        }
     }
     match filter.status {
         Some(DeliveryStatus::Succeeded) => sql.push_str(" AND state = 'succeeded'"),
