@@ -13,4 +13,5 @@ mod events;
 mod faults;
 mod hostile;
 mod plandocket;
+mod search;
 mod webhooks;

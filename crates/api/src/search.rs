@@ -241,11 +241,7 @@ fn tokenize(chars: &[char]) -> Result<Vec<Token>, SyntaxError> {
                 ))
             }
         };
-        out.push(Token {
-            tok,
-            start,
-            end: i,
-        });
+        out.push(Token { tok, start, end: i });
     }
     Ok(out)
 }
@@ -399,10 +395,7 @@ fn condition<'a>(
         (Value::Text(_), Op::Contains) => {}
         (Value::Number(_), Op::Contains) => {}
         (_, Op::Contains) => {
-            return Err(at(
-                value_tok,
-                "contains looks for text or a number".into(),
-            ))
+            return Err(at(value_tok, "contains looks for text or a number".into()))
         }
         _ => {}
     }

@@ -75,7 +75,9 @@ async fn full_text_finds_words_in_payloads_and_in_response_bodies() {
     let (s, _r, ok, fail) = seeded().await;
     let hits = list(&s, "q=giraffe").await;
     assert_eq!(hits.len(), 2, "both deliveries of the giraffe order");
-    assert!(hits.iter().all(|d| d["payload"]["order"]["note"] == "giraffe"));
+    assert!(hits
+        .iter()
+        .all(|d| d["payload"]["order"]["note"] == "giraffe"));
 
     // Words only the endpoint's answers hold.
     let down = list(&s, &format!("q={}", enc("Database DOWN"))).await;
@@ -123,7 +125,10 @@ async fn field_conditions_with_each_operator() {
         ("order.note = null", vec![cy]),
         ("order.missing = null", vec![]),
         ("order.tags contains new AND order.total < 100", vec![bob]),
-        ("order.tags contains new and order.total > 100 and order.note = giraffe", vec![ann]),
+        (
+            "order.tags contains new and order.total > 100 and order.note = giraffe",
+            vec![ann],
+        ),
         ("", vec![ann, bob, cy]),
     ] {
         assert_eq!(emails(&s, &ok, filter).await, want, "{filter}");
@@ -141,7 +146,11 @@ async fn a_malformed_filter_is_a_problem_naming_the_part() {
     for (filter, part, why) in [
         ("order.total >", "character 14", "a value must follow"),
         ("order.total 100", "\"100\"", "operator"),
-        (r#"order.email = "ann"#, "\"\\\"ann\"", "closing double quote"),
+        (
+            r#"order.email = "ann"#,
+            "\"\\\"ann\"",
+            "closing double quote",
+        ),
         ("order.total = (1)", "\"(\"", "no meaning"),
         ("a = 1 b = 2", "\"b\"", "and"),
         ("a..b = 1", "\"a..b\"", "dots"),
@@ -165,14 +174,10 @@ async fn a_malformed_filter_is_a_problem_naming_the_part() {
         assert!(msg.contains(why), "{filter}: {msg}");
     }
     let long = "a = 1 and ".repeat(150);
-    let (status, body) = s
-        .get(&format!("/deliveries?where={}", enc(&long)))
-        .await;
+    let (status, body) = s.get(&format!("/deliveries?where={}", enc(&long))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["errors"][0]["field"], "where");
-    let (status, body) = s
-        .get(&format!("/deliveries?q={}", "x".repeat(1001)))
-        .await;
+    let (status, body) = s.get(&format!("/deliveries?q={}", "x".repeat(1001))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["errors"][0]["field"], "q");
 }
@@ -206,7 +211,9 @@ async fn hostile_full_text_is_plain_text_never_a_server_error() {
         assert_eq!(status, StatusCode::OK, "{q:?}: {body}");
     }
     // Operators are words to look for, not operators.
-    assert!(list(&s, &format!("q={}", enc("giraffe OR stored"))).await.is_empty());
+    assert!(list(&s, &format!("q={}", enc("giraffe OR stored")))
+        .await
+        .is_empty());
     assert_eq!(list(&s, &format!("q={}", enc("(giraffe)"))).await.len(), 2);
     // Nothing to look for matches nothing rather than everything.
     assert!(list(&s, &format!("q={}", enc("!!!"))).await.is_empty());

@@ -3,7 +3,8 @@
 use super::RecoverDialog;
 use crate::api::{encode_component, Backend};
 use crate::components::{
-    CodeViewer, CopyCurlButton, CopyTextButton, DeliveryStatusBadge, ErrorPanel, RelativeTime, ResponseBadge,
+    CodeViewer, CopyCurlButton, CopyTextButton, DeliveryStatusBadge, ErrorPanel, RelativeTime,
+    ResponseBadge,
 };
 use crate::state::{use_live_backend, use_toasts};
 use leptos::prelude::*;

@@ -198,7 +198,10 @@ mod tests {
         assert_eq!(q.cursor.as_deref(), Some("17.4"));
         assert!(!f.is_empty());
         assert!(f.same_rows(&f.clone().from_start()));
-        assert!(parse(&[("cursor", "17.4")]).is_empty(), "a position is no filter");
+        assert!(
+            parse(&[("cursor", "17.4")]).is_empty(),
+            "a position is no filter"
+        );
         assert_eq!(
             parse(&[("status", "exploded"), ("event_type", " ")]),
             Filters::default()

@@ -38,7 +38,12 @@ async fn source(ctx: &mut Ctx) -> Step<(String, String)> {
         return skip("needs the events and deliveries groups to cause a known payload");
     }
     let hook = ctx.fixture()?;
-    let word = format!("cfsearch{}", ctx.run.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), ""));
+    let word = format!(
+        "cfsearch{}",
+        ctx.run
+            .to_lowercase()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "")
+    );
     let r = ctx
         .http
         .post(
@@ -52,7 +57,10 @@ async fn source(ctx: &mut Ctx) -> Step<(String, String)> {
     }
     let r = ctx
         .http
-        .get(&format!("/deliveries?webhook_id={}&limit=1", encode(&hook.id)))
+        .get(&format!(
+            "/deliveries?webhook_id={}&limit=1",
+            encode(&hook.id)
+        ))
         .await?;
     let (items, _) = r.page()?;
     match items.first().and_then(|d| d.get("id")).and_then(id_of) {
@@ -80,13 +88,22 @@ async fn text(ctx: &Ctx, source: &Step<(String, String)>) -> Step<()> {
         );
     }
     if let Some(d) = items.iter().find(|d| !d.to_string().contains(&word)) {
-        return fail(format!("only deliveries mentioning {word}"), excerpt(&d.to_string()));
+        return fail(
+            format!("only deliveries mentioning {word}"),
+            excerpt(&d.to_string()),
+        );
     }
     let none = ctx
-        .list_all("/deliveries", &format!("q={}", encode(&format!("{word}nothing"))))
+        .list_all(
+            "/deliveries",
+            &format!("q={}", encode(&format!("{word}nothing"))),
+        )
         .await?;
     if !none.is_empty() {
-        return fail("no delivery for a word nobody sent", format!("{} items", none.len()));
+        return fail(
+            "no delivery for a word nobody sent",
+            format!("{} items", none.len()),
+        );
     }
     Ok(())
 }
@@ -108,7 +125,10 @@ async fn conditions(ctx: &Ctx, source: &Step<(String, String)>) -> Step<()> {
         .list_all("/deliveries", &format!("where={}", encode(&miss)))
         .await?;
     if !items.is_empty() {
-        return fail(format!("nothing for ?where={miss}"), format!("{} items", items.len()));
+        return fail(
+            format!("nothing for ?where={miss}"),
+            format!("{} items", items.len()),
+        );
     }
     Ok(())
 }
@@ -125,14 +145,21 @@ async fn malformed(ctx: &Ctx) -> Step<()> {
         .and_then(Value::as_array)
         .is_some_and(|e| e.iter().any(|e| e["field"] == "where"));
     if !named {
-        return r.fail("an errors[] entry with field \"where\"", Some("$.errors".into()), excerpt(&body.to_string()));
+        return r.fail(
+            "an errors[] entry with field \"where\"",
+            Some("$.errors".into()),
+            excerpt(&body.to_string()),
+        );
     }
     Ok(())
 }
 
 async fn hostile(ctx: &Ctx) -> Step<()> {
     for q in ["\"", "a\" OR (b", "NEAR(x y) AND col:z*", "')--", "^*"] {
-        let r = ctx.http.get(&format!("/deliveries?q={}", encode(q))).await?;
+        let r = ctx
+            .http
+            .get(&format!("/deliveries?q={}", encode(q)))
+            .await?;
         r.page()?;
     }
     Ok(())

@@ -42,7 +42,8 @@ fn search_terms(
     where_: Option<String>,
 ) -> Result<(Option<String>, Vec<search::Condition>), ApiError> {
     if q.as_ref()
-        .is_some_and(|q| q.chars().count() > search::MAX_LEN) {
+        .is_some_and(|q| q.chars().count() > search::MAX_LEN)
+    {
         return Err(ApiError::BadParam(FieldError::new(
             search::TEXT_PARAM,
             format!("is at most {} characters long", search::MAX_LEN),
@@ -52,9 +53,8 @@ fn search_terms(
     // everything, as the user asked for something.
     let text = q.map(|q| search::fts_query(&q).unwrap_or_else(|| "\"\"".into()));
     let conditions = match where_ {
-        Some(w) => search::parse_filter(&w).map_err(|e| {
-            ApiError::BadParam(FieldError::new(search::WHERE_PARAM, e.to_string()))
-        })?,
+        Some(w) => search::parse_filter(&w)
+            .map_err(|e| ApiError::BadParam(FieldError::new(search::WHERE_PARAM, e.to_string())))?,
         None => Vec::new(),
     };
     Ok((text, conditions))

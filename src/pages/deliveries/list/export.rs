@@ -58,8 +58,8 @@ async fn run_export(
             _ => break,
         }
     }
-    let blob = web_sys::Blob::new_with_blob_sequence_and_options(&parts, &opts)
-        .map_err(blob_error)?;
+    let blob =
+        web_sys::Blob::new_with_blob_sequence_and_options(&parts, &opts).map_err(blob_error)?;
     Ok(Ended::Done { rows, blob })
 }
 
@@ -74,7 +74,8 @@ fn save(blob: &web_sys::Blob, name: &str) -> Result<(), ()> {
         .map_err(|_| ())?;
     a.set_href(&url);
     a.set_download(name);
-    a.set_attribute("data-testid", "export-link").map_err(|_| ())?;
+    a.set_attribute("data-testid", "export-link")
+        .map_err(|_| ())?;
     let body = document.body().ok_or(())?;
     body.append_child(&a).map_err(|_| ())?;
     a.click();
@@ -122,10 +123,14 @@ pub fn ExportControl(
             running.set(false);
             match result {
                 Ok(Ended::Done { rows, blob }) => {
-                    let stamp = switchboard_api::Timestamp::now().to_rfc3339().replace(':', "-");
+                    let stamp = switchboard_api::Timestamp::now()
+                        .to_rfc3339()
+                        .replace(':', "-");
                     let name = format!("deliveries-{stamp}.{}", format.as_str());
                     match save(&blob, &name) {
-                        Ok(()) => toasts.success(format!("Exported {} deliveries", thousands(rows))),
+                        Ok(()) => {
+                            toasts.success(format!("Exported {} deliveries", thousands(rows)))
+                        }
                         Err(()) => toasts.error("The browser refused to save the export"),
                     }
                 }

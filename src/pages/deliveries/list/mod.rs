@@ -90,11 +90,23 @@ fn DeliveryHistory() -> impl IntoView {
         let f = filters.get_untracked();
         if f.cursor != cursor {
             let f = Filters { cursor, ..f };
-            crate::pages::show_view(&navigate, &format!("/deliveries{}", f.to_query_string()), true);
+            crate::pages::show_view(
+                &navigate,
+                &format!("/deliveries{}", f.to_query_string()),
+                true,
+            );
         }
     });
-    let newest_href = move || format!("/deliveries{}", filters.get().from_start().to_query_string());
-    let search = move || conn.has(Feature::Search).then(|| view! { <search_box::DeliverySearch filters=filters/> });
+    let newest_href = move || {
+        format!(
+            "/deliveries{}",
+            filters.get().from_start().to_query_string()
+        )
+    };
+    let search = move || {
+        conn.has(Feature::Search)
+            .then(|| view! { <search_box::DeliverySearch filters=filters/> })
+    };
 
     let recover_open = RwSignal::new(false);
     let recover_webhook = Signal::derive(move || filters.get().webhook_id.unwrap_or_default());

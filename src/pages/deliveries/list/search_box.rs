@@ -41,7 +41,11 @@ pub fn DeliverySearch(
         now
     });
     let go = StoredValue::new(move |f: Filters| {
-        show_view(&navigate, &format!("/deliveries{}", f.to_query_string()), false)
+        show_view(
+            &navigate,
+            &format!("/deliveries{}", f.to_query_string()),
+            false,
+        )
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
