@@ -285,10 +285,12 @@ fn AttemptView(
                 <div class="attempt-body">
                     <div class="attempt-actions">
                         <span class="mono small break">{format!("{} {}", a.request.method, a.request.url)}</span>
-                        <CopyCurlButton request=request.clone()/>
-                        {response.as_ref().map(|r| view! {
-                            <CopyTextButton text=r.body.clone() label="Copy response" done="Copied the response body" testid="copy-response"/>
-                        })}
+                        <span class="attempt-copy">
+                            <CopyCurlButton request=request.clone()/>
+                            {response.as_ref().map(|r| view! {
+                                <CopyTextButton text=r.body.clone() label="Copy response" done="Copied the response body" testid="copy-response"/>
+                            })}
+                        </span>
                     </div>
                     {message.map(|m| view! {
                         <p class="endpoint-full-message"><strong>"Endpoint message: "</strong><span class="break">{m}</span></p>
