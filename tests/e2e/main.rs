@@ -14,4 +14,5 @@ mod faults;
 mod hostile;
 mod plandocket;
 mod replay;
+mod search;
 mod webhooks;

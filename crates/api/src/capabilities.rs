@@ -30,13 +30,16 @@ pub enum Feature {
     Types,
     /// `/replays` (bulk replay jobs with a dry run) and `/missed` (what endpoints missed).
     Replay,
+    /// `GET /deliveries` takes `q` (full text over payloads and response bodies) and `where`
+    /// (payload field conditions, see [`crate::search`]).
+    Search,
     /// A feature this console does not know; kept so a newer backend is not an error.
     #[serde(other)]
     Unknown,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 10] = [
+    pub const ALL: [Feature; 11] = [
         Feature::Update,
         Feature::Catalogue,
         Feature::Test,
@@ -47,6 +50,7 @@ impl Feature {
         Feature::Events,
         Feature::Types,
         Feature::Replay,
+        Feature::Search,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +65,7 @@ impl Feature {
             Feature::Events => "events",
             Feature::Types => "types",
             Feature::Replay => "replay",
+            Feature::Search => "search",
             Feature::Unknown => "unknown",
         }
     }

@@ -12,6 +12,7 @@ pub mod percent;
 mod problem;
 pub mod redact;
 mod replay;
+pub mod search;
 pub mod seed_examples;
 mod tolerant;
 pub mod validate;

@@ -88,6 +88,12 @@ pub struct DeliveryFilter {
     /// that endpoint ended without a success (see [`MissedReason`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missed: Option<bool>,
+    /// Full text over payloads and response bodies (capability `search`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// Payload field conditions (capability `search`, see [`crate::search`]).
+    #[serde(default, rename = "where", skip_serializing_if = "Option::is_none")]
+    pub where_: Option<String>,
 }
 
 /// `POST /replays/dry-run` and `POST /replays` body.

@@ -248,6 +248,7 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
             Group::Events => checks::events::run(&mut ctx, &mut g).await,
             Group::Types => checks::types::run(&mut ctx, &mut g).await,
             Group::Replay => checks::replay::run(&mut ctx, &mut g).await,
+            Group::Search => checks::search::run(&mut ctx, &mut g).await,
             Group::Core
             | Group::Plandocket
             | Group::Shoprenter

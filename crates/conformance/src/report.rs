@@ -21,6 +21,7 @@ pub enum Group {
     Events,
     Types,
     Replay,
+    Search,
     /// `--dialect plandocket`.
     Plandocket,
     /// `--dialect shoprenter`.
@@ -33,7 +34,7 @@ pub enum Group {
 
 impl Group {
     /// Switchboard's levels in report order, as the API documentation lists them.
-    pub const ALL: [Group; 11] = [
+    pub const ALL: [Group; 12] = [
         Group::Core,
         Group::Update,
         Group::Catalogue,
@@ -45,6 +46,7 @@ impl Group {
         Group::Events,
         Group::Types,
         Group::Replay,
+        Group::Search,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +62,7 @@ impl Group {
             Group::Events => "events",
             Group::Types => "types",
             Group::Replay => "replay",
+            Group::Search => "search",
             Group::Plandocket => "plandocket",
             Group::Shoprenter => "shoprenter",
             Group::Outputrocks => "outputrocks",
@@ -87,6 +90,7 @@ impl Group {
             Group::Events => F::Events,
             Group::Types => F::Types,
             Group::Replay => F::Replay,
+            Group::Search => F::Search,
         })
     }
 }

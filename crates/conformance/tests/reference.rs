@@ -68,7 +68,7 @@ async fn reference_server_passes_every_level() {
         "{}",
         report.to_text()
     );
-    assert_eq!(report.groups.len(), 11);
+    assert_eq!(report.groups.len(), 12);
     assert!(report.check("replay.job.completes").is_some());
     assert!(report.groups.iter().all(|g| g.advertised && g.required));
     assert!(report.check("events.delivery.signature").is_some());

@@ -1,6 +1,7 @@
 //! Delivery history and one delivery with its attempts, plus the filters both keep in the URL.
 
 mod detail;
+mod export_format;
 mod list;
 mod recover;
 
@@ -26,6 +27,12 @@ pub struct Filters {
     pub status_class: Option<StatusClass>,
     /// The error kind of the last attempt (`timeout`, `connect`, …).
     pub error_kind: Option<String>,
+    /// Full text over payloads and response bodies.
+    pub q: Option<String>,
+    /// Payload field conditions, as typed.
+    pub where_: Option<String>,
+    /// Where the view starts: the cursor of the page at the top of the window (none: newest).
+    pub cursor: Option<String>,
 }
 
 /// Error kinds an attempt records, for the filter.
@@ -46,11 +53,34 @@ impl Filters {
             range: (range != TimeRange::All).then_some(range),
             status_class: non_empty("status_class").and_then(StatusClass::parse),
             error_kind: non_empty("error_kind").map(str::to_owned),
+            q: non_empty("q").map(str::to_owned),
+            where_: non_empty("where").map(str::to_owned),
+            cursor: non_empty("cursor").map(str::to_owned),
         }
     }
 
+    /// No filter set (the position in the list does not count).
     pub fn is_empty(&self) -> bool {
-        *self == Filters::default()
+        self.same_rows(&Filters::default())
+    }
+
+    /// The same filters, wherever each view starts.
+    pub fn same_rows(&self, other: &Filters) -> bool {
+        Filters {
+            cursor: None,
+            ..self.clone()
+        } == Filters {
+            cursor: None,
+            ..other.clone()
+        }
+    }
+
+    /// The same filters from the newest delivery.
+    pub fn from_start(self) -> Filters {
+        Filters {
+            cursor: None,
+            ..self
+        }
     }
 
     /// The URL query (`?status=failed&range=24h`), or an empty string.
@@ -77,6 +107,15 @@ impl Filters {
             pairs.push(("since", since));
             pairs.push(("until", until));
         }
+        if let Some(q) = &self.q {
+            pairs.push(("q", q.clone()));
+        }
+        if let Some(w) = &self.where_ {
+            pairs.push(("where", w.clone()));
+        }
+        if let Some(c) = &self.cursor {
+            pairs.push(("cursor", c.clone()));
+        }
         let parts: Vec<String> = pairs
             .into_iter()
             .filter(|(_, v)| !v.is_empty())
@@ -89,7 +128,8 @@ impl Filters {
         }
     }
 
-    /// The API query for the first page, with relative ranges resolved at `now_ms`.
+    /// The API query for the view's first page (from its cursor), with relative ranges
+    /// resolved at `now_ms`.
     pub fn to_api_query(&self, now_ms: i64) -> DeliveryQuery {
         let (since, until) = self
             .range
@@ -104,7 +144,9 @@ impl Filters {
             until: until.map(|t| t.to_rfc3339()),
             status_class: self.status_class.map(|c| c.as_str().to_owned()),
             error_kind: self.error_kind.clone(),
-            cursor: None,
+            q: self.q.clone(),
+            where_: self.where_.clone(),
+            cursor: self.cursor.clone(),
             limit: Some(PAGE_SIZE),
         }
     }
@@ -126,6 +168,8 @@ impl Filters {
             since,
             until,
             missed: None,
+            q: self.q.clone(),
+            where_: self.where_.clone(),
         }
     }
 }
@@ -179,11 +223,25 @@ mod tests {
             ("event_type", "order_confirm"),
             ("webhook_id", "wh 1"),
             ("range", "24h"),
+            ("q", "database down"),
+            ("where", "total > 100"),
+            ("cursor", "17.4"),
         ]);
         assert_eq!(f.status, Some(DeliveryStatus::Failed));
         assert_eq!(
             f.to_query_string(),
-            "?status=failed&event_type=order_confirm&webhook_id=wh%201&range=24h"
+            "?status=failed&event_type=order_confirm&webhook_id=wh%201&range=24h\
+             &q=database%20down&where=total%20%3E%20100&cursor=17.4"
+        );
+        let q = f.to_api_query(0);
+        assert_eq!(q.q.as_deref(), Some("database down"));
+        assert_eq!(q.where_.as_deref(), Some("total > 100"));
+        assert_eq!(q.cursor.as_deref(), Some("17.4"));
+        assert!(!f.is_empty());
+        assert!(f.same_rows(&f.clone().from_start()));
+        assert!(
+            parse(&[("cursor", "17.4")]).is_empty(),
+            "a position is no filter"
         );
         assert_eq!(
             parse(&[("status", "exploded"), ("event_type", " ")]),

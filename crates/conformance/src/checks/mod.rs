@@ -5,6 +5,7 @@ pub mod core;
 pub mod deliveries;
 pub mod events;
 pub mod replay;
+pub mod search;
 pub mod secrets;
 pub mod stats;
 pub mod status;

@@ -60,7 +60,15 @@ fn store_filter(f: &DeliveryFilter) -> Result<ListFilter, ApiError> {
             ));
         }
     }
+    let (search_text, conditions) = super::deliveries::search_terms(f.q.clone(), f.where_.clone())
+        .map_err(|e| match e {
+            // In a body the same rule is a member of `filter`, refused as such (a 422).
+            ApiError::BadParam(fe) => ApiError::field(format!("filter.{}", fe.field), fe.message),
+            other => other,
+        })?;
     Ok(ListFilter {
+        text: search_text,
+        conditions,
         webhook_id: text(&f.webhook_id, "webhook_id")?,
         status: f.status,
         event_type: text(&f.event_type, "event_type")?,

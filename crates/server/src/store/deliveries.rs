@@ -192,6 +192,10 @@ pub struct ListFilter {
     pub error_kind: Option<String>,
     /// Only the deliveries whose event their endpoint missed (see [`MISSED`]).
     pub missed: bool,
+    /// Full text, as an FTS5 query quoted by [`switchboard_api::search::fts_query`].
+    pub text: Option<String>,
+    /// Payload field conditions, all of which must hold.
+    pub conditions: Vec<switchboard_api::search::Condition>,
 }
 
 /// A delivery whose event its endpoint missed: it ended failed, it carries an event, and no
@@ -283,6 +287,19 @@ impl ListFilter {
         if self.missed {
             sql.push_str(" AND ");
             sql.push_str(MISSED);
+        }
+        if let Some(q) = &self.text {
+            push(&mut sql, super::search::TEXT_CONDITION, q.clone().into());
+        }
+        for c in &self.conditions {
+            // Each `?#` of the condition takes the next of its values.
+            let (cond, values) = super::search::condition(c);
+            let mut parts = cond.split("?#");
+            sql.push_str(parts.next().unwrap_or_default());
+            for (part, v) in parts.zip(values) {
+                push(&mut sql, "?#", v);
+                sql.push_str(part);
+            }
         }
         (sql, args)
     }

@@ -26,7 +26,7 @@ pub fn DeliveryFilterBar(
         )
     });
     let update = move |change: &dyn Fn(&mut Filters)| {
-        let mut f = filters.get_untracked();
+        let mut f = filters.get_untracked().from_start();
         change(&mut f);
         set_filters.with_value(|s| s(f));
     };

@@ -1,10 +1,15 @@
 //! The global delivery history: filters in the URL, cursor pages appended to a windowed table.
 //!
-//! [`feed`] loads the pages, [`filter_bar`] edits the filters, [`table`] shows the rows; the
-//! page puts them together with the recovery dialog.
+//! [`feed`] loads the pages, [`filter_bar`] edits the filters, [`search_box`] the search,
+//! [`table`] shows the rows and [`export`] saves the filtered set; the page puts them together
+//! with the recovery dialog. The URL holds the whole view, the position included: as the
+//! reader scrolls, the cursor of the page at the top replaces the URL's, so a reload, Back or
+//! a shared link opens the same rows.
 
+mod export;
 mod feed;
 mod filter_bar;
+mod search_box;
 mod table;
 
 use super::{load_all_webhooks, Filters, RecoverDialog};
@@ -13,7 +18,7 @@ use crate::components::ErrorPanel;
 use crate::format::now_ms;
 use crate::state::{use_connection, use_live_backend};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::HashMap;
 use switchboard_api::{DeliveryFilter, Feature, Webhook};
 
@@ -47,6 +52,7 @@ fn count_text(n: usize, more: bool) -> String {
 #[component]
 fn DeliveryHistory() -> impl IntoView {
     let backend = use_live_backend();
+    let conn = use_connection();
     let query = use_query_map();
     let filters = Memo::new(move |_| query.with(|q| Filters::from_pairs(|k| q.get_str(k))));
     let feed = feed::use_feed(filters);
@@ -76,7 +82,6 @@ fn DeliveryHistory() -> impl IntoView {
             .unwrap_or_default()
     });
 
-    let conn = use_connection();
     let replay_open = RwSignal::new(false);
     // Fixed when the dialog opens, so the dry run and the job see the same time range.
     let replay_filter = RwSignal::new(DeliveryFilter::default());
@@ -84,6 +89,33 @@ fn DeliveryHistory() -> impl IntoView {
         replay_filter.set(filters.get_untracked().to_replay_filter(now_ms()));
         replay_open.set(true);
     };
+    // The position follows the scroll: the page holding the first row in view.
+    let navigate = use_navigate();
+    let on_position = Callback::new(move |i: usize| {
+        let Some(cursor) = feed.cursor_at(i) else {
+            return;
+        };
+        let f = filters.get_untracked();
+        if f.cursor != cursor {
+            let f = Filters { cursor, ..f };
+            crate::pages::show_view(
+                &navigate,
+                &format!("/deliveries{}", f.to_query_string()),
+                true,
+            );
+        }
+    });
+    let newest_href = move || {
+        format!(
+            "/deliveries{}",
+            filters.get().from_start().to_query_string()
+        )
+    };
+    let search = move || {
+        conn.has(Feature::Search)
+            .then(|| view! { <search_box::DeliverySearch filters=filters/> })
+    };
+
     let recover_open = RwSignal::new(false);
     let recover_webhook = Signal::derive(move || filters.get().webhook_id.unwrap_or_default());
     let on_recovered = Callback::new(move |()| feed.reload());
@@ -113,6 +145,7 @@ fn DeliveryHistory() -> impl IntoView {
                             "Replay these…"
                         </button>
                     })}
+                    <export::ExportControl filters=filters/>
                     <button type="button" class="button" data-testid="refresh-deliveries"
                         disabled=move || feed.loading.get()
                         on:click=move |_| feed.reload()>
@@ -122,6 +155,7 @@ fn DeliveryHistory() -> impl IntoView {
             </header>
 
             <filter_bar::DeliveryFilterBar filters=filters names=names event_types=event_types/>
+            {search}
 
             {move || feed.error.get().map(|e| view! {
                 <ErrorPanel error=e on_retry=Callback::new(move |()| feed.retry())/>
@@ -129,10 +163,13 @@ fn DeliveryHistory() -> impl IntoView {
 
             <div class="list-status" role="status" aria-live="polite">
                 <span data-testid="delivery-count">{count}</span>
+                {move || filters.with(|f| f.cursor.is_some()).then(|| view! {
+                    " · " <a href=newest_href data-testid="show-newest">"Show from the newest"</a>
+                })}
                 {move || feed.loading.get().then(|| view! { <span class="muted" data-testid="loading">" Loading…"</span> })}
             </div>
 
-            <table::DeliveryTable feed=feed filtered=Signal::derive(move || !filters.get().is_empty()) names=names/>
+            <table::DeliveryTable feed=feed filtered=Signal::derive(move || !filters.get().is_empty()) names=names on_position=on_position/>
 
             <RecoverDialog open=recover_open webhook_id=recover_webhook on_done=on_recovered/>
             {move || conn.has(Feature::Replay).then(|| view! {
