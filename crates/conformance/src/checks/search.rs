@@ -114,9 +114,15 @@ async fn conditions(ctx: &Ctx, source: &Step<(String, String)>) -> Step<()> {
     let items = ctx
         .list_all("/deliveries", &format!("where={}", encode(&hit)))
         .await?;
-    if ids(&items) != [delivery.clone()] {
+    // Other webhooks subscribed to the fixture's event got the same payload: every row must
+    // meet the conditions, and the fixture's own delivery must be among them.
+    let all_meet = items.iter().all(|d| {
+        d.pointer("/payload/cf_search").and_then(|v| v.as_str()) == Some(word.as_str())
+            && d.pointer("/payload/cf_n").and_then(|v| v.as_f64()) == Some(42.0)
+    });
+    if !all_meet || !ids(&items).contains(&delivery) {
         return fail(
-            format!("exactly delivery {delivery} for ?where={hit}"),
+            format!("delivery {delivery}, and only payloads meeting ?where={hit}"),
             format!("{:?}", ids(&items)),
         );
     }
