@@ -28,13 +28,15 @@ pub enum Feature {
     Events,
     /// `GET /webhooks/types`: destination types besides `http`, each with its schema.
     Types,
+    /// `GET /webhooks?sort=…`: the list in any [`crate::WebhookSort`] order, paged by cursor.
+    Sort,
     /// A feature this console does not know; kept so a newer backend is not an error.
     #[serde(other)]
     Unknown,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 9] = [
+    pub const ALL: [Feature; 10] = [
         Feature::Update,
         Feature::Catalogue,
         Feature::Test,
@@ -44,6 +46,7 @@ impl Feature {
         Feature::Status,
         Feature::Events,
         Feature::Types,
+        Feature::Sort,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +60,7 @@ impl Feature {
             Feature::Status => "status",
             Feature::Events => "events",
             Feature::Types => "types",
+            Feature::Sort => "sort",
             Feature::Unknown => "unknown",
         }
     }

@@ -12,6 +12,7 @@ pub mod percent;
 mod problem;
 pub mod redact;
 pub mod seed_examples;
+mod sort;
 mod tolerant;
 pub mod validate;
 mod webhook;
@@ -26,6 +27,7 @@ pub use destination::DestinationType;
 pub use envelope::{Envelope, Meta};
 pub use event_type::{EventField, EventType};
 pub use problem::{FieldError, Problem};
+pub use sort::WebhookSort;
 pub use tolerant::{Id, Timestamp};
 pub use webhook::{
     Auth, Delay, DelayUnit, EndpointOverview, EndpointStatus, Filter, Format, HeldChoice,

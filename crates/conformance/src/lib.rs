@@ -247,6 +247,7 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
             Group::Status => checks::status::run(&mut ctx, &mut g).await,
             Group::Events => checks::events::run(&mut ctx, &mut g).await,
             Group::Types => checks::types::run(&mut ctx, &mut g).await,
+            Group::Sort => checks::sort::run(&mut ctx, &mut g).await,
             Group::Core
             | Group::Plandocket
             | Group::Shoprenter

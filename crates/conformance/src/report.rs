@@ -20,6 +20,7 @@ pub enum Group {
     Status,
     Events,
     Types,
+    Sort,
     /// `--dialect plandocket`.
     Plandocket,
     /// `--dialect shoprenter`.
@@ -32,7 +33,7 @@ pub enum Group {
 
 impl Group {
     /// Switchboard's levels in report order, as the API documentation lists them.
-    pub const ALL: [Group; 10] = [
+    pub const ALL: [Group; 11] = [
         Group::Core,
         Group::Update,
         Group::Catalogue,
@@ -43,6 +44,7 @@ impl Group {
         Group::Status,
         Group::Events,
         Group::Types,
+        Group::Sort,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +59,7 @@ impl Group {
             Group::Status => "status",
             Group::Events => "events",
             Group::Types => "types",
+            Group::Sort => "sort",
             Group::Plandocket => "plandocket",
             Group::Shoprenter => "shoprenter",
             Group::Outputrocks => "outputrocks",
@@ -83,6 +86,7 @@ impl Group {
             Group::Status => F::Status,
             Group::Events => F::Events,
             Group::Types => F::Types,
+            Group::Sort => F::Sort,
         })
     }
 }

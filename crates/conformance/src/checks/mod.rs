@@ -5,6 +5,7 @@ pub mod core;
 pub mod deliveries;
 pub mod events;
 pub mod secrets;
+pub mod sort;
 pub mod stats;
 pub mod status;
 pub mod test_send;

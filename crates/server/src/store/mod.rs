@@ -4,6 +4,7 @@ pub mod deliveries;
 pub mod demo;
 mod error;
 pub mod events;
+pub mod webhook_order;
 pub mod webhooks;
 
 pub use error::StoreError;
@@ -116,6 +117,13 @@ CREATE TABLE event_idempotency_keys (
     event_id TEXT NOT NULL,
     created_at INTEGER NOT NULL
 );
+"#,
+    // The webhooks list's other orders (`?sort=`), each with `seq` as its tiebreaker.
+    r#"
+CREATE INDEX webhooks_by_name ON webhooks (lower(name), seq);
+CREATE INDEX webhooks_by_failures ON webhooks (failure_count DESC, seq DESC);
+CREATE INDEX webhooks_by_last_failure ON webhooks (IFNULL(last_failure_at, 0) DESC, seq DESC);
+CREATE INDEX webhooks_by_last_success ON webhooks (IFNULL(last_success_at, 0) DESC, seq DESC);
 "#,
 ];
 
