@@ -47,7 +47,7 @@ pub fn WebhookListPage() -> impl IntoView {
                 ..Default::default()
             };
             let result = use_backend().update_webhook(&id, &patch).await;
-            held.open.set(false);
+            held.open.try_set(false);
             match result {
                 Ok(w) => {
                     let done = if w.is_active {
