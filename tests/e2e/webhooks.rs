@@ -947,6 +947,11 @@ async fn name_sort_is_the_backends_across_pages_and_the_url_keeps_it() {
     assert_eq!(url.query(), Some("sort=name_asc"), "{url}");
     assert!(!e.exists("[data-testid=local-sort-note]").await);
     e.screenshot("sort-name-page-1").await;
+    e.js("document.documentElement.setAttribute('data-theme', 'dark'); return null")
+        .await;
+    e.screenshot("sort-name-page-1-dark").await;
+    e.js("document.documentElement.setAttribute('data-theme', 'light'); return null")
+        .await;
 
     e.click("[data-testid=page-next]").await;
     e.wait_until("the last three names", || async {
@@ -1028,6 +1033,11 @@ async fn a_backend_without_sort_sorts_the_loaded_page_and_says_so() {
         Some("sort=name_asc")
     );
     e.screenshot("sort-local-note").await;
+    e.js("document.documentElement.setAttribute('data-theme', 'dark'); return null")
+        .await;
+    e.screenshot("sort-local-note-dark").await;
+    e.js("document.documentElement.setAttribute('data-theme', 'light'); return null")
+        .await;
     no_error_toasts(&e).await;
     e.finish().await;
 }
@@ -1077,6 +1087,11 @@ async fn the_lists_switch_asks_about_held_deliveries_like_the_detail_page() {
         .await
         .contains("Activate “Held in the list”?"));
     e.screenshot("held-prompt-list").await;
+    e.js("document.documentElement.setAttribute('data-theme', 'dark'); return null")
+        .await;
+    e.screenshot("held-prompt-list-dark").await;
+    e.js("document.documentElement.setAttribute('data-theme', 'light'); return null")
+        .await;
     // "Keep inactive" changes nothing.
     e.click("dialog[open] [data-testid=confirm-cancel]").await;
     e.wait_gone("dialog[open]").await;
