@@ -592,6 +592,37 @@ impl Backend for HttpBackend {
     }
 }
 
+/// The event types in a JSON file served beside the console (`asset`, relative to the page),
+/// fetched without credentials: the vendor's documentation, not its API.
+pub async fn documented_event_types(asset: &str) -> Result<Vec<EventType>, ApiError> {
+    // Beside the bundle's own files: the script the page boots from is `<public url>/<bundle
+    // dir>/switchboard.js`, so `../asset` is the asset at the public URL whatever it is.
+    let document = web_sys::window().and_then(|w| w.document());
+    let url = document
+        .as_ref()
+        .and_then(|d| d.query_selector("meta[name=switchboard-js]").ok().flatten())
+        .and_then(|meta| meta.get_attribute("content"))
+        .zip(document.as_ref().and_then(|d| d.url().ok()))
+        .and_then(|(js, page)| web_sys::Url::new_with_base(&js, &page).ok())
+        .and_then(|js| web_sys::Url::new_with_base(&format!("../{asset}"), &js.href()).ok())
+        .map(|u| u.href())
+        .unwrap_or_else(|| format!("/{asset}"));
+    let response = gloo_net::http::Request::get(&url)
+        .send()
+        .await
+        .map_err(|e| ApiError::Network {
+            message: e.to_string(),
+        })?;
+    let status = response.status();
+    let text = response.text().await.map_err(|e| ApiError::Network {
+        message: e.to_string(),
+    })?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Decode {
+        status,
+        message: e.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::retry_after_seconds;

@@ -14,5 +14,5 @@ pub(crate) mod query;
 
 pub use backend::{follow_cursor, Backend, Page};
 pub use error::ApiError;
-pub use http::{on_unauthorised, HttpBackend};
+pub use http::{documented_event_types, on_unauthorised, HttpBackend};
 pub use query::{encode as encode_component, DeliveryQuery, WebhookQuery};

@@ -67,6 +67,15 @@ fn SecretInput(
     }
 }
 
+/// What the choice of `kind` says: the vendor's word where it has one, else the console's.
+pub fn kind_label(kind: AuthKind, words: &[(&'static str, &'static str)]) -> &'static str {
+    words
+        .iter()
+        .find(|(k, _)| *k == kind.as_str())
+        .map(|(_, word)| *word)
+        .unwrap_or_else(|| kind.label())
+}
+
 #[component]
 pub fn AuthFields(
     /// The authentication sub-form, edited in place.
@@ -76,6 +85,12 @@ pub fn AuthFields(
     /// The kinds the backend offers, as `Auth::kind()` names; empty offers every kind.
     #[prop(optional)]
     kinds: &'static [&'static str],
+    /// The vendor's own words for some kinds, by `Auth::kind()` name.
+    #[prop(optional)]
+    words: &'static [(&'static str, &'static str)],
+    /// Whether requests are signed with a secret the endpoint can verify.
+    #[prop(default = true)]
+    signed: bool,
 ) -> impl IntoView {
     let kind = move || auth.with(|a| a.kind);
     let (token, set_token) = bind!(auth, token);
@@ -97,7 +112,7 @@ pub fn AuthFields(
                     <input type="radio" name="auth.type" id=id.clone() data-testid=id.clone() value=k.as_str()
                         prop:checked=move || kind() == k
                         on:change=move |_| auth.update(|a| a.kind = k)/>
-                    <span>{k.label()}</span>
+                    <span>{kind_label(k, words)}</span>
                 </label>
             }
         })
@@ -107,7 +122,11 @@ pub fn AuthFields(
         match kind() {
         AuthKind::None => view! {
             <p class="muted small" data-testid="auth-none-hint">
-                "Requests carry only the signature headers; the endpoint verifies them with the signing secret."
+                {if signed {
+                    "Requests carry only the signature headers; the endpoint verifies them with the signing secret."
+                } else {
+                    "Requests carry no credentials."
+                }}
             </p>
         }.into_any(),
         AuthKind::Bearer => view! {

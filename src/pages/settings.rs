@@ -134,6 +134,7 @@ pub fn SettingsPage() -> impl IntoView {
                         </button>
                     </div>
                     <p class="hint">"Kept in memory only, unless you tick the box below; never put in a URL."</p>
+                    {move || chosen().token_needs().map(|needs| view! { <p class="hint" data-testid="token-needs">{needs}</p> })}
                 </div>
                 <label class="check">
                     <input type="checkbox" data-testid="remember"

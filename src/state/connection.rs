@@ -57,7 +57,7 @@ async fn cors_or_down(base_url: &str) -> Option<ApiError> {
 
 /// The first dialect whose list answer at its default path looks like this backend's, if any.
 pub async fn recognise(base_url: &str, token: &str) -> Option<&'static dyn Dialect> {
-    for d in dialect::ALL {
+    for &d in dialect::ALL {
         let backend = HttpBackend::with_dialect(base_url, token, d, "");
         if backend.looks_like_its_dialect().await {
             return Some(d);

@@ -119,6 +119,8 @@ async fn shoprenter_webhooks_are_managed_in_shoprenter_words() {
     press(&e, "[data-testid=wh-delay-enabled]").await;
     e.fill("[data-testid=wh-delay-amount]", "10").await;
     choose(&e, "[data-testid=wh-delay-unit]", "day").await;
+    e.wait_text("label[for=wh-delay-unit]", "Delay unit").await;
+    e.wait_text("[data-testid=wh-delay-unit]", "hour").await;
     press(&e, "[data-testid=wh-submit]").await;
     e.wait_text("[data-testid=webhook-name]", "test webhook")
         .await;
@@ -161,6 +163,21 @@ async fn shoprenter_webhooks_are_managed_in_shoprenter_words() {
     press(&e, "[data-testid=detail-edit]").await;
     e.fill("[data-testid=wh-name]", "ERP sync").await;
     press(&e, "[data-testid=wh-submit]").await;
+    e.wait_text("[data-testid=webhook-name]", "ERP sync").await;
+
+    // The list heads its columns in Shoprenter's words.
+    e.navigate("/webhooks").await;
+    e.find("[data-testid=webhooks-table] thead").await;
+    let heads = e
+        .js("return document.querySelector('[data-testid=webhooks-table] thead').textContent;")
+        .await;
+    assert!(heads.to_string().contains("Label"), "{heads}");
+    // The newsletter payload Shoprenter documents, read from the documentation the console
+    // ships (Shoprenter's API serves no catalogue).
+    e.navigate("/event-types/newsletter_subscribe").await;
+    e.wait_text("[data-testid=event-fields]", "subscriber_email")
+        .await;
+    e.navigate(&format!("/webhooks/{id}")).await;
     e.wait_text("[data-testid=webhook-name]", "ERP sync").await;
 
     // Delete.
@@ -227,6 +244,7 @@ async fn outputrocks_channels_are_forms_from_their_schemas() {
         .wait_text("[data-testid=detail-data]", "sftp.example.com")
         .await;
     assert!(!data.contains("sftp-password"), "write-only: {data}");
+    assert!(data.contains("write-only: never shown"), "{data}");
     e.wait_text("[data-testid=detail-filter]", "my_group").await;
     let id = current_id(&e).await;
     assert!(id.parse::<u64>().is_ok(), "integer id: {id}");
@@ -283,6 +301,13 @@ async fn apiplatform_registrations_are_made_and_deactivated() {
         !e.exists("[data-testid=auth-kind-bearer]").await,
         "only the platform's auth types"
     );
+    // The auth types in the platform's own words.
+    e.wait_text("label[for=auth-kind-none]", "noauth").await;
+    e.wait_text(
+        "label[for=auth-kind-client_credentials]",
+        "client_credential",
+    )
+    .await;
 
     e.fill("[data-testid=wh-url]", "https://partner.example.com/notify")
         .await;

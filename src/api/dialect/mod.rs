@@ -20,7 +20,7 @@ use switchboard_api::{
 };
 
 /// Every dialect, in the order the Settings page offers them. The first is the default.
-pub static ALL: [&dyn Dialect; 5] = [
+pub static ALL: &[&dyn Dialect] = &[
     &switchboard::Switchboard,
     &plandocket::Plandocket,
     &shoprenter::Shoprenter,
@@ -170,8 +170,14 @@ pub struct Vocabulary {
     pub headers: bool,
     /// Auth types the vendor offers, as `Auth::kind()` names; empty: no auth section.
     pub auth: &'static [&'static str],
+    /// The vendor's own word for an auth type, by `Auth::kind()` name, where it has one (the
+    /// API platform's `noauth`, `client_credential`).
+    pub auth_words: &'static [(&'static str, &'static str)],
     pub format: bool,
     pub delay_units: &'static [DelayUnit],
+    /// The vendor's labels of a delay's amount and unit, its units then shown as it spells them
+    /// (Shoprenter's "Delay", "Delay unit", `day`/`hour`); `None`: "Send after" and "hours".
+    pub delay_words: Option<(&'static str, &'static str)>,
     pub retry: bool,
     pub timeout: bool,
     pub priority: bool,
@@ -201,6 +207,16 @@ pub trait Dialect: Sync {
     }
     fn accept(&self) -> &'static str {
         "application/json, application/problem+json"
+    }
+    /// A file served beside the console (a JSON array of event types) with the fields and
+    /// example payloads the vendor documents but does not serve.
+    fn event_documentation(&self) -> Option<&'static str> {
+        None
+    }
+    /// What the vendor documents the token needs (scopes, feature flags), said under the
+    /// token field.
+    fn token_needs(&self) -> Option<&'static str> {
+        None
     }
     fn vocabulary(&self) -> &'static Vocabulary;
     /// What the API can do; `None` means "ask `GET /capabilities`".

@@ -33,8 +33,10 @@ static VOCABULARY: Vocabulary = Vocabulary {
     active_from: Some(("Active from", true)),
     headers: false,
     auth: &[],
+    auth_words: &[],
     format: false,
     delay_units: &[],
+    delay_words: None,
     retry: false,
     timeout: false,
     priority: true,
@@ -69,6 +71,17 @@ pub fn to_console(item: &Value) -> Value {
     copy(item, "identifier", &mut m, "name");
     copy(item, "type", &mut m, "type");
     copy(item, "data", &mut m, "data");
+    // The seed's own answer carries the sftp password back; a member the channel's schema marks
+    // write-only is dropped on reading, so neither the detail page nor an edit form holds it
+    // (an edit that leaves it out keeps it on the server).
+    let kind = item.get("type").and_then(Value::as_str);
+    if let (Some(t), Some(Value::Object(data))) =
+        (kind.and_then(channels::outputrocks_type), m.get_mut("data"))
+    {
+        for secret in t.secret_members() {
+            data.remove(secret);
+        }
+    }
     copy(item, "priority", &mut m, "priority");
     copy(item, "active", &mut m, "is_active");
     copy(item, "createdBy", &mut m, "created_by");

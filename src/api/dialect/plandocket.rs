@@ -27,8 +27,10 @@ static VOCABULARY: Vocabulary = Vocabulary {
     active_from: None,
     headers: true,
     auth: &[],
+    auth_words: &[],
     format: false,
     delay_units: &[],
+    delay_words: None,
     retry: true,
     timeout: true,
     priority: false,
@@ -65,6 +67,10 @@ impl Dialect for Plandocket {
     fn default_base_path(&self) -> &'static str {
         "/api/v1"
     }
+    fn token_needs(&self) -> Option<&'static str> {
+        Some("plandocket (Business+) requires the scope webhooks on the token and the feature flag webhooks on the account.")
+    }
+
     fn vocabulary(&self) -> &'static Vocabulary {
         &VOCABULARY
     }

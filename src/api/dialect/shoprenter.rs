@@ -31,8 +31,10 @@ static VOCABULARY: Vocabulary = Vocabulary {
     active_from: None,
     headers: false,
     auth: &[],
+    auth_words: &[],
     format: true,
     delay_units: &[DelayUnit::Hour, DelayUnit::Day],
+    delay_words: Some(("Delay", "Delay unit")),
     retry: false,
     timeout: false,
     priority: false,
@@ -247,6 +249,11 @@ impl Dialect for Shoprenter {
             features: vec![Feature::Update],
             ..Capabilities::core()
         })
+    }
+    fn event_documentation(&self) -> Option<&'static str> {
+        // The order and newsletter payloads of Shoprenter's documentation, the same file the
+        // reference server's catalogue ships (copied into the bundle's root by index.html).
+        Some("shop.json")
     }
     fn event_types(&self) -> Option<Vec<EventType>> {
         Some(

@@ -378,3 +378,69 @@ fn lists_are_filtered_locally_for_backends_without_filters() {
     };
     assert_eq!(filter_locally(page.items, &q).len(), 1);
 }
+
+#[test]
+fn apiplatform_writes_client_credential_reads_noauth_and_accepts_problems() {
+    let d = by_id("apiplatform");
+    assert_eq!(d.accept(), "application/json, application/problem+json");
+    let input = WebhookInput {
+        url: "https://example.com".into(),
+        auth: Auth::ClientCredentials {
+            client_id: "CLIENT".into(),
+            client_secret: Some("SECRET".into()),
+            token_url: "https://auth.example.com/token".into(),
+        },
+        ..seed_input()
+    };
+    let body: Value = serde_json::from_str(&d.create(&input).body.unwrap()).unwrap();
+    assert_eq!(
+        body["auth"],
+        json!({"type": "client_credential", "clientID": "CLIENT", "clientSecret": "SECRET",
+            "tokenURL": "https://auth.example.com/token"})
+    );
+    let none = d
+        .read_one(
+            200,
+            r#"{"id": "u", "targetURL": "https://a.test", "status": "active", "auth": {"type": "noauth"},
+                "createdAt": "2024-08-23T10:00:00Z", "updatedAt": "2024-08-24T10:00:00Z"}"#,
+        )
+        .unwrap();
+    assert_eq!(none.auth, Auth::None);
+    assert_eq!(
+        none.created_at.unwrap().to_rfc3339(),
+        "2024-08-23T10:00:00Z"
+    );
+    assert_eq!(
+        none.updated_at.unwrap().to_rfc3339(),
+        "2024-08-24T10:00:00Z"
+    );
+    // The vendor's own words for its auth types.
+    let words = d.vocabulary().auth_words;
+    assert!(words.contains(&("none", "noauth")));
+    assert!(words.contains(&("client_credentials", "client_credential")));
+}
+
+#[test]
+fn outputrocks_never_reads_back_a_write_only_member() {
+    // The seed's own request body, answered back as the item (with the sftp password in it).
+    let mut item: Value = serde_json::from_str(seed_examples::OUTPUTROCKS_CREATE).unwrap();
+    item["id"] = json!(12345);
+    let w = by_id("outputrocks")
+        .read_one(201, &item.to_string())
+        .unwrap();
+    let data = w.data.as_ref().unwrap();
+    assert_eq!(data["host"], "sftp.example.com");
+    assert_eq!(data["port"], 22);
+    assert!(data.get("password").is_none(), "{data}");
+}
+
+#[test]
+fn shoprenter_names_its_delay_and_its_documented_payloads() {
+    let d = by_id("shoprenter");
+    assert_eq!(d.vocabulary().delay_words, Some(("Delay", "Delay unit")));
+    assert_eq!(d.event_documentation(), Some("shop.json"));
+    assert!(by_id("plandocket")
+        .token_needs()
+        .unwrap()
+        .contains("webhooks"));
+}

@@ -430,9 +430,11 @@ pub fn WebhookForm(
                                 <span>"Delay each delivery"</span>
                             </label>
                             <Show when=move || base.with(|s| s.delay_enabled)>
-                                <TextField path="delay.amount" label="Send after" value=delay_amount on_input=set_delay_amount
-                                    errors=shown input_type="number">
-                                    <label class="sr-only" for="wh-delay-unit">"Delay unit"</label>
+                                <TextField path="delay.amount" label=v.delay_words.map(|(amount, _)| amount).unwrap_or("Send after")
+                                    value=delay_amount on_input=set_delay_amount errors=shown input_type="number">
+                                    <label class:sr-only=v.delay_words.is_none() for="wh-delay-unit">
+                                        {v.delay_words.map(|(_, unit)| unit).unwrap_or("Delay unit")}
+                                    </label>
                                     <select id="wh-delay-unit" name="delay.unit" data-testid="wh-delay-unit"
                                         prop:value=move || base.with(|s| s.delay_unit.as_str())
                                         on:change=move |ev| {
@@ -444,7 +446,7 @@ pub fn WebhookForm(
                                             base.update(|s| s.delay_unit = unit);
                                         }>
                                         {v.delay_units.iter().map(|u| view! {
-                                            <option value=u.as_str()>{format!("{}s", u.as_str())}</option>
+                                            <option value=u.as_str()>{if v.delay_words.is_some() { u.as_str().to_owned() } else { format!("{}s", u.as_str()) }}</option>
                                         }).collect_view()}
                                     </select>
                                 </TextField>
@@ -478,7 +480,7 @@ pub fn WebhookForm(
                     <p class="muted small">"How Switchboard proves itself to the endpoint, besides the signature. Secrets are write-only."</p>
                 </div>
                 <div class="form-section-fields">
-                    <AuthFields auth=auth errors=shown kinds=v.auth/>
+                    <AuthFields auth=auth errors=shown kinds=v.auth words=v.auth_words signed=v.secret/>
                 </div>
             </section>
 
@@ -510,14 +512,14 @@ pub fn WebhookForm(
                         <div class="field" class:invalid=move || condition_error.get().is_some()>
                             <label for="wh-filter-condition">{v.filter.map(|f| f.1).unwrap_or("Condition")} <span class="required" aria-hidden="true">" *"</span></label>
                             <textarea id="wh-filter-condition" name="filter.condition" data-testid="wh-filter-condition" rows="2"
-                                spellcheck="false" placeholder="data.contract.balance > 0"
+                                spellcheck="false" placeholder="data['contract']['balance'] > 0"
                                 aria-invalid=move || condition_error.get().is_some().then_some("true")
                                 aria-describedby="wh-filter-condition-hint"
                                 prop:value=move || base.with(|s| s.filter_condition.clone())
                                 on:input=move |ev| base.update(|s| s.filter_condition = event_target_value(&ev))></textarea>
                             <p class="hint" id="wh-filter-condition-hint">
                                 "A CEL expression over the payload's members, e.g. "
-                                <code>"data.contract.balance > 0"</code> " or " <code>"event == 'create'"</code> "."
+                                <code>"data['contract']['balance'] > 0"</code> " or " <code>"event == 'create'"</code> "."
                             </p>
                             <FieldMessage path="filter.condition" errors=shown/>
                         </div>

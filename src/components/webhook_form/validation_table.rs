@@ -453,7 +453,7 @@ fn the_console_and_the_server_name_the_same_fields() {
 
 #[test]
 fn every_dialect_judges_urls_as_its_server_profile_does() {
-    for d in dialect::ALL {
+    for &d in dialect::ALL {
         assert_eq!(
             d.vocabulary().schemes,
             validate::schemes(profile(d.id())),

@@ -20,9 +20,19 @@ pub fn EventTypeDetailPage() -> impl IntoView {
         let name = name.get();
         reload.track();
         let full = conn.has(Feature::Catalogue);
+        let documentation = conn.dialect().event_documentation();
         async move {
             if full {
                 return backend.now().get_event_type(&name).await;
+            }
+            // A vendor whose documentation describes its payloads (Shoprenter's order and
+            // newsletter fields) has them shipped beside the console; the list entry otherwise.
+            if let Some(asset) = documentation {
+                if let Ok(documented) = crate::api::documented_event_types(asset).await {
+                    if let Some(found) = documented.into_iter().find(|e| e.name == name) {
+                        return Ok(found);
+                    }
+                }
             }
             // A core-only backend has no single-get: the list entry is all there is.
             let list = backend.now().list_event_types().await?;

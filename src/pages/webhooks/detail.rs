@@ -313,7 +313,31 @@ fn SettingsCard(webhook: Webhook) -> impl IntoView {
     let events = w.events.clone();
     let headers = w.headers.clone();
     let http = w.kind == switchboard_api::HTTP_TYPE;
-    let data_rows = data_summary(&w);
+    // A type's write-only members (passwords, keys) are never shown, even by a backend that
+    // sends them back: the row says they exist.
+    let secrets = dialect
+        .destination_types()
+        .into_iter()
+        .flatten()
+        .find(|t| t.name == w.kind)
+        .map(|t| {
+            t.secret_members()
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let mut data_rows = data_summary(&w);
+    for (k, v) in data_rows.iter_mut() {
+        if secrets.contains(k) {
+            *v = WRITE_ONLY.to_owned();
+        }
+    }
+    for secret in secrets {
+        if !data_rows.iter().any(|(k, _)| *k == secret) {
+            data_rows.push((secret, WRITE_ONLY.to_owned()));
+        }
+    }
     let others = dialect::other_members(&w, v);
     let targets = w.targets.clone();
     view! {
@@ -369,7 +393,12 @@ fn SettingsCard(webhook: Webhook) -> impl IntoView {
                                     <code class="break">{f.condition.clone()}</code>
                                     {f.group.map(|g| view! { <span class="muted small">{format!(" {} ", group_label.to_lowercase())} {g}</span> })}
                                 }.into_any(),
-                                None => view! { <span class="muted">"every event"</span> }.into_any(),
+                                // Output.Rocks' group without a condition: shown as it came
+                                // (an edit leaves it as it is).
+                                None => match dialect::raw_text(&w, "/groupIdentifier").filter(|g| g != "null") {
+                                    Some(g) => view! { <span class="muted small">{format!("{} {g}, no condition", group_label.to_lowercase())}</span> }.into_any(),
+                                    None => view! { <span class="muted">"every event"</span> }.into_any(),
+                                },
                             }}
                         </dd>
                     </div>
@@ -386,7 +415,14 @@ fn SettingsCard(webhook: Webhook) -> impl IntoView {
             {(!v.auth.is_empty()).then(|| view! {
                 <h3>"Authentication"</h3>
                 <dl class="dl" data-testid="detail-auth" data-auth=w.auth.kind()>
-                    {auth_summary(&w.auth).into_iter().map(|(k, v)| row(k, v)).collect_view()}
+                    {auth_summary(&w.auth).into_iter().map(|(k, text)| {
+                        // The vendor's own word for the type, where it has one.
+                        let word = v.auth_words.iter().find(|(kind, _)| *kind == w.auth.kind());
+                        match word {
+                            Some((_, word)) if k == "Type" => row(k, (*word).to_owned()),
+                            _ => row(k, text),
+                        }
+                    }).collect_view()}
                 </dl>
             })}
             {v.headers.then(|| view! {
@@ -420,8 +456,11 @@ fn SettingsCard(webhook: Webhook) -> impl IntoView {
     }
 }
 
-/// A type's `data` for reading: every member the backend sent back, as text. Write-only
-/// members never come back, so there is nothing secret here to hide.
+/// What the Configuration list shows for a write-only member of a type's `data`.
+const WRITE_ONLY: &str = "write-only: never shown";
+
+/// A type's `data` for reading: every member the backend sent back, as text (write-only
+/// members are masked by the caller, which knows the type's schema).
 fn data_summary(w: &Webhook) -> Vec<(String, String)> {
     match &w.data {
         Some(serde_json::Value::Object(map)) => map

@@ -2,6 +2,7 @@
 //! empty states, the pager and the skeleton shown while the first page loads.
 
 use super::{go_to, ListParams, Sort};
+use crate::api::dialect::Events;
 use crate::api::{encode_component, Page};
 use crate::components::{ActiveBadge, HeldPrompt, RelativeTime};
 use crate::format::truncate;
@@ -75,6 +76,20 @@ pub fn WebhookTable(
 ) -> impl IntoView {
     let navigate = use_navigate();
     let p = params.get_untracked();
+    // The vendor's own words head the columns (Shoprenter's "Label", the API platform's
+    // "Target URL").
+    let v = use_connection().dialect().vocabulary();
+    let name_header = v.name.unwrap_or("Name");
+    let url_header = match (v.types, v.url) {
+        (true, _) => "Type",
+        (false, Some(url)) => url,
+        (false, None) => "URL",
+    };
+    let events_header = if v.events == Events::One {
+        "Event"
+    } else {
+        "Events"
+    };
     let mut items = page.items;
     // A backend with `sort` sent the page in order; otherwise the loaded page is sorted here
     // (and the page says so).
@@ -130,9 +145,9 @@ pub fn WebhookTable(
                                     });
                                 }/>
                         </th>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"URL"</th>
-                        <th scope="col">"Events"</th>
+                        <th scope="col">{name_header}</th>
+                        <th scope="col">{url_header}</th>
+                        <th scope="col">{events_header}</th>
                         <th scope="col">"Status"</th>
                         <th scope="col">"Last delivery"</th>
                         <th scope="col" class="col-num">"Failures"</th>
