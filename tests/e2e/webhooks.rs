@@ -1021,7 +1021,10 @@ async fn a_backend_without_sort_sorts_the_loaded_page_and_says_so() {
         .await
         .expect("choose Name A–Z");
     let note = e
-        .wait_text("[data-testid=local-sort-note]", "just the webhooks on this page")
+        .wait_text(
+            "[data-testid=local-sort-note]",
+            "just the webhooks on this page",
+        )
         .await;
     assert!(note.contains("Name A–Z"), "{note}");
     e.wait_until("sorted on the page", || async {
@@ -1079,7 +1082,10 @@ async fn the_lists_switch_asks_about_held_deliveries_like_the_detail_page() {
     let row = format!("[data-testid=webhook-row][data-id=\"{id}\"]");
     e.click(&format!("{row} [data-testid=toggle-active]")).await;
     let message = e
-        .wait_text("dialog[open] [data-testid=held-message]", "1 delivery is held")
+        .wait_text(
+            "dialog[open] [data-testid=held-message]",
+            "1 delivery is held",
+        )
         .await;
     assert!(message.contains("resume them, or cancel them"), "{message}");
     assert!(e
@@ -1096,7 +1102,10 @@ async fn the_lists_switch_asks_about_held_deliveries_like_the_detail_page() {
     e.click("dialog[open] [data-testid=confirm-cancel]").await;
     e.wait_gone("dialog[open]").await;
     let stored = api_webhook(&e, &id).await;
-    assert_eq!((stored["is_active"].clone(), stored["held"].clone()), (json!(false), json!(1)));
+    assert_eq!(
+        (stored["is_active"].clone(), stored["held"].clone()),
+        (json!(false), json!(1))
+    );
 
     // Resume: the webhook is on and the delivery is queued again, not cancelled.
     e.click(&format!("{row} [data-testid=toggle-active]")).await;
@@ -1115,8 +1124,10 @@ async fn the_lists_switch_asks_about_held_deliveries_like_the_detail_page() {
     assert_ne!(d["data"]["status"], "held", "{d}");
 
     // A webhook holding nothing switches on without a question.
-    e.click(&format!("[data-testid=webhook-row][data-id=\"{plain}\"] [data-testid=toggle-active]"))
-        .await;
+    e.click(&format!(
+        "[data-testid=webhook-row][data-id=\"{plain}\"] [data-testid=toggle-active]"
+    ))
+    .await;
     e.wait_until("the other activated", || async {
         api_webhook(&e, &plain).await["is_active"] == true
     })

@@ -69,7 +69,10 @@ async fn reference_server_passes_every_level() {
         report.to_text()
     );
     assert_eq!(report.groups.len(), 11);
-    assert_eq!(report.check("sort.wrong_cursor").map(|c| &c.outcome), Some(&Outcome::Pass));
+    assert_eq!(
+        report.check("sort.wrong_cursor").map(|c| &c.outcome),
+        Some(&Outcome::Pass)
+    );
     assert!(report.groups.iter().all(|g| g.advertised && g.required));
     assert!(report.check("events.delivery.signature").is_some());
     assert!(left.is_empty(), "left behind: {left:?}");

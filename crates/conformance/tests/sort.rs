@@ -84,7 +84,10 @@ async fn a_backend_that_ignores_sort_fails_the_sort_checks() {
     assert!(f.expected.starts_with("ids in the order"), "{f:?}");
     let f = failure("sort.unknown_sort");
     assert_eq!(f.status, Some(200));
-    assert!(f.request.as_deref().unwrap().contains("sort=no_such_order"), "{f:?}");
+    assert!(
+        f.request.as_deref().unwrap().contains("sort=no_such_order"),
+        "{f:?}"
+    );
     let f = failure("sort.wrong_cursor");
     assert_eq!(f.status, Some(200));
     // The rest of the contract still holds behind the proxy.

@@ -7,8 +7,8 @@ use crate::api::dialect::{self, Events, Toggle};
 use crate::api::{encode_component, ApiError, Backend, DeliveryQuery};
 use crate::components::sanitize::sanitize_html;
 use crate::components::{
-    held_text, ActiveBadge, ConfirmDialog, EndpointStatusBadge, HeldPrompt, ErrorPanel, RelativeTime, SecretField,
-    StatsChart,
+    held_text, ActiveBadge, ConfirmDialog, EndpointStatusBadge, ErrorPanel, HeldPrompt,
+    RelativeTime, SecretField, StatsChart,
 };
 use crate::state::{use_backend, use_connection, use_toasts};
 use leptos::prelude::*;
@@ -728,7 +728,6 @@ fn LatestDeliveries(id: String) -> impl IntoView {
 mod tests {
     use super::*;
     use switchboard_api::DelayUnit;
-
 
     #[test]
     fn readable_settings() {

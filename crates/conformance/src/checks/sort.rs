@@ -42,7 +42,11 @@ async fn pages(ctx: &Ctx, sort: &str) -> Step<(Vec<String>, Option<String>)> {
             ))
             .await?;
         let (items, next) = r.page()?;
-        ids.extend(items.iter().filter_map(|w| w.get("id").and_then(super::id_of)));
+        ids.extend(
+            items
+                .iter()
+                .filter_map(|w| w.get("id").and_then(super::id_of)),
+        );
         match next {
             Some(c) => {
                 first.get_or_insert_with(|| c.clone());

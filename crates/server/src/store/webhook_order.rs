@@ -112,7 +112,10 @@ fn number(s: &str) -> Result<i64, StoreError> {
 }
 
 fn unhex(s: &str) -> Result<String, StoreError> {
-    if s.len() % 2 != 0 || s.len() > 2048 || !s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
+    if s.len() % 2 != 0
+        || s.len() > 2048
+        || !s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+    {
         return Err(StoreError::BadCursor);
     }
     let bytes: Vec<u8> = (0..s.len())
@@ -138,17 +141,36 @@ mod tests {
             (WebhookSort::LastFailureDesc, Value::Int(0)),
             (WebhookSort::LastSuccessDesc, Value::Int(17)),
         ] {
-            let p = Position { sort, value, seq: 12 };
+            let p = Position {
+                sort,
+                value,
+                seq: 12,
+            };
             let raw = encode(&p);
             assert_eq!(decode(&raw, sort).unwrap(), p, "{raw}");
             for other in WebhookSort::ALL.into_iter().filter(|s| *s != sort) {
-                assert!(matches!(decode(&raw, other), Err(StoreError::WrongCursor)), "{raw} as {other:?}");
+                assert!(
+                    matches!(decode(&raw, other), Err(StoreError::WrongCursor)),
+                    "{raw} as {other:?}"
+                );
             }
         }
-        assert_eq!(encode(&Position { sort: WebhookSort::CreatedDesc, value: Value::Int(5), seq: 2 }), "5.2");
-        for bad in ["", "n.abc.1", "n.zz.1", "f..1", "f.1", "x.1.2", "1.2.3", "lf.1.-2"] {
+        assert_eq!(
+            encode(&Position {
+                sort: WebhookSort::CreatedDesc,
+                value: Value::Int(5),
+                seq: 2
+            }),
+            "5.2"
+        );
+        for bad in [
+            "", "n.abc.1", "n.zz.1", "f..1", "f.1", "x.1.2", "1.2.3", "lf.1.-2",
+        ] {
             for sort in WebhookSort::ALL {
-                assert!(matches!(decode(bad, sort), Err(StoreError::BadCursor)), "{bad}");
+                assert!(
+                    matches!(decode(bad, sort), Err(StoreError::BadCursor)),
+                    "{bad}"
+                );
             }
         }
     }

@@ -71,7 +71,11 @@ pub fn WebhookListPage() -> impl IntoView {
         toggle.version().track();
         bulk.version().track();
         let server_sorts = conn.has(Feature::Sort);
-        async move { use_backend().list_webhooks(&p.api_query(server_sorts)).await }
+        async move {
+            use_backend()
+                .list_webhooks(&p.api_query(server_sorts))
+                .await
+        }
     });
     let catalogue =
         LocalResource::new(move || async move { use_backend().list_event_types().await });
@@ -81,7 +85,6 @@ pub fn WebhookListPage() -> impl IntoView {
         params.track();
         selected.set(BTreeSet::new());
     });
-
 
     view! {
         <section class="page webhooks-page">

@@ -258,9 +258,14 @@ mod tests {
         assert_eq!(p.api_query(true).sort, Some(WebhookSort::NameAsc));
         assert_eq!(p.api_query(true).cursor.as_deref(), Some("n.61.3"));
         assert_eq!(p.api_query(false).sort, None);
-        assert!(p.href().starts_with("/webhooks?sort=name_asc&cursor=n.61.3"));
+        assert!(p
+            .href()
+            .starts_with("/webhooks?sort=name_asc&cursor=n.61.3"));
         // Links from before the contract had `sort` keep their order.
-        assert_eq!(Sort::parse(&from(&[("sort", "failures")]).sort), Sort::Failures);
+        assert_eq!(
+            Sort::parse(&from(&[("sort", "failures")]).sort),
+            Sort::Failures
+        );
         assert_eq!(from(&[("sort", "created_desc")]).href(), "/webhooks");
     }
 }
