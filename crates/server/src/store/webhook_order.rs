@@ -112,7 +112,7 @@ fn number(s: &str) -> Result<i64, StoreError> {
 }
 
 fn unhex(s: &str) -> Result<String, StoreError> {
-    if s.len() % 2 != 0
+    if !s.len().is_multiple_of(2)
         || s.len() > 2048
         || !s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
     {
