@@ -15,6 +15,9 @@ pub struct WebhookQuery {
     pub cursor: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+    /// Only for a backend with [`switchboard_api::Feature::Sort`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<switchboard_api::WebhookSort>,
 }
 
 /// `GET /deliveries` filters and paging.

@@ -33,13 +33,15 @@ pub enum Feature {
     /// `GET /deliveries` takes `q` (full text over payloads and response bodies) and `where`
     /// (payload field conditions, see [`crate::search`]).
     Search,
+    /// `GET /webhooks?sort=…`: the list in any [`crate::WebhookSort`] order, paged by cursor.
+    Sort,
     /// A feature this console does not know; kept so a newer backend is not an error.
     #[serde(other)]
     Unknown,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 11] = [
+    pub const ALL: [Feature; 12] = [
         Feature::Update,
         Feature::Catalogue,
         Feature::Test,
@@ -51,6 +53,7 @@ impl Feature {
         Feature::Types,
         Feature::Replay,
         Feature::Search,
+        Feature::Sort,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +69,7 @@ impl Feature {
             Feature::Types => "types",
             Feature::Replay => "replay",
             Feature::Search => "search",
+            Feature::Sort => "sort",
             Feature::Unknown => "unknown",
         }
     }

@@ -14,6 +14,7 @@ pub mod redact;
 mod replay;
 pub mod search;
 pub mod seed_examples;
+mod sort;
 mod tolerant;
 pub mod validate;
 mod webhook;
@@ -32,6 +33,7 @@ pub use replay::{
     DeliveryFilter, Missed, MissedGroup, MissedReason, Replay, ReplayEndpoint,
     ReplayEndpointProgress, ReplayPreview, ReplayProgress, ReplayRequest, ReplayState, StatusClass,
 };
+pub use sort::WebhookSort;
 pub use tolerant::{Id, Timestamp};
 pub use webhook::{
     Auth, Delay, DelayUnit, EndpointOverview, EndpointStatus, Filter, Format, HeldChoice,

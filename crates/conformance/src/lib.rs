@@ -249,6 +249,7 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
             Group::Types => checks::types::run(&mut ctx, &mut g).await,
             Group::Replay => checks::replay::run(&mut ctx, &mut g).await,
             Group::Search => checks::search::run(&mut ctx, &mut g).await,
+            Group::Sort => checks::sort::run(&mut ctx, &mut g).await,
             Group::Core
             | Group::Plandocket
             | Group::Shoprenter

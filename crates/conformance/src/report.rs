@@ -22,6 +22,7 @@ pub enum Group {
     Types,
     Replay,
     Search,
+    Sort,
     /// `--dialect plandocket`.
     Plandocket,
     /// `--dialect shoprenter`.
@@ -34,7 +35,7 @@ pub enum Group {
 
 impl Group {
     /// Switchboard's levels in report order, as the API documentation lists them.
-    pub const ALL: [Group; 12] = [
+    pub const ALL: [Group; 13] = [
         Group::Core,
         Group::Update,
         Group::Catalogue,
@@ -47,6 +48,7 @@ impl Group {
         Group::Types,
         Group::Replay,
         Group::Search,
+        Group::Sort,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +65,7 @@ impl Group {
             Group::Types => "types",
             Group::Replay => "replay",
             Group::Search => "search",
+            Group::Sort => "sort",
             Group::Plandocket => "plandocket",
             Group::Shoprenter => "shoprenter",
             Group::Outputrocks => "outputrocks",
@@ -91,6 +94,7 @@ impl Group {
             Group::Types => F::Types,
             Group::Replay => F::Replay,
             Group::Search => F::Search,
+            Group::Sort => F::Sort,
         })
     }
 }

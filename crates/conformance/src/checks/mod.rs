@@ -7,6 +7,7 @@ pub mod events;
 pub mod replay;
 pub mod search;
 pub mod secrets;
+pub mod sort;
 pub mod stats;
 pub mod status;
 pub mod test_send;

@@ -6,6 +6,7 @@ mod error;
 pub mod events;
 pub mod replays;
 pub mod search;
+pub mod webhook_order;
 pub mod webhooks;
 
 pub use error::StoreError;
@@ -171,6 +172,13 @@ CREATE TABLE replay_items (
     PRIMARY KEY (replay_id, n)
 );
 CREATE INDEX replay_items_waiting ON replay_items (replay_id, webhook_id, delivery_id, n);
+"#,
+    // The webhooks list's other orders (`?sort=`), each with `seq` as its tiebreaker.
+    r#"
+CREATE INDEX webhooks_by_name ON webhooks (lower(name), seq);
+CREATE INDEX webhooks_by_failures ON webhooks (failure_count DESC, seq DESC);
+CREATE INDEX webhooks_by_last_failure ON webhooks (IFNULL(last_failure_at, 0) DESC, seq DESC);
+CREATE INDEX webhooks_by_last_success ON webhooks (IFNULL(last_success_at, 0) DESC, seq DESC);
 "#,
 ];
 
