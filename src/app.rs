@@ -1,6 +1,6 @@
 //! The router and the shell around every page: navigation, theme, toasts, connection gate.
 
-use crate::components::{ConnectionBadge, RequestProgress, ThemeToggle, ToastRegion};
+use crate::components::{ConnectionBadge, IfFeature, RequestProgress, ThemeToggle, ToastRegion};
 use crate::pages::{self, not_found::NotFoundPage};
 use crate::split::Lazy;
 use crate::state::{provide_clock, provide_connection, provide_settings, provide_toasts};
@@ -9,6 +9,7 @@ use leptos_router::{
     components::{Route, Router, Routes, A},
     path,
 };
+use switchboard_api::Feature;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -34,6 +35,9 @@ pub fn App() -> impl IntoView {
                         <A href="/webhooks" attr:data-testid="nav-webhooks">"Webhooks"</A>
                         <A href="/event-types" attr:data-testid="nav-event-types">"Event types"</A>
                         <A href="/deliveries" attr:data-testid="nav-deliveries">"Deliveries"</A>
+                        <IfFeature feature=Feature::Replay>
+                            <A href="/replays" attr:data-testid="nav-replays">"Replays"</A>
+                        </IfFeature>
                         <A href="/settings" attr:data-testid="nav-settings">"Settings"</A>
                     </nav>
                     <div class="topbar-end">
@@ -52,6 +56,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/event-types/:name") view=|| view! { <Lazy load=pages::event_type_detail/> }/>
                         <Route path=path!("/deliveries") view=|| view! { <Lazy load=pages::delivery_list/> }/>
                         <Route path=path!("/deliveries/:id") view=|| view! { <Lazy load=pages::delivery_detail/> }/>
+                        <Route path=path!("/replays") view=|| view! { <Lazy load=pages::replay_list/> }/>
+                        <Route path=path!("/missed") view=|| view! { <Lazy load=pages::missed/> }/>
                         <Route path=path!("/settings") view=|| view! { <Lazy load=pages::settings/> }/>
                     </Routes>
                 </main>

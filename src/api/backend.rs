@@ -2,9 +2,9 @@
 
 use super::{ApiError, DeliveryQuery, WebhookQuery};
 use switchboard_api::{
-    Capabilities, Delivery, DestinationType, EmittedEvent, EndpointOverview, EndpointStatus,
-    EventType, HealthOverview, RecoverResult, RotatedSecret, Stats, Timestamp, Webhook,
-    WebhookHealth, WebhookInput, WebhookPatch,
+    Capabilities, Delivery, DeliveryFilter, DestinationType, EmittedEvent, EndpointOverview,
+    EndpointStatus, EventType, HealthOverview, Missed, RecoverResult, Replay, ReplayPreview,
+    RotatedSecret, Stats, Timestamp, Webhook, WebhookHealth, WebhookInput, WebhookPatch,
 };
 
 /// One page of a cursor-paginated list.
@@ -89,6 +89,20 @@ pub trait Backend {
         payload: serde_json::Value,
     ) -> Result<EmittedEvent, ApiError>;
     async fn list_events(&self, cursor: Option<&str>) -> Result<Page<EmittedEvent>, ApiError>;
+
+    /// What a replay of `filter` would send, with no side effect (capability `replay`).
+    async fn preview_replay(&self, filter: &DeliveryFilter) -> Result<ReplayPreview, ApiError>;
+    /// Starts a replay job; the same `idempotency_key` again answers with the same job.
+    async fn start_replay(
+        &self,
+        filter: &DeliveryFilter,
+        idempotency_key: &str,
+    ) -> Result<Replay, ApiError>;
+    async fn list_replays(&self, cursor: Option<&str>) -> Result<Page<Replay>, ApiError>;
+    async fn get_replay(&self, id: &str) -> Result<Replay, ApiError>;
+    async fn cancel_replay(&self, id: &str) -> Result<Replay, ApiError>;
+    /// Missed events by reason: one webhook's, or every webhook's.
+    async fn missed(&self, webhook_id: Option<&str>) -> Result<Missed, ApiError>;
 }
 
 #[cfg(test)]

@@ -12,9 +12,10 @@ use serde::{de::DeserializeOwned, Serialize};
 use std::cell::RefCell;
 use std::rc::Rc;
 use switchboard_api::{
-    Capabilities, Delivery, DestinationType, EmitEvent, EmittedEvent, EndpointOverview,
-    EndpointStatus, Envelope, EventType, Feature, HealthOverview, RecoverRequest, RecoverResult,
-    RotatedSecret, Stats, TestSend, Timestamp, Webhook, WebhookHealth, WebhookInput, WebhookPatch,
+    Capabilities, Delivery, DeliveryFilter, DestinationType, EmitEvent, EmittedEvent,
+    EndpointOverview, EndpointStatus, Envelope, EventType, Feature, HealthOverview, Missed,
+    RecoverRequest, RecoverResult, Replay, ReplayPreview, ReplayRequest, RotatedSecret, Stats,
+    TestSend, Timestamp, Webhook, WebhookHealth, WebhookInput, WebhookPatch,
 };
 
 /// Past this a request is abandoned as unanswered.
@@ -608,6 +609,58 @@ impl Backend for HttpBackend {
         match cursor {
             Some(c) => self.page(&format!("/events?cursor={}", encode(c))).await,
             None => self.page("/events").await,
+        }
+    }
+
+    async fn preview_replay(&self, filter: &DeliveryFilter) -> Result<ReplayPreview, ApiError> {
+        let body = ReplayRequest {
+            filter: filter.clone(),
+        };
+        self.post("/replays/dry-run", &body).await
+    }
+
+    async fn start_replay(
+        &self,
+        filter: &DeliveryFilter,
+        idempotency_key: &str,
+    ) -> Result<Replay, ApiError> {
+        let body = ReplayRequest {
+            filter: filter.clone(),
+        };
+        Ok(self
+            .call(
+                Method::POST,
+                "/replays",
+                Some(json(&body)?),
+                Some(idempotency_key),
+            )
+            .await?
+            .data)
+    }
+
+    async fn list_replays(&self, cursor: Option<&str>) -> Result<Page<Replay>, ApiError> {
+        match cursor {
+            Some(c) => self.page(&format!("/replays?cursor={}", encode(c))).await,
+            None => self.page("/replays").await,
+        }
+    }
+
+    async fn get_replay(&self, id: &str) -> Result<Replay, ApiError> {
+        self.get(&format!("/replays/{}", encode(id))).await
+    }
+
+    async fn cancel_replay(&self, id: &str) -> Result<Replay, ApiError> {
+        self.post(
+            &format!("/replays/{}/cancel", encode(id)),
+            &serde_json::json!({}),
+        )
+        .await
+    }
+
+    async fn missed(&self, webhook_id: Option<&str>) -> Result<Missed, ApiError> {
+        match webhook_id {
+            Some(w) => self.get(&format!("/webhooks/{}/missed", encode(w))).await,
+            None => self.get("/missed").await,
         }
     }
 }

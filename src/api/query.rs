@@ -15,6 +15,9 @@ pub struct WebhookQuery {
     pub cursor: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+    /// Only for a backend with [`switchboard_api::Feature::Sort`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<switchboard_api::WebhookSort>,
 }
 
 /// `GET /deliveries` filters and paging.
@@ -32,6 +35,17 @@ pub struct DeliveryQuery {
     /// RFC 3339.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
+    /// `2xx`, `3xx`, `4xx`, `5xx` or `none`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_class: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_kind: Option<String>,
+    /// Full text (capability `search`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// Payload field conditions (capability `search`, see `switchboard_api::search`).
+    #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
+    pub where_: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1,4 +1,4 @@
-//! Time-range filter: presets (last hour, 24 h, 7 days) and a custom from/until, as kept in the
+//! Time-range filter: presets (last 15 minutes, hour, 24 h, 7 days) and a custom from/until, as kept in the
 //! URL query (`range`, `since`, `until`) and turned into the API's `since`/`until` bounds.
 
 use crate::format::local_offset_minutes;
@@ -9,6 +9,7 @@ use switchboard_api::Timestamp;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TimeRange {
     All,
+    Last15Minutes,
     LastHour,
     Last24Hours,
     Last7Days,
@@ -21,8 +22,9 @@ pub enum TimeRange {
 
 impl TimeRange {
     /// The presets in the order the picker offers them, with their URL keys and labels.
-    pub const PRESETS: [(&'static str, &'static str); 5] = [
+    pub const PRESETS: [(&'static str, &'static str); 6] = [
         ("", "Any time"),
+        ("15m", "Last 15 minutes"),
         ("1h", "Last hour"),
         ("24h", "Last 24 hours"),
         ("7d", "Last 7 days"),
@@ -32,6 +34,7 @@ impl TimeRange {
     /// Reads the URL's `range`, `since` and `until`; anything unknown means no bound.
     pub fn from_query(range: Option<&str>, since: Option<&str>, until: Option<&str>) -> TimeRange {
         match range.unwrap_or("") {
+            "15m" => TimeRange::Last15Minutes,
             "1h" => TimeRange::LastHour,
             "24h" => TimeRange::Last24Hours,
             "7d" => TimeRange::Last7Days,
@@ -52,6 +55,7 @@ impl TimeRange {
     pub fn key(&self) -> &'static str {
         match self {
             TimeRange::All => "",
+            TimeRange::Last15Minutes => "15m",
             TimeRange::LastHour => "1h",
             TimeRange::Last24Hours => "24h",
             TimeRange::Last7Days => "7d",
@@ -76,6 +80,7 @@ impl TimeRange {
         let back = |ms: i64| Timestamp::from_unix_millis(now_ms - ms);
         match self {
             TimeRange::All => (None, None),
+            TimeRange::Last15Minutes => (back(900_000), None),
             TimeRange::LastHour => (back(3_600_000), None),
             TimeRange::Last24Hours => (back(86_400_000), None),
             TimeRange::Last7Days => (back(7 * 86_400_000), None),
@@ -192,7 +197,7 @@ mod tests {
 
     #[test]
     fn presets_round_trip_through_the_query() {
-        for key in ["1h", "24h", "7d"] {
+        for key in ["15m", "1h", "24h", "7d"] {
             let r = TimeRange::from_query(Some(key), None, None);
             assert_eq!(r.key(), key);
             assert_eq!(r.to_query(), (key.to_owned(), String::new(), String::new()));

@@ -103,6 +103,9 @@ pub fn VirtualTable<T, K, KF, RF, IV>(
     /// `data-testid` of the scroll container.
     #[prop(optional, into)]
     testid: Option<String>,
+    /// Called with the index of the first row in view when it changes.
+    #[prop(optional, into)]
+    on_first_visible: Option<Callback<usize>>,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
@@ -154,6 +157,18 @@ where
                 cb.run(());
             }
         });
+    }
+
+    if let Some(cb) = on_first_visible {
+        let first = Memo::new(move |_| {
+            let top = scroll_top.get();
+            if top.is_finite() && top > 0.0 {
+                ((top / row_height.max(1.0)) as usize).min(total.get().saturating_sub(1))
+            } else {
+                0
+            }
+        });
+        Effect::new(move |_| cb.run(first.get()));
     }
 
     let visible = move || {

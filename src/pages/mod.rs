@@ -4,6 +4,7 @@ pub mod dashboard;
 pub mod deliveries;
 pub mod event_types;
 pub mod not_found;
+pub mod replays;
 pub mod settings;
 pub mod webhooks;
 
@@ -49,6 +50,8 @@ crate::split_page!(pub fn event_type_list in monitoring_and_settings => view! { 
 crate::split_page!(pub fn event_type_detail in monitoring_and_settings => view! { <Gate><event_types::EventTypeDetailPage/></Gate> });
 crate::split_page!(pub fn delivery_list in monitoring_and_settings => view! { <Gate><deliveries::DeliveriesPage/></Gate> });
 crate::split_page!(pub fn delivery_detail in monitoring_and_settings => view! { <Gate><deliveries::DeliveryDetailPage/></Gate> });
+crate::split_page!(pub fn replay_list in monitoring_and_settings => view! { <Gate><replays::ReplaysPage/></Gate> });
+crate::split_page!(pub fn missed in monitoring_and_settings => view! { <Gate><replays::MissedPage/></Gate> });
 crate::split_page!(pub fn settings in monitoring_and_settings => view! { <settings::SettingsPage/> });
 
 /// Fetches every page chunk not fetched yet, one after another, so that later navigations

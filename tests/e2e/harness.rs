@@ -115,6 +115,9 @@ impl E2e {
                 .unwrap_or_else(|e| panic!("cannot start {driver_bin}: {e}")),
         );
         let profile_dir = dir.path().join("chromium-profile");
+        // Downloads (the delivery export) land here without a prompt, for the test to read.
+        let downloads = dir.path().join("downloads");
+        std::fs::create_dir_all(&downloads).expect("downloads dir");
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
@@ -124,7 +127,11 @@ impl E2e {
                     "--disable-background-networking", "--disable-component-update", "--no-first-run",
                     "--disable-sync", "--window-size=1280,900",
                     format!("--user-data-dir={}", profile_dir.display()),
-                ]
+                ],
+                "prefs": {
+                    "download.default_directory": downloads.display().to_string(),
+                    "download.prompt_for_download": false,
+                },
             }),
         );
         let webdriver = format!("http://127.0.0.1:{port}");
@@ -385,6 +392,11 @@ impl E2e {
             .parse()
             .expect("server address");
         self.server = Some(start_server(&self.dir, &self.token, &self.options, Some(addr)).await);
+    }
+
+    /// Where the browser saves downloads.
+    pub fn downloads(&self) -> PathBuf {
+        self.dir.path().join("downloads")
     }
 
     /// Fails if the console panicked at any point.

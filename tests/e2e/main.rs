@@ -14,4 +14,6 @@ mod faults;
 mod health;
 mod hostile;
 mod plandocket;
+mod replay;
+mod search;
 mod webhooks;

@@ -911,3 +911,228 @@ async fn held_deliveries_are_resumed_or_cancelled_on_activation_and_header_value
     no_error_toasts(&e).await;
     e.finish().await;
 }
+
+/// The names of the rows on the page, top to bottom.
+async fn row_names(e: &E2e) -> Vec<String> {
+    let mut names = Vec::new();
+    for link in e.find_all("[data-testid=webhook-link]").await {
+        names.push(link.text().await.unwrap_or_default());
+    }
+    names
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn name_sort_is_the_backends_across_pages_and_the_url_keeps_it() {
+    let e = E2e::start().await;
+    // Created in a shuffled order, so newest first and by name differ on every page.
+    for i in 0..53 {
+        api_create(&e, &format!("Sorted {:02}", (i * 20) % 53), json!({})).await;
+    }
+    e.connect_and_open("/webhooks").await;
+    e.wait_until("a full first page", || async {
+        e.find_all("[data-testid=webhook-row]").await.len() == 50
+    })
+    .await;
+    let select = e.find("[data-testid=sort]").await;
+    select
+        .select_by_value("name_asc")
+        .await
+        .expect("choose Name A–Z");
+    let first: Vec<String> = (0..50).map(|i| format!("Sorted {i:02}")).collect();
+    e.wait_until("the first 50 names in order", || async {
+        row_names(&e).await == first
+    })
+    .await;
+    let url = e.client.current_url().await.unwrap();
+    assert_eq!(url.query(), Some("sort=name_asc"), "{url}");
+    assert!(!e.exists("[data-testid=local-sort-note]").await);
+    e.screenshot("sort-name-page-1").await;
+    e.js("document.documentElement.setAttribute('data-theme', 'dark'); return null")
+        .await;
+    e.screenshot("sort-name-page-1-dark").await;
+    e.js("document.documentElement.setAttribute('data-theme', 'light'); return null")
+        .await;
+
+    e.click("[data-testid=page-next]").await;
+    e.wait_until("the last three names", || async {
+        row_names(&e).await == ["Sorted 50", "Sorted 51", "Sorted 52"]
+    })
+    .await;
+    let url = e.client.current_url().await.unwrap();
+    let query = url.query().unwrap_or_default().to_owned();
+    assert!(
+        query.starts_with("sort=name_asc&cursor=n.") && query.contains("&prev="),
+        "{url}"
+    );
+    // The URL alone reproduces the sorted page; back goes to the first sorted page.
+    e.navigate("/webhooks").await;
+    e.wait_until("newest first again", || async {
+        row_names(&e).await.first().map(String::as_str) == Some("Sorted 33")
+    })
+    .await;
+    e.navigate(&format!("/webhooks?{query}")).await;
+    e.wait_until("the sorted last page from its URL", || async {
+        row_names(&e).await == ["Sorted 50", "Sorted 51", "Sorted 52"]
+    })
+    .await;
+    e.click("[data-testid=page-prev]").await;
+    e.wait_until("the first sorted page", || async {
+        row_names(&e).await == first
+    })
+    .await;
+
+    // Most failures: a new order starts from its first page.
+    e.find("[data-testid=sort]")
+        .await
+        .select_by_value("failures_desc")
+        .await
+        .expect("choose Most failures");
+    e.wait_until("failures order in the URL", || async {
+        e.client.current_url().await.unwrap().query() == Some("sort=failures_desc")
+    })
+    .await;
+    e.wait_until("a full first page", || async {
+        e.find_all("[data-testid=webhook-row]").await.len() == 50
+    })
+    .await;
+    no_error_toasts(&e).await;
+    e.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backend_without_sort_sorts_the_loaded_page_and_says_so() {
+    let e = E2e::start_with(Options {
+        profile: Profile::Core,
+        ..Options::default()
+    })
+    .await;
+    for name in ["Bravo", "alpha", "Charlie"] {
+        api_create(&e, name, json!({})).await;
+    }
+    e.connect_and_open("/webhooks").await;
+    e.wait_until("newest first", || async {
+        row_names(&e).await == ["Charlie", "alpha", "Bravo"]
+    })
+    .await;
+    assert!(!e.exists("[data-testid=local-sort-note]").await);
+    e.find("[data-testid=sort]")
+        .await
+        .select_by_value("name_asc")
+        .await
+        .expect("choose Name A–Z");
+    let note = e
+        .wait_text(
+            "[data-testid=local-sort-note]",
+            "just the webhooks on this page",
+        )
+        .await;
+    assert!(note.contains("Name A–Z"), "{note}");
+    e.wait_until("sorted on the page", || async {
+        row_names(&e).await == ["alpha", "Bravo", "Charlie"]
+    })
+    .await;
+    assert_eq!(
+        e.client.current_url().await.unwrap().query(),
+        Some("sort=name_asc")
+    );
+    e.screenshot("sort-local-note").await;
+    e.js("document.documentElement.setAttribute('data-theme', 'dark'); return null")
+        .await;
+    e.screenshot("sort-local-note-dark").await;
+    e.js("document.documentElement.setAttribute('data-theme', 'light'); return null")
+        .await;
+    no_error_toasts(&e).await;
+    e.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lists_switch_asks_about_held_deliveries_like_the_detail_page() {
+    let e = E2e::start().await;
+    // A delivery that waits a minute is still queued when the webhook is switched off.
+    let id = api_create(
+        &e,
+        "Held in the list",
+        json!({"delay": {"amount": 1, "unit": "minute"}}),
+    )
+    .await;
+    let plain = api_create(&e, "Nothing held", json!({"is_active": false})).await;
+    let (status, emitted) = e
+        .api(
+            Method::POST,
+            "/events",
+            Some(json!({"event_type": "order_confirm", "payload": {"orders": {}}})),
+        )
+        .await;
+    assert_eq!(status, 201, "{emitted}");
+    let delivery = emitted["data"]["deliveries"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, v) = e
+        .api(
+            Method::PATCH,
+            &format!("/webhooks/{id}"),
+            Some(json!({"is_active": false})),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["data"]["held"], 1, "{v}");
+
+    e.connect_and_open("/webhooks").await;
+    let row = format!("[data-testid=webhook-row][data-id=\"{id}\"]");
+    e.click(&format!("{row} [data-testid=toggle-active]")).await;
+    let message = e
+        .wait_text(
+            "dialog[open] [data-testid=held-message]",
+            "1 delivery is held",
+        )
+        .await;
+    assert!(message.contains("resume them, or cancel them"), "{message}");
+    assert!(e
+        .text("dialog[open]")
+        .await
+        .contains("Activate “Held in the list”?"));
+    e.screenshot("held-prompt-list").await;
+    e.js("document.documentElement.setAttribute('data-theme', 'dark'); return null")
+        .await;
+    e.screenshot("held-prompt-list-dark").await;
+    e.js("document.documentElement.setAttribute('data-theme', 'light'); return null")
+        .await;
+    // "Keep inactive" changes nothing.
+    e.click("dialog[open] [data-testid=confirm-cancel]").await;
+    e.wait_gone("dialog[open]").await;
+    let stored = api_webhook(&e, &id).await;
+    assert_eq!(
+        (stored["is_active"].clone(), stored["held"].clone()),
+        (json!(false), json!(1))
+    );
+
+    // Resume: the webhook is on and the delivery is queued again, not cancelled.
+    e.click(&format!("{row} [data-testid=toggle-active]")).await;
+    e.find("dialog[open] [data-testid=held-message]").await;
+    confirm(&e).await;
+    e.wait_gone("dialog[open]").await;
+    e.wait_until("activated", || async {
+        api_webhook(&e, &id).await["is_active"] == true
+    })
+    .await;
+    assert_eq!(api_webhook(&e, &id).await["held"], 0);
+    let (_, d) = e
+        .api(Method::GET, &format!("/deliveries/{delivery}"), None)
+        .await;
+    assert_ne!(d["data"]["status"], "failed", "resumed, not cancelled: {d}");
+    assert_ne!(d["data"]["status"], "held", "{d}");
+
+    // A webhook holding nothing switches on without a question.
+    e.click(&format!(
+        "[data-testid=webhook-row][data-id=\"{plain}\"] [data-testid=toggle-active]"
+    ))
+    .await;
+    e.wait_until("the other activated", || async {
+        api_webhook(&e, &plain).await["is_active"] == true
+    })
+    .await;
+    assert!(!e.exists("dialog[open]").await);
+    no_error_toasts(&e).await;
+    e.finish().await;
+}

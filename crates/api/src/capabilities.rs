@@ -28,6 +28,13 @@ pub enum Feature {
     Events,
     /// `GET /webhooks/types`: destination types besides `http`, each with its schema.
     Types,
+    /// `/replays` (bulk replay jobs with a dry run) and `/missed` (what endpoints missed).
+    Replay,
+    /// `GET /deliveries` takes `q` (full text over payloads and response bodies) and `where`
+    /// (payload field conditions, see [`crate::search`]).
+    Search,
+    /// `GET /webhooks?sort=…`: the list in any [`crate::WebhookSort`] order, paged by cursor.
+    Sort,
     /// `GET /webhooks/{id}/health` and `GET /webhooks/health`: success rate, latency, error
     /// classes and the state time line.
     Health,
@@ -39,7 +46,7 @@ pub enum Feature {
 }
 
 impl Feature {
-    pub const ALL: [Feature; 11] = [
+    pub const ALL: [Feature; 14] = [
         Feature::Update,
         Feature::Catalogue,
         Feature::Test,
@@ -49,6 +56,9 @@ impl Feature {
         Feature::Status,
         Feature::Events,
         Feature::Types,
+        Feature::Replay,
+        Feature::Search,
+        Feature::Sort,
         Feature::Health,
         Feature::Tail,
     ];
@@ -64,6 +74,9 @@ impl Feature {
             Feature::Status => "status",
             Feature::Events => "events",
             Feature::Types => "types",
+            Feature::Replay => "replay",
+            Feature::Search => "search",
+            Feature::Sort => "sort",
             Feature::Health => "health",
             Feature::Tail => "tail",
             Feature::Unknown => "unknown",

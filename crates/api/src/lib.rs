@@ -12,7 +12,10 @@ pub mod limits;
 pub mod percent;
 mod problem;
 pub mod redact;
+mod replay;
+pub mod search;
 pub mod seed_examples;
+mod sort;
 mod tolerant;
 pub mod validate;
 mod webhook;
@@ -31,6 +34,11 @@ pub use health::{
     StateChangeKind, TailAttempt, TailDropped, TailEvent, WebhookFailures, WebhookHealth,
 };
 pub use problem::{FieldError, Problem};
+pub use replay::{
+    DeliveryFilter, Missed, MissedGroup, MissedReason, Replay, ReplayEndpoint,
+    ReplayEndpointProgress, ReplayPreview, ReplayProgress, ReplayRequest, ReplayState, StatusClass,
+};
+pub use sort::WebhookSort;
 pub use tolerant::{Id, Timestamp};
 pub use webhook::{
     Auth, Delay, DelayUnit, EndpointOverview, EndpointStatus, Filter, Format, HeldChoice,

@@ -4,6 +4,7 @@
 mod browser;
 mod measure;
 mod report;
+mod search;
 mod seed;
 mod sizes;
 mod static_page;
@@ -245,7 +246,8 @@ async fn bench(o: &Options, root: &Path) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     let ids: Vec<String> = webhooks.iter().map(|w| w.id.as_str().to_owned()).collect();
-    seed::deliveries(&tmp.path().join("console.db"), &ids, o.deliveries)?;
+    let db = tmp.path().join("console.db");
+    seed::deliveries(&db, &ids, o.deliveries)?;
     eprintln!(
         "bench: seeded 50 webhooks and {} deliveries in {:.1} s",
         o.deliveries,
@@ -274,6 +276,7 @@ async fn bench(o: &Options, root: &Path) -> Result<(), String> {
             let t = Instant::now();
             let mut this = Samples::new();
             b.run(&mut this).await?;
+            search::run(&http, &console.base_url(), &token, &db, &mut this).await?;
             if run == 0 {
                 eprintln!(
                     "bench: warm-up run done in {:.1} s",

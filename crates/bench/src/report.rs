@@ -83,6 +83,7 @@ const fn row(
 const LEPTOS: &str = "minimal Leptos + router";
 const STATIC: &str = "static HTML, same rows";
 const API: &str = "API pages fetched by the page";
+const SQL: &str = "bare SQLite query, same file";
 
 // One row per line reads as the table it prints.
 #[rustfmt::skip]
@@ -108,6 +109,9 @@ pub const ROWS: &[Row] = &[
     row("filter change to new first page", "filter_ms", Unit::Ms, Some((API, "api_filter_ms")), None),
     row("  request sent after the change", "filter_request_sent_ms", Unit::Ms, None, None),
     row("  response in after the change", "filter_response_in_ms", Unit::Ms, None, None),
+    row("search, full text (API, first page)", "search_text_ms", Unit::Ms, Some((SQL, "sql_search_text_ms")), None),
+    row("search, payload field filter (API)", "search_where_ms", Unit::Ms, Some((SQL, "sql_search_where_ms")), None),
+    row("export read, 10k rows by paging (rows/s)", "export_rows_per_s", Unit::PerSecond, Some((SQL, "sql_export_rows_per_s")), None),
 ];
 
 fn summaries(samples: &Samples) -> std::collections::BTreeMap<&'static str, Summary> {

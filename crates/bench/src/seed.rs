@@ -86,6 +86,13 @@ pub fn deliveries(db: &Path, webhook_ids: &[String], n: usize) -> Result<(), Str
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, NULL, ?8, ?9, ?9)",
             )
             .map_err(err)?;
+        // Each failed one has its last answer, which full-text search reads.
+        let mut attempt = tx
+            .prepare(
+                "INSERT INTO attempts (delivery_id, n, webhook_id, started_at, duration_ms, \
+                 succeeded, request, response) VALUES (?1, 4, ?2, ?3, 120, 0, '{}', ?4)",
+            )
+            .map_err(err)?;
         for i in 0..n {
             let failed = i % 10 == 3;
             let payload = format!(
@@ -106,6 +113,20 @@ pub fn deliveries(db: &Path, webhook_ids: &[String], n: usize) -> Result<(), Str
                 now - (i as i64 + 1) * 60_000,
             ])
             .map_err(err)?;
+            if failed {
+                let response = format!(
+                    r#"{{"status":503,"headers":[],"body":"{{\"message\":\"upstream ledger offline, shop {}\"}}","truncated":false}}"#,
+                    i % 50
+                );
+                attempt
+                    .execute(rusqlite::params![
+                        format!("msg_bench{i:08}"),
+                        webhook_ids[i % webhook_ids.len()],
+                        now - (i as i64 + 1) * 60_000,
+                        response,
+                    ])
+                    .map_err(err)?;
+            }
         }
     }
     tx.commit().map_err(err)?;

@@ -247,6 +247,9 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
             Group::Status => checks::status::run(&mut ctx, &mut g).await,
             Group::Events => checks::events::run(&mut ctx, &mut g).await,
             Group::Types => checks::types::run(&mut ctx, &mut g).await,
+            Group::Replay => checks::replay::run(&mut ctx, &mut g).await,
+            Group::Search => checks::search::run(&mut ctx, &mut g).await,
+            Group::Sort => checks::sort::run(&mut ctx, &mut g).await,
             Group::Health => checks::health::run(&mut ctx, &mut g).await,
             Group::Tail => checks::tail::run(&mut ctx, &mut g).await,
             Group::Core

@@ -20,6 +20,9 @@ pub enum Group {
     Status,
     Events,
     Types,
+    Replay,
+    Search,
+    Sort,
     Health,
     Tail,
     /// `--dialect plandocket`.
@@ -34,7 +37,7 @@ pub enum Group {
 
 impl Group {
     /// Switchboard's levels in report order, as the API documentation lists them.
-    pub const ALL: [Group; 12] = [
+    pub const ALL: [Group; 15] = [
         Group::Core,
         Group::Update,
         Group::Catalogue,
@@ -45,6 +48,9 @@ impl Group {
         Group::Status,
         Group::Events,
         Group::Types,
+        Group::Replay,
+        Group::Search,
+        Group::Sort,
         Group::Health,
         Group::Tail,
     ];
@@ -61,6 +67,9 @@ impl Group {
             Group::Status => "status",
             Group::Events => "events",
             Group::Types => "types",
+            Group::Replay => "replay",
+            Group::Search => "search",
+            Group::Sort => "sort",
             Group::Health => "health",
             Group::Tail => "tail",
             Group::Plandocket => "plandocket",
@@ -89,6 +98,9 @@ impl Group {
             Group::Status => F::Status,
             Group::Events => F::Events,
             Group::Types => F::Types,
+            Group::Replay => F::Replay,
+            Group::Search => F::Search,
+            Group::Sort => F::Sort,
             Group::Health => F::Health,
             Group::Tail => F::Tail,
         })

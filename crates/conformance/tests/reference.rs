@@ -72,6 +72,11 @@ async fn reference_server_passes_every_level() {
         report.groups.len(),
         switchboard_conformance::report::Group::ALL.len()
     );
+    assert!(report.check("replay.job.completes").is_some());
+    assert_eq!(
+        report.check("sort.wrong_cursor").map(|c| &c.outcome),
+        Some(&Outcome::Pass)
+    );
     assert!(report.groups.iter().all(|g| g.advertised && g.required));
     assert!(report.check("events.delivery.signature").is_some());
     assert!(left.is_empty(), "left behind: {left:?}");

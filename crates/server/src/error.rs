@@ -172,7 +172,7 @@ impl From<rusqlite::Error> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::BadCursor => ApiError::BadQuery(e.to_string()),
+            StoreError::BadCursor | StoreError::WrongCursor => ApiError::BadQuery(e.to_string()),
             StoreError::Database(_) | StoreError::Task(_) => ApiError::Internal(e.to_string()),
         }
     }

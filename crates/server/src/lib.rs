@@ -102,6 +102,7 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 /// Time for delivery attempts under way to finish at a stop: most endpoints answer well
 /// within it, and it fits the 30 s a service manager commonly waits before killing.
 pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_REPLAY_RATE: u32 = 10;
 
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]
@@ -173,6 +174,8 @@ pub struct Config {
     /// How often an open live tail gets a comment line when nothing happens, so proxies and
     /// clients can tell a quiet stream from a dead one.
     pub tail_heartbeat: Duration,
+    /// Deliveries a replay job sends per endpoint per second, at most.
+    pub replay_rate: u32,
 }
 
 /// Svix's figure: five days of failures without a success disable an endpoint.
@@ -209,6 +212,7 @@ impl Config {
             disable_after_days: DEFAULT_DISABLE_AFTER_DAYS,
             tail_buffer: engine::tail::DEFAULT_BUFFER,
             tail_heartbeat: DEFAULT_TAIL_HEARTBEAT,
+            replay_rate: DEFAULT_REPLAY_RATE,
         }
     }
 }
@@ -321,6 +325,11 @@ pub async fn spawn(mut config: Config) -> Result<ServerHandle, ServerError> {
             "timeouts and the connection cap must be above zero".into(),
         ));
     }
+    if config.replay_rate == 0 {
+        return Err(ServerError::Config(
+            "the replay rate must be at least 1 per second".into(),
+        ));
+    }
     if config.retry_schedule.is_empty() {
         return Err(ServerError::Config(
             "the retry schedule needs at least one entry".into(),
@@ -351,7 +360,11 @@ pub async fn spawn(mut config: Config) -> Result<ServerHandle, ServerError> {
         },
     );
     let delivering = engine.start(stop_rx.clone());
-    let mut background = Vec::new();
+    let mut background = vec![engine::replay::start(
+        engine.clone(),
+        config.replay_rate,
+        stop_rx.clone(),
+    )];
 
     let state = http::AppState::new(config.clone(), store.clone(), catalogue, engine.clone());
     if config.demo {

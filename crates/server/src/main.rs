@@ -83,6 +83,11 @@ struct Cli {
     /// days, recording why; 0 turns it off.
     #[arg(long, default_value_t = switchboard_server::DEFAULT_DISABLE_AFTER_DAYS)]
     disable_after_days: u32,
+    /// Deliveries a replay job sends to one endpoint per second, at most, so a replay cannot
+    /// flood a receiver that is just recovering.
+    #[arg(long, default_value_t = switchboard_server::DEFAULT_REPLAY_RATE,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    replay_rate: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -191,6 +196,7 @@ async fn main() -> std::process::ExitCode {
     config.drain_timeout = cli.drain_timeout;
     config.outbound_proxy = cli.outbound_proxy;
     config.disable_after_days = cli.disable_after_days;
+    config.replay_rate = cli.replay_rate;
     if let Some(n) = cli.auth_failure_limit {
         config.auth_failure_limit = n;
     }

@@ -79,6 +79,14 @@ fn every_example_round_trips_through_the_wire_types() {
                 "RotatedSecret" => round_trip::<RotatedSecret>(name, ex),
                 "FieldError" => round_trip::<FieldError>(name, ex),
                 "Problem" => round_trip::<Problem>(name, ex),
+                "DeliveryFilter" => round_trip::<DeliveryFilter>(name, ex),
+                "ReplayRequest" => round_trip::<ReplayRequest>(name, ex),
+                "ReplayEndpoint" => round_trip::<ReplayEndpoint>(name, ex),
+                "ReplayPreview" => round_trip::<ReplayPreview>(name, ex),
+                "ReplayEndpointProgress" => round_trip::<ReplayEndpointProgress>(name, ex),
+                "Replay" => round_trip::<Replay>(name, ex),
+                "MissedGroup" => round_trip::<MissedGroup>(name, ex),
+                "Missed" => round_trip::<Missed>(name, ex),
                 other => panic!("schema {other} has no wire type to check against"),
             }
             checked += 1;

@@ -3,7 +3,8 @@
 use super::RecoverDialog;
 use crate::api::{encode_component, Backend};
 use crate::components::{
-    CodeViewer, CopyCurlButton, DeliveryStatusBadge, ErrorPanel, RelativeTime, ResponseBadge,
+    CodeViewer, CopyCurlButton, CopyTextButton, DeliveryStatusBadge, ErrorPanel, RelativeTime,
+    ResponseBadge,
 };
 use crate::state::{use_live_backend, use_toasts};
 use leptos::prelude::*;
@@ -181,6 +182,7 @@ fn DeliveryView(
                 <p class="mono small break" data-testid="delivery-id">{id.clone()}</p>
             </div>
             <div class="page-actions">
+                <CopyTextButton text=payload.clone() label="Copy payload" done="Copied the payload" testid="copy-payload"/>
                 <button type="button" class=if failed { "button primary" } else { "button" } data-testid="retry-delivery"
                     disabled=move || retry.pending().get()
                     on:click=move |_| { retry.dispatch(retry_id.clone()); }>
@@ -283,7 +285,12 @@ fn AttemptView(
                 <div class="attempt-body">
                     <div class="attempt-actions">
                         <span class="mono small break">{format!("{} {}", a.request.method, a.request.url)}</span>
-                        <CopyCurlButton request=request.clone()/>
+                        <span class="attempt-copy">
+                            <CopyCurlButton request=request.clone()/>
+                            {response.as_ref().map(|r| view! {
+                                <CopyTextButton text=r.body.clone() label="Copy response" done="Copied the response body" testid="copy-response"/>
+                            })}
+                        </span>
                     </div>
                     {message.map(|m| view! {
                         <p class="endpoint-full-message"><strong>"Endpoint message: "</strong><span class="break">{m}</span></p>

@@ -7,8 +7,8 @@ use crate::api::dialect::{self, Events, Toggle};
 use crate::api::{encode_component, ApiError, Backend, DeliveryQuery};
 use crate::components::sanitize::sanitize_html;
 use crate::components::{
-    ActiveBadge, ConfirmDialog, EndpointStatusBadge, ErrorPanel, RelativeTime, SecretField,
-    StatsChart,
+    held_text, ActiveBadge, ConfirmDialog, EndpointStatusBadge, ErrorPanel, HeldPrompt,
+    RelativeTime, SecretField, StatsChart,
 };
 use crate::state::{use_backend, use_connection, use_toasts};
 use leptos::prelude::*;
@@ -27,15 +27,6 @@ const TEST_POLLS: u32 = 20;
 fn delivery_badge(status: DeliveryStatus) -> impl IntoView {
     view! {
         <span class=format!("badge badge-{}", status.as_str()) data-testid="delivery-status">{status.as_str()}</span>
-    }
-}
-
-/// "1 delivery is held", "3 deliveries are held".
-pub fn held_text(n: u32) -> String {
-    if n == 1 {
-        "1 delivery is held".to_owned()
-    } else {
-        format!("{n} deliveries are held")
     }
 }
 
@@ -201,6 +192,7 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
     let (id_status, id_stats, id_test, id_latest, id_overview) =
         (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
     let id_health = id.clone();
+    let id_missed = id.clone();
     let events = webhook.events.clone();
     let delete_name = name.clone();
 
@@ -262,6 +254,9 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
                 <Show when=move || conn.has(Feature::Deliveries)>
                     <LatestDeliveries id=id_latest.clone()/>
                 </Show>
+                <Show when=move || conn.has(Feature::Replay)>
+                    <crate::pages::replays::MissedCard id=id_missed.clone() is_active=active/>
+                </Show>
                 <Show when=move || conn.has(Feature::Status)>
                     <OverviewCard id=id_overview.clone()/>
                 </Show>
@@ -272,21 +267,9 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
             </aside>
         </div>
 
-        <ConfirmDialog open=ask_held title="Activate this webhook?" confirm_label="Resume them"
-            dismiss_label="Keep inactive"
+        <HeldPrompt open=ask_held title="Activate this webhook?" held=held
             pending=Signal::derive(move || toggle.pending().get())
-            on_confirm=Callback::new(move |_| { toggle.dispatch((true, Some(HeldChoice::Resume))); })>
-            <p data-testid="held-message">
-                {format!("{}: resume them, or cancel them without sending?", held_text(held))}
-            </p>
-            <p>
-                <button type="button" class="button danger" data-testid="held-cancel"
-                    disabled=move || toggle.pending().get()
-                    on:click=move |_| { toggle.dispatch((true, Some(HeldChoice::Cancel))); }>
-                    "Cancel them"
-                </button>
-            </p>
-        </ConfirmDialog>
+            on_choice=Callback::new(move |choice| { toggle.dispatch((true, Some(choice))); })/>
         <ConfirmDialog open=confirm_delete title="Delete this webhook?" confirm_label="Delete webhook" danger=true
             pending=Signal::derive(move || delete.pending().get())
             on_confirm=Callback::new(move |_| { delete.dispatch(()); })>
@@ -753,12 +736,6 @@ fn LatestDeliveries(id: String) -> impl IntoView {
 mod tests {
     use super::*;
     use switchboard_api::DelayUnit;
-
-    #[test]
-    fn held_counts_read_as_words() {
-        assert_eq!(super::held_text(1), "1 delivery is held");
-        assert_eq!(super::held_text(3), "3 deliveries are held");
-    }
 
     #[test]
     fn readable_settings() {

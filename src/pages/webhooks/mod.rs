@@ -6,5 +6,5 @@ mod health;
 mod list;
 
 pub use detail::WebhookDetailPage;
-pub use form::{WebhookEditPage, WebhookNewPage};
+pub use form::{new_idempotency_key, WebhookEditPage, WebhookNewPage};
 pub use list::WebhookListPage;

@@ -3,6 +3,7 @@
 pub mod filter;
 pub mod net;
 pub mod oauth;
+pub mod replay;
 pub mod send;
 pub mod signature;
 pub mod ssrf;

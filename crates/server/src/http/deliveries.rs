@@ -1,6 +1,7 @@
 //! `/deliveries` handlers: history, one delivery with its attempts, retry and recover.
 
-use super::query::{Cursor, Limit, Params, Status, Text, Time};
+use super::query::{Cursor, Flag, Limit, Params, Status, Text, Time};
+use super::replays::Class;
 use super::{ok, page, reply, AppState, JsonBody};
 use crate::error::ApiError;
 use crate::ids::now_ms;
@@ -10,7 +11,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use switchboard_api::{RecoverRequest, RecoverResult};
+use switchboard_api::search;
+use switchboard_api::{FieldError, RecoverRequest, RecoverResult};
 
 /// `GET /deliveries` parameters.
 #[derive(Deserialize)]
@@ -26,6 +28,41 @@ pub struct ListQuery {
     event_type: Text,
     since: Option<Time>,
     until: Option<Time>,
+    status_class: Option<Class>,
+    #[serde(default)]
+    error_kind: Text,
+    missed: Option<Flag>,
+    /// Full text over payloads and response bodies.
+    #[serde(default)]
+    q: Text,
+    /// Payload field conditions (`switchboard_api::search`).
+    #[serde(default, rename = "where")]
+    where_: Text,
+}
+
+/// Reads `q` and `where` into the store's terms; a filter that does not parse is a 400 naming
+/// the parameter, the part and why.
+pub(super) fn search_terms(
+    q: Option<String>,
+    where_: Option<String>,
+) -> Result<(Option<String>, Vec<search::Condition>), ApiError> {
+    if q.as_ref()
+        .is_some_and(|q| q.chars().count() > search::MAX_LEN)
+    {
+        return Err(ApiError::BadParam(FieldError::new(
+            search::TEXT_PARAM,
+            format!("is at most {} characters long", search::MAX_LEN),
+        )));
+    }
+    // Text with no word in it ("!!!") has nothing to look for; it matches nothing rather than
+    // everything, as the user asked for something.
+    let text = q.map(|q| search::fts_query(&q).unwrap_or_else(|| "\"\"".into()));
+    let conditions = match where_ {
+        Some(w) => search::parse_filter(&w)
+            .map_err(|e| ApiError::BadParam(FieldError::new(search::WHERE_PARAM, e.to_string())))?,
+        None => Vec::new(),
+    };
+    Ok((text, conditions))
 }
 
 pub async fn list(
@@ -33,12 +70,18 @@ pub async fn list(
     Params(q): Params<ListQuery>,
 ) -> Result<Response, ApiError> {
     let (after, limit) = (q.cursor.0, q.limit.0);
+    let (text, conditions) = search_terms(q.q.0, q.where_.0)?;
     let filter = ListFilter {
+        text,
+        conditions,
         webhook_id: q.webhook_id.0,
         status: q.status.map(|s| s.0),
         event_type: q.event_type.0,
         since: q.since.map(|t| t.0),
         until: q.until.map(|t| t.0),
+        status_class: q.status_class.map(|c| c.0),
+        error_kind: q.error_kind.0,
+        missed: q.missed.is_some_and(|m| m.0),
     };
     let now = now_ms();
     let (rows, next) = state

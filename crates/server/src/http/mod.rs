@@ -6,6 +6,7 @@ pub mod events;
 pub mod health;
 pub mod meta;
 pub mod query;
+pub mod replays;
 pub mod routes;
 pub mod static_files;
 pub mod tail;

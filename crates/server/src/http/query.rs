@@ -112,6 +112,23 @@ impl TryFrom<String> for Cursor {
     }
 }
 
+/// `sort` on the webhooks list: one of the contract's orders, newest first when absent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct SortParam(pub switchboard_api::WebhookSort);
+
+impl TryFrom<String> for SortParam {
+    type Error = String;
+
+    fn try_from(raw: String) -> Result<Self, String> {
+        use switchboard_api::WebhookSort;
+        WebhookSort::parse(&raw).map(SortParam).ok_or_else(|| {
+            let known: Vec<&str> = WebhookSort::ALL.iter().map(|s| s.as_str()).collect();
+            format!("must be one of {}", known.join(", "))
+        })
+    }
+}
+
 /// A free-text filter: empty (or only spaces) means no filter, as a cleared search box does.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(from = "String")]

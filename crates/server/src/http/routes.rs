@@ -1,6 +1,6 @@
 //! The route table: every API route, its method and the capability level it belongs to.
 
-use super::{deliveries, events, health, meta, tail, webhooks, AppState};
+use super::{deliveries, events, health, meta, replays, tail, webhooks, AppState};
 use crate::Profile;
 use axum::http::Method;
 use axum::routing::{delete, get, patch, post, MethodRouter};
@@ -133,6 +133,33 @@ pub(crate) fn entries(profile: Profile) -> Vec<(RouteSpec, MethodRouter<AppState
         (Method::GET, "/deliveries/tail", Some(Tail), get(tail::tail)),
         (Method::POST, "/events", Some(Events), post(events::emit)),
         (Method::GET, "/events", Some(Events), get(events::list)),
+        (
+            Method::POST,
+            "/replays/dry-run",
+            Some(Replay),
+            post(replays::dry_run),
+        ),
+        (Method::POST, "/replays", Some(Replay), post(replays::start)),
+        (Method::GET, "/replays", Some(Replay), get(replays::list)),
+        (
+            Method::GET,
+            "/replays/{id}",
+            Some(Replay),
+            get(replays::show),
+        ),
+        (
+            Method::POST,
+            "/replays/{id}/cancel",
+            Some(Replay),
+            post(replays::cancel),
+        ),
+        (Method::GET, "/missed", Some(Replay), get(replays::missed)),
+        (
+            Method::GET,
+            "/webhooks/{id}/missed",
+            Some(Replay),
+            get(replays::missed_for_webhook),
+        ),
     ];
     all.into_iter()
         .filter(|(_, path, feature, _)| match profile {

@@ -1,11 +1,12 @@
 //! `/webhooks` handlers: CRUD, test sends, secret rotation, stats and endpoint probes.
 
-use super::query::{Cursor, Flag, Limit, Params, Text};
+use super::query::{BadParam, Flag, Limit, Params, SortParam, Text};
 use super::{ok, page, parse_object, reply, AppState, JsonBody};
 use crate::engine::signature;
 use crate::error::ApiError;
 use crate::ids::{new_id, now_ms};
 use crate::store::deliveries;
+use crate::store::webhook_order as order;
 use crate::store::webhooks::{self, Key, ListFilter, StoredWebhook};
 use crate::validate;
 use crate::Profile;
@@ -19,7 +20,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 use switchboard_api::{
     Auth, EndpointOverview, EndpointStatus, HeldChoice, RotatedSecret, Stats, StatsBucket,
-    TestSend, Timestamp, WebhookInput, WebhookPatch,
+    TestSend, Timestamp, WebhookInput, WebhookPatch, WebhookSort,
 };
 
 /// How long the previous signing secret keeps signing after a rotation.
@@ -93,8 +94,11 @@ pub async fn find(state: &AppState, raw: String) -> Result<StoredWebhook, ApiErr
 /// `GET /webhooks` parameters.
 #[derive(Deserialize)]
 pub struct ListQuery {
+    /// Read against `sort` once both are known (a cursor belongs to one order).
     #[serde(default)]
-    cursor: Cursor,
+    cursor: String,
+    #[serde(default)]
+    sort: SortParam,
     #[serde(default)]
     limit: Limit,
     #[serde(default)]
@@ -108,7 +112,19 @@ pub async fn list(
     State(state): State<AppState>,
     Params(query): Params<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let (after, limit) = (query.cursor.0, query.limit.0);
+    // A backend below the `sort` level lists newest first, whatever `sort` says.
+    let sort = match state.profile() {
+        Profile::Full => query.sort.0,
+        _ => WebhookSort::CreatedDesc,
+    };
+    let after = match query.cursor.as_str() {
+        "" => None,
+        raw => Some(order::decode(raw, sort).map_err(|e| BadParam {
+            name: "cursor".into(),
+            message: e.to_string(),
+        })?),
+    };
+    let limit = query.limit.0;
     let filter = ListFilter {
         q: query.q.0,
         is_active: query.is_active.map(|f| f.0),
@@ -116,7 +132,7 @@ pub async fn list(
     };
     let (rows, next) = state
         .store
-        .call(move |c| webhooks::list(c, &filter, after, limit))
+        .call(move |c| webhooks::list(c, &filter, sort, after, limit))
         .await?;
     let items: Vec<Value> = rows.iter().map(|w| render(&state, w, false)).collect();
     Ok(page(items, next))

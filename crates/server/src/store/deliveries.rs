@@ -3,7 +3,9 @@
 
 use super::{from_json, to_json, ts, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use switchboard_api::{Attempt, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, Id};
+use switchboard_api::{
+    Attempt, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, Id, StatusClass,
+};
 
 /// Where a delivery is in its life. `Queued` shows as `scheduled` while its next attempt is
 /// in the future and as `pending` once it is due or being sent.
@@ -92,10 +94,10 @@ impl StoredDelivery {
     }
 }
 
-const COLUMNS: &str = "seq, id, webhook_id, event_id, event_type, payload, state, attempt_count, \
+pub const COLUMNS: &str = "seq, id, webhook_id, event_id, event_type, payload, state, attempt_count, \
     retries_left, priority, next_attempt_at, last_attempt_at, response_status, created_at, target_url";
 
-fn from_row(r: &Row) -> rusqlite::Result<StoredDelivery> {
+pub fn from_row(r: &Row) -> rusqlite::Result<StoredDelivery> {
     Ok(StoredDelivery {
         seq: r.get(0)?,
         id: r.get(1)?,
@@ -176,6 +178,7 @@ pub fn attempts(conn: &Connection, delivery_id: &str) -> Result<Vec<Attempt>, St
     Ok(rows)
 }
 
+/// Which deliveries: the delivery history's filter, which a replay reuses as is.
 #[derive(Debug, Default, Clone)]
 pub struct ListFilter {
     pub webhook_id: Option<String>,
@@ -183,6 +186,123 @@ pub struct ListFilter {
     pub event_type: Option<String>,
     pub since: Option<i64>,
     pub until: Option<i64>,
+    /// The class of the last response status; `NoResponse` is an attempt without one.
+    pub status_class: Option<StatusClass>,
+    /// The error kind of the last attempt.
+    pub error_kind: Option<String>,
+    /// Only the deliveries whose event their endpoint missed (see [`MISSED`]).
+    pub missed: bool,
+    /// Full text, as an FTS5 query quoted by [`switchboard_api::search::fts_query`].
+    pub text: Option<String>,
+    /// Payload field conditions, all of which must hold.
+    pub conditions: Vec<switchboard_api::search::Condition>,
+}
+
+/// A delivery whose event its endpoint missed: it ended failed, it carries an event, and no
+/// later delivery of that event to that destination exists (a retry reuses the row, a replay
+/// adds one, so the latest row tells whether the endpoint got the event).
+pub const MISSED: &str = "deliveries.state = 'failed' AND deliveries.event_id IS NOT NULL \
+    AND NOT EXISTS (SELECT 1 FROM deliveries later WHERE later.event_id = deliveries.event_id \
+    AND later.webhook_id = deliveries.webhook_id AND later.target_url IS deliveries.target_url \
+    AND later.seq > deliveries.seq)";
+
+/// Why a missed delivery was missed, as a [`switchboard_api::MissedReason`] string.
+pub const MISSED_REASON: &str = "CASE WHEN NOT EXISTS (SELECT 1 FROM webhooks w \
+    WHERE w.id = deliveries.webhook_id) THEN 'deleted' \
+    ELSE IFNULL(deliveries.end_reason, 'retries_exhausted') END";
+
+impl ListFilter {
+    /// The filter as SQL conditions (starting with ` AND`, or empty) and their arguments,
+    /// numbered from `?1`; `now` tells scheduled from pending.
+    pub fn conditions(&self, now: i64) -> (String, Vec<rusqlite::types::Value>) {
+        let mut sql = String::new();
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        let mut push = |sql: &mut String, cond: &str, v: rusqlite::types::Value| {
+            args.push(v);
+            sql.push_str(&cond.replace("?#", &format!("?{}", args.len())));
+        };
+        if let Some(w) = &self.webhook_id {
+            push(
+                &mut sql,
+                " AND deliveries.webhook_id = ?#",
+                w.clone().into(),
+            );
+        }
+        if let Some(t) = &self.event_type {
+            push(
+                &mut sql,
+                " AND deliveries.event_type = ?#",
+                t.clone().into(),
+            );
+        }
+        if let Some(s) = self.since {
+            push(&mut sql, " AND deliveries.created_at >= ?#", s.into());
+        }
+        if let Some(u) = self.until {
+            push(&mut sql, " AND deliveries.created_at < ?#", u.into());
+        }
+        match self.status {
+            Some(DeliveryStatus::Succeeded) => sql.push_str(" AND deliveries.state = 'succeeded'"),
+            Some(DeliveryStatus::Failed) => sql.push_str(" AND deliveries.state = 'failed'"),
+            Some(DeliveryStatus::Held) => sql.push_str(" AND deliveries.state = 'held'"),
+            Some(DeliveryStatus::Scheduled) => push(
+                &mut sql,
+                " AND deliveries.state = 'queued' AND deliveries.next_attempt_at > ?#",
+                now.into(),
+            ),
+            Some(DeliveryStatus::Pending) => push(
+                &mut sql,
+                " AND deliveries.state = 'queued' AND (deliveries.next_attempt_at IS NULL \
+                 OR deliveries.next_attempt_at <= ?#)",
+                now.into(),
+            ),
+            Some(DeliveryStatus::Unknown) | None => {}
+        }
+        match self.status_class.map(StatusClass::range) {
+            Some(Some((from, to))) => {
+                push(
+                    &mut sql,
+                    " AND deliveries.response_status >= ?#",
+                    i64::from(from).into(),
+                );
+                push(
+                    &mut sql,
+                    " AND deliveries.response_status < ?#",
+                    i64::from(to).into(),
+                );
+            }
+            Some(None) => sql.push_str(
+                " AND deliveries.response_status IS NULL AND deliveries.attempt_count > 0",
+            ),
+            None => {}
+        }
+        if let Some(kind) = &self.error_kind {
+            push(
+                &mut sql,
+                " AND (SELECT a.error FROM attempts a WHERE a.delivery_id = deliveries.id \
+                 ORDER BY a.n DESC LIMIT 1) = ?#",
+                kind.clone().into(),
+            );
+        }
+        if self.missed {
+            sql.push_str(" AND ");
+            sql.push_str(MISSED);
+        }
+        if let Some(q) = &self.text {
+            push(&mut sql, super::search::TEXT_CONDITION, q.clone().into());
+        }
+        for c in &self.conditions {
+            // Each `?#` of the condition takes the next of its values.
+            let (cond, values) = super::search::condition(c);
+            let mut parts = cond.split("?#");
+            sql.push_str(parts.next().unwrap_or_default());
+            for (part, v) in parts.zip(values) {
+                push(&mut sql, "?#", v);
+                sql.push_str(part);
+            }
+        }
+        (sql, args)
+    }
 }
 
 pub fn list(
@@ -192,40 +312,12 @@ pub fn list(
     after: Option<(i64, i64)>,
     limit: u32,
 ) -> Result<(Vec<StoredDelivery>, Option<String>), StoreError> {
-    let mut sql = format!("SELECT {COLUMNS} FROM deliveries WHERE 1 = 1");
-    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    let (conditions, mut args) = filter.conditions(now);
+    let mut sql = format!("SELECT {COLUMNS} FROM deliveries WHERE 1 = 1{conditions}");
     let mut push = |sql: &mut String, cond: &str, v: rusqlite::types::Value| {
         args.push(v);
         sql.push_str(&cond.replace("?#", &format!("?{}", args.len())));
     };
-    if let Some(w) = &filter.webhook_id {
-        push(&mut sql, " AND webhook_id = ?#", w.clone().into());
-    }
-    if let Some(t) = &filter.event_type {
-        push(&mut sql, " AND event_type = ?#", t.clone().into());
-    }
-    if let Some(s) = filter.since {
-        push(&mut sql, " AND created_at >= ?#", s.into());
-    }
-    if let Some(u) = filter.until {
-        push(&mut sql, " AND created_at < ?#", u.into());
-    }
-    match filter.status {
-        Some(DeliveryStatus::Succeeded) => sql.push_str(" AND state = 'succeeded'"),
-        Some(DeliveryStatus::Failed) => sql.push_str(" AND state = 'failed'"),
-        Some(DeliveryStatus::Held) => sql.push_str(" AND state = 'held'"),
-        Some(DeliveryStatus::Scheduled) => push(
-            &mut sql,
-            " AND state = 'queued' AND next_attempt_at > ?#",
-            now.into(),
-        ),
-        Some(DeliveryStatus::Pending) => push(
-            &mut sql,
-            " AND state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?#)",
-            now.into(),
-        ),
-        Some(DeliveryStatus::Unknown) | None => {}
-    }
     if let Some((c, s)) = after {
         push(&mut sql, " AND (created_at, seq) < (?#", c.into());
         push(&mut sql, ", ?#)", s.into());
@@ -361,6 +453,11 @@ pub fn record_attempt_in(
             a.message,
         ],
     )?;
+    let ended = match next {
+        Next::Failed if a.response.as_ref().is_some_and(|r| r.status == 410) => Some("disabled"),
+        Next::Failed => Some("retries_exhausted"),
+        _ => None,
+    };
     let (state, next_at, retries_left) = match next {
         Next::Succeeded => (State::Succeeded, None, d.retries_left),
         Next::Failed => (State::Failed, None, d.retries_left),
@@ -371,8 +468,8 @@ pub fn record_attempt_in(
         "UPDATE deliveries SET state = CASE WHEN ?2 = 'queued' AND EXISTS (SELECT 1 FROM \
          webhooks w WHERE w.id = deliveries.webhook_id AND w.is_active = 0) THEN 'held' \
          ELSE ?2 END, attempt_count = ?3, next_attempt_at = ?4, \
-         lease_until = NULL, last_attempt_at = ?5, response_status = ?6, retries_left = ?7 \
-         WHERE seq = ?1 AND state = 'queued'",
+         lease_until = NULL, last_attempt_at = ?5, response_status = ?6, retries_left = ?7, \
+         end_reason = ?8 WHERE seq = ?1 AND state = 'queued'",
         params![
             d.seq,
             state.as_str(),
@@ -381,6 +478,7 @@ pub fn record_attempt_in(
             a.started_at,
             a.response.as_ref().map(|r| r.status),
             retries_left,
+            ended,
         ],
     )?;
     super::webhooks::record_outcome(tx, &d.webhook_id, a.started_at, a.succeeded)?;
@@ -390,8 +488,8 @@ pub fn record_attempt_in(
 /// Ends a delivery without an attempt (its webhook is gone).
 pub fn abandon(conn: &Connection, seq: i64) -> Result<(), StoreError> {
     conn.execute(
-        "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, lease_until = NULL \
-         WHERE seq = ?1",
+        "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, lease_until = NULL, \
+         end_reason = 'deleted' WHERE seq = ?1",
         [seq],
     )?;
     Ok(())
@@ -400,8 +498,8 @@ pub fn abandon(conn: &Connection, seq: i64) -> Result<(), StoreError> {
 /// Deleting a webhook fails its queued and held deliveries; their history stays.
 pub fn cancel_for_webhook(conn: &Connection, webhook_id: &str) -> Result<usize, StoreError> {
     Ok(conn.execute(
-        "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, lease_until = NULL \
-         WHERE webhook_id = ?1 AND state IN ('queued', 'held')",
+        "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, lease_until = NULL, \
+         end_reason = 'disabled' WHERE webhook_id = ?1 AND state IN ('queued', 'held')",
         [webhook_id],
     )?)
 }
@@ -434,8 +532,8 @@ pub fn resume_held(conn: &Connection, webhook_id: &str, now: i64) -> Result<usiz
 /// Fails a webhook's held deliveries without sending them.
 pub fn cancel_held(conn: &Connection, webhook_id: &str) -> Result<usize, StoreError> {
     Ok(conn.execute(
-        "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, lease_until = NULL \
-         WHERE webhook_id = ?1 AND state = 'held'",
+        "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, lease_until = NULL, \
+         end_reason = 'deactivated' WHERE webhook_id = ?1 AND state = 'held'",
         [webhook_id],
     )?)
 }

@@ -10,6 +10,8 @@ pub enum StoreError {
     Task(String),
     /// A list cursor this server did not hand out (or one that was tampered with).
     BadCursor,
+    /// A list cursor handed out under another order than the one asked for.
+    WrongCursor,
 }
 
 impl std::fmt::Display for StoreError {
@@ -18,6 +20,9 @@ impl std::fmt::Display for StoreError {
             StoreError::Database(e) => write!(f, "database: {e}"),
             StoreError::Task(e) => f.write_str(e),
             StoreError::BadCursor => f.write_str("cursor is not one this server handed out"),
+            StoreError::WrongCursor => {
+                f.write_str("cursor belongs to another sort order than the one asked for")
+            }
         }
     }
 }
@@ -26,7 +31,7 @@ impl std::error::Error for StoreError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             StoreError::Database(e) => Some(e),
-            StoreError::Task(_) | StoreError::BadCursor => None,
+            StoreError::Task(_) | StoreError::BadCursor | StoreError::WrongCursor => None,
         }
     }
 }

@@ -5,6 +5,9 @@ pub mod demo;
 mod error;
 pub mod events;
 pub mod health;
+pub mod replays;
+pub mod search;
+pub mod webhook_order;
 pub mod webhooks;
 
 pub use error::StoreError;
@@ -13,7 +16,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// Each entry runs once, in order; `PRAGMA user_version` remembers how many have run.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
 CREATE TABLE webhooks (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -117,6 +120,66 @@ CREATE TABLE event_idempotency_keys (
     event_id TEXT NOT NULL,
     created_at INTEGER NOT NULL
 );
+"#,
+    // Full-text search over each delivery's payload and the bodies its endpoint answered:
+    // one FTS5 row per delivery (rowid = seq), filled for the rows already there and kept in
+    // step by triggers, so every insert path (the engine, the demo, a bench seed) is covered.
+    r#"
+CREATE VIRTUAL TABLE delivery_search USING fts5(
+    payload, responses, tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO delivery_search (rowid, payload, responses)
+    SELECT d.seq, d.payload, COALESCE((SELECT group_concat(json_extract(a.response, '$.body'), ' ')
+        FROM attempts a WHERE a.delivery_id = d.id AND a.response IS NOT NULL), '')
+    FROM deliveries d;
+CREATE TRIGGER delivery_search_insert AFTER INSERT ON deliveries BEGIN
+    INSERT INTO delivery_search (rowid, payload, responses) VALUES (new.seq, new.payload, '');
+END;
+CREATE TRIGGER delivery_search_payload AFTER UPDATE OF payload ON deliveries BEGIN
+    UPDATE delivery_search SET payload = new.payload WHERE rowid = new.seq;
+END;
+CREATE TRIGGER delivery_search_delete AFTER DELETE ON deliveries BEGIN
+    DELETE FROM delivery_search WHERE rowid = old.seq;
+END;
+CREATE TRIGGER delivery_search_response AFTER INSERT ON attempts
+    WHEN new.response IS NOT NULL BEGIN
+    UPDATE delivery_search
+        SET responses = responses || ' ' || COALESCE(json_extract(new.response, '$.body'), '')
+        WHERE rowid = (SELECT seq FROM deliveries WHERE id = new.delivery_id);
+END;
+"#,
+    // Replay jobs (see `replays.rs`) and why a delivery ended without a success.
+    r#"
+ALTER TABLE deliveries ADD COLUMN end_reason TEXT;
+CREATE INDEX deliveries_by_event ON deliveries (event_id, webhook_id);
+CREATE TABLE replays (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL,
+    filter TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    idempotency_key TEXT UNIQUE,
+    body_hash TEXT,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER
+);
+CREATE INDEX replays_by_created ON replays (created_at DESC, seq DESC);
+CREATE TABLE replay_items (
+    replay_id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    source_id TEXT NOT NULL,
+    webhook_id TEXT NOT NULL,
+    delivery_id TEXT,
+    PRIMARY KEY (replay_id, n)
+);
+CREATE INDEX replay_items_waiting ON replay_items (replay_id, webhook_id, delivery_id, n);
+"#,
+    // The webhooks list's other orders (`?sort=`), each with `seq` as its tiebreaker.
+    r#"
+CREATE INDEX webhooks_by_name ON webhooks (lower(name), seq);
+CREATE INDEX webhooks_by_failures ON webhooks (failure_count DESC, seq DESC);
+CREATE INDEX webhooks_by_last_failure ON webhooks (IFNULL(last_failure_at, 0) DESC, seq DESC);
+CREATE INDEX webhooks_by_last_success ON webhooks (IFNULL(last_success_at, 0) DESC, seq DESC);
 "#,
     // Each webhook's state time line (created, deactivated by whom and why, activated again);
     // webhooks that exist already get their creation.

@@ -1,11 +1,12 @@
 //! Webhook rows: insert, read, list with filters and cursors, update, delete, stats.
 
+use super::webhook_order as order;
 use super::{from_json, to_json, ts, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::collections::BTreeMap;
 use switchboard_api::{
     Auth, ChangeActor, Delay, Filter, Format, HeldChoice, Id, StateChangeKind, Target, Webhook,
-    WebhookInput,
+    WebhookInput, WebhookSort,
 };
 
 /// A webhook as stored: auth secrets and signing secrets included.
@@ -477,11 +478,12 @@ pub struct ListFilter {
     pub event: Option<String>,
 }
 
-/// One page, newest first, and the cursor of the next page when there is one.
+/// One page in `sort`'s order, and the cursor of the next page when there is one.
 pub fn list(
     conn: &Connection,
     filter: &ListFilter,
-    after: Option<(i64, i64)>,
+    sort: WebhookSort,
+    after: Option<order::Position>,
     limit: u32,
 ) -> Result<(Vec<StoredWebhook>, Option<String>), StoreError> {
     let mut sql = format!("SELECT {SELECTED} FROM webhooks WHERE 1 = 1");
@@ -514,25 +516,41 @@ pub fn list(
             args.len()
         ));
     }
-    if let Some((c, s)) = after {
-        args.push(c.into());
-        args.push(s.into());
+    let key = order::expression(sort);
+    let (cmp, dir) = if order::ascending(sort) {
+        (">", "ASC")
+    } else {
+        ("<", "DESC")
+    };
+    if let Some(at) = after {
+        args.push(match at.value {
+            order::Value::Int(n) => n.into(),
+            order::Value::Text(t) => t.into(),
+        });
+        args.push(at.seq.into());
         sql.push_str(&format!(
-            " AND (created_at, seq) < (?{}, ?{})",
+            " AND ({key}, seq) {cmp} (?{}, ?{})",
             args.len() - 1,
             args.len()
         ));
     }
     args.push(i64::from(limit + 1).into());
     sql.push_str(&format!(
-        " ORDER BY created_at DESC, seq DESC LIMIT ?{}",
+        " ORDER BY {key} {dir}, seq {dir} LIMIT ?{}",
         args.len()
     ));
     let mut stmt = conn.prepare(&sql)?;
-    let rows: Vec<StoredWebhook> = stmt
+    let mut rows: Vec<StoredWebhook> = stmt
         .query_map(rusqlite::params_from_iter(args), from_row)?
         .collect::<Result<_, _>>()?;
-    Ok(super::finish_page(rows, limit, |r| (r.created_at, r.seq)))
+    if rows.len() <= limit as usize {
+        return Ok((rows, None));
+    }
+    rows.truncate(limit as usize);
+    let next = rows
+        .last()
+        .map(|r| order::encode(&order::position(sort, r)));
+    Ok((rows, next))
 }
 
 /// One page by offset, oldest first, and how many there are in all: the vendor APIs count

@@ -20,6 +20,8 @@ pub struct Feed {
     pub loaded_once: RwSignal<bool>,
     /// Ids of the rows shown, so a page or a live event adds each delivery once.
     seen: StoredValue<HashSet<String>>,
+    /// Each loaded page's first row index and the cursor it was fetched with (`None`: newest).
+    page_starts: StoredValue<Vec<(usize, Option<String>)>>,
     fetch: StoredValue<Box<dyn Fn(bool) + Send + Sync>>,
 }
 
@@ -53,7 +55,23 @@ impl Feed {
         if trimmed {
             self.next_cursor.set(None);
         }
+        // Rows came in above the loaded pages, so row indices no longer tell pages apart: the
+        // position the URL records is the view's own start from now on.
+        self.page_starts.update_value(|p| {
+            let start = p.first().and_then(|(_, c)| c.clone());
+            *p = vec![(0, start)];
+        });
         trimmed
+    }
+
+    /// The cursor of the loaded page that holds row `index`, to put the position in the URL.
+    pub fn cursor_at(&self, index: usize) -> Option<Option<String>> {
+        self.page_starts.with_value(|p| {
+            p.iter()
+                .rev()
+                .find(|(start, _)| *start <= index)
+                .map(|(_, c)| c.clone())
+        })
     }
 
     /// After an error: loads what failed again (the first page if nothing is shown yet).
@@ -64,7 +82,9 @@ impl Feed {
     }
 }
 
-/// Starts the feed; it reloads from the first page whenever `filters` change.
+/// Starts the feed; it reloads from the view's first page whenever `filters` change, except
+/// when only the position moved to a page already loaded (the page records where the reader
+/// is in the URL as they scroll).
 pub fn use_feed(filters: Memo<Filters>) -> Feed {
     let backend = use_live_backend();
     let rows = RwSignal::new(Vec::<Delivery>::new());
@@ -77,13 +97,17 @@ pub fn use_feed(filters: Memo<Filters>) -> Feed {
     let generation = StoredValue::new(0u64);
     // The first page's query, reused with each cursor so relative ranges do not drift.
     let active = StoredValue::new(DeliveryQuery::default());
+    let loaded_for = StoredValue::new(None::<Filters>);
+    let page_starts = StoredValue::new(Vec::<(usize, Option<String>)>::new());
 
     let fetch = move |reset: bool| {
         let q = if reset {
-            let q = filters.get_untracked().to_api_query(now_ms());
+            let f = filters.get_untracked();
+            let q = f.to_api_query(now_ms());
+            loaded_for.set_value(Some(f));
             active.set_value(q.clone());
             generation.update_value(|g| *g += 1);
-            DeliveryQuery { cursor: None, ..q }
+            q
         } else {
             if loading.get_untracked() {
                 return;
@@ -118,9 +142,12 @@ pub fn use_feed(filters: Memo<Filters>) -> Feed {
                         })
                         .unwrap_or_default();
                     if reset {
+                        page_starts.set_value(vec![(0, q.cursor.clone())]);
                         rows.set(fresh);
                         crate::perf::mark(crate::perf::DELIVERIES_FIRST_PAGE);
                     } else {
+                        let start = rows.with_untracked(Vec::len);
+                        page_starts.update_value(|p| p.push((start, q.cursor.clone())));
                         rows.update(|r| r.extend(fresh));
                     }
                     next_cursor.set(page.next_cursor);
@@ -138,11 +165,16 @@ pub fn use_feed(filters: Memo<Filters>) -> Feed {
         error,
         loaded_once,
         seen,
+        page_starts,
         fetch: StoredValue::new(Box::new(fetch)),
     };
     Effect::new(move |_| {
-        filters.track();
-        feed.reload();
+        let f = filters.get();
+        let same = loaded_for.with_value(|l| l.as_ref().is_some_and(|l| l.same_rows(&f)));
+        let shown = page_starts.with_value(|p| p.iter().any(|(_, c)| *c == f.cursor));
+        if !(same && shown) {
+            feed.reload();
+        }
     });
     feed
 }

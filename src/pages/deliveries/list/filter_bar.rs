@@ -1,5 +1,5 @@
-//! The delivery history's filters: status, event type, webhook and time range, each written
-//! to the URL so a filtered view can be shared or bookmarked.
+//! The delivery history's filters: status, event type, webhook, response class, error kind
+//! and time range, each written to the URL so a filtered view can be shared or bookmarked.
 
 use super::super::Filters;
 use crate::components::{TimeRange, TimeRangePicker};
@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use std::collections::HashMap;
-use switchboard_api::{DeliveryStatus, EventType};
+use switchboard_api::{DeliveryStatus, EventType, StatusClass};
 
 #[component]
 pub fn DeliveryFilterBar(
@@ -26,7 +26,7 @@ pub fn DeliveryFilterBar(
         )
     });
     let update = move |change: &dyn Fn(&mut Filters)| {
-        let mut f = filters.get_untracked();
+        let mut f = filters.get_untracked().from_start();
         change(&mut f);
         set_filters.with_value(|s| s(f));
     };
@@ -41,6 +41,14 @@ pub fn DeliveryFilterBar(
     let on_webhook = move |ev: leptos::ev::Event| {
         let v = event_target_value(&ev);
         update(&|f: &mut Filters| f.webhook_id = Some(v.clone()).filter(|s| !s.is_empty()));
+    };
+    let on_class = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        update(&|f: &mut Filters| f.status_class = StatusClass::parse(&v));
+    };
+    let on_error = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        update(&|f: &mut Filters| f.error_kind = Some(v.clone()).filter(|s| !s.is_empty()));
     };
     let on_range = Callback::new(move |r: TimeRange| {
         update(&|f: &mut Filters| f.range = Some(r.clone()).filter(|r| *r != TimeRange::All));
@@ -112,6 +120,26 @@ pub fn DeliveryFilterBar(
                 <select id="filter-webhook" data-testid="filter-webhook" prop:value=webhook_value on:change=on_webhook>
                     <option value="">"Any webhook"</option>
                     {webhook_options}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-class">"Response"</label>
+                <select id="filter-class" data-testid="filter-class" on:change=on_class>
+                    <option value="">"Any response"</option>
+                    {StatusClass::ALL.into_iter().map(|c| view! {
+                        <option value=c.as_str() selected=move || filters.get().status_class == Some(c)>
+                            {if c == StatusClass::NoResponse { "No response".to_owned() } else { c.as_str().to_owned() }}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-error">"Error"</label>
+                <select id="filter-error" data-testid="filter-error" on:change=on_error>
+                    <option value="">"Any error"</option>
+                    {super::super::ERROR_KINDS.into_iter().map(|k| view! {
+                        <option value=k selected=move || filters.get().error_kind.as_deref() == Some(k)>{k}</option>
+                    }).collect_view()}
                 </select>
             </div>
             <TimeRangePicker value=Signal::derive(move || filters.get().range.unwrap_or(TimeRange::All)) on_change=on_range/>

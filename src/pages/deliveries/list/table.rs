@@ -20,6 +20,8 @@ pub fn DeliveryTable(
     filtered: Signal<bool>,
     /// Webhook names by id; a row shows the id until they arrive.
     names: Memo<HashMap<String, String>>,
+    /// Called with the index of the first row in view as the reader scrolls.
+    on_position: Callback<usize>,
 ) -> impl IntoView {
     let Feed {
         rows,
@@ -90,6 +92,7 @@ pub fn DeliveryTable(
                 row=row
                 label="Deliveries"
                 on_near_end=load_more
+                on_first_visible=on_position
                 testid="deliveries-table"
             />
         </div>

@@ -7,7 +7,7 @@ use crate::state::use_connection;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use std::time::Duration;
-use switchboard_api::EventType;
+use switchboard_api::{EventType, Feature};
 
 /// How long typing must pause before the search is applied.
 const SEARCH_PAUSE: Duration = Duration::from_millis(300);
@@ -22,7 +22,8 @@ pub fn ListFilters(
     catalogue: LocalResource<Result<Vec<EventType>, ApiError>>,
 ) -> impl IntoView {
     let navigate = use_navigate();
-    let (on_word, off_word) = use_connection().dialect().vocabulary().on_off;
+    let conn = use_connection();
+    let (on_word, off_word) = conn.dialect().vocabulary().on_off;
 
     // Back, Forward or "Clear filters" change the URL's search: the box follows.
     Effect::new(move |_| {
@@ -109,7 +110,11 @@ pub fn ListFilters(
             <select id="sort" data-testid="sort"
                 prop:value=move || Sort::parse(&params.with(|p| p.sort.clone())).as_str()
                 on:change=move |ev| {
+                    // A backend's cursor belongs to its order: a new order starts at its first page.
                     let mut p = params.get_untracked();
+                    if conn.has(Feature::Sort) {
+                        p = p.first_page();
+                    }
                     p.sort = event_target_value(&ev);
                     go_to(&nav_sort, &p, true);
                 }>

@@ -6,6 +6,7 @@
 
 mod bulk;
 mod filters;
+mod notes;
 mod params;
 mod table;
 
@@ -19,7 +20,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use leptos_router::NavigateOptions;
 use std::collections::BTreeSet;
-use switchboard_api::WebhookPatch;
+use switchboard_api::{Feature, WebhookPatch};
 
 /// Shows `p`'s view of the list (see [`crate::pages::show_view`]).
 fn go_to(navigate: &impl Fn(&str, NavigateOptions), p: &ListParams, replace: bool) {
@@ -36,14 +37,18 @@ pub fn WebhookListPage() -> impl IntoView {
     let search_text = RwSignal::new(params.get_untracked().q);
     let retry = Trigger::new();
 
-    let toggle = Action::new_local(move |(id, active): &(String, bool)| {
-        let (id, active) = (id.clone(), *active);
+    let held = table::HeldQuestion::new();
+    let toggle = Action::new_local(move |switch: &table::Switch| {
+        let (id, active, choice) = switch.clone();
         async move {
             let patch = WebhookPatch {
                 is_active: Some(active),
+                held: choice,
                 ..Default::default()
             };
-            match use_backend().update_webhook(&id, &patch).await {
+            let result = use_backend().update_webhook(&id, &patch).await;
+            held.open.try_set(false);
+            match result {
                 Ok(w) => {
                     let done = if w.is_active {
                         "activated"
@@ -65,7 +70,12 @@ pub fn WebhookListPage() -> impl IntoView {
         retry.track();
         toggle.version().track();
         bulk.version().track();
-        async move { use_backend().list_webhooks(&p.api_query()).await }
+        let server_sorts = conn.has(Feature::Sort);
+        async move {
+            use_backend()
+                .list_webhooks(&p.api_query(server_sorts))
+                .await
+        }
     });
     let catalogue =
         LocalResource::new(move || async move { use_backend().list_event_types().await });
@@ -75,17 +85,6 @@ pub fn WebhookListPage() -> impl IntoView {
         params.track();
         selected.set(BTreeSet::new());
     });
-
-    let local_filter_note = move || {
-        let shown = !conn.dialect().vocabulary().server_filters && params.with(|p| p.has_filters());
-        shown.then(|| {
-            view! {
-                <p class="info-note" role="status" data-testid="local-filter-note">
-                    {format!("The {} API has no list filters: these apply to the webhooks loaded in this console.", conn.dialect().title())}
-                </p>
-            }
-        })
-    };
 
     view! {
         <section class="page webhooks-page">
@@ -99,14 +98,14 @@ pub fn WebhookListPage() -> impl IntoView {
                 </div>
             </header>
             <filters::ListFilters params=params search_text=search_text catalogue=catalogue/>
-            {local_filter_note}
+            <notes::LocalNotes params=params/>
             <bulk::BulkBar selected=selected bulk=bulk confirm_delete=confirm_delete/>
             <Transition fallback=|| view! { <table::Skeleton/> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Ok(page) => view! {
                             <table::WebhookTable page=page params=params selected=selected
-                                search_text=search_text toggle=toggle/>
+                                search_text=search_text toggle=toggle held=held/>
                         }.into_any(),
                         Err(e) => view! {
                             <ErrorPanel error=e on_retry=Callback::new(move |_| retry.notify())/>
@@ -114,6 +113,7 @@ pub fn WebhookListPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <table::HeldPromptFor question=held toggle=toggle/>
         </section>
     }
 }

@@ -3,9 +3,10 @@
 
 use crate::api::{encode_component, WebhookQuery};
 use switchboard_api::percent::decode_component as decode;
-use switchboard_api::Webhook;
+use switchboard_api::{Webhook, WebhookSort};
 
-/// How the loaded page is ordered (the API lists newest first; other orders sort the page).
+/// The list's orders. A backend with `sort` lists in them ([`Sort::api`]); for one without,
+/// [`Sort::apply`] sorts the loaded page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {
     Newest,
@@ -24,7 +25,24 @@ impl Sort {
         Sort::LastSuccess,
     ];
 
+    /// The contract's order.
+    pub fn api(self) -> WebhookSort {
+        match self {
+            Sort::Newest => WebhookSort::CreatedDesc,
+            Sort::Name => WebhookSort::NameAsc,
+            Sort::Failures => WebhookSort::FailuresDesc,
+            Sort::LastFailure => WebhookSort::LastFailureDesc,
+            Sort::LastSuccess => WebhookSort::LastSuccessDesc,
+        }
+    }
+
+    /// The URL's `sort` value: the contract's name for the order.
     pub fn as_str(self) -> &'static str {
+        self.api().as_str()
+    }
+
+    /// The console's names before the contract had `sort`, so older links keep their order.
+    fn legacy(self) -> &'static str {
         match self {
             Sort::Newest => "newest",
             Sort::Name => "name",
@@ -47,7 +65,7 @@ impl Sort {
     pub fn parse(s: &str) -> Sort {
         Sort::ALL
             .into_iter()
-            .find(|x| x.as_str() == s)
+            .find(|x| x.as_str() == s || x.legacy() == s)
             .unwrap_or(Sort::Newest)
     }
 
@@ -93,8 +111,12 @@ impl ListParams {
         }
     }
 
-    pub fn api_query(&self) -> WebhookQuery {
+    /// The list request; `server_sorts` when the backend has `sort` (else the page is sorted
+    /// here and the request asks for the default order).
+    pub fn api_query(&self, server_sorts: bool) -> WebhookQuery {
+        let sort = Sort::parse(&self.sort);
         WebhookQuery {
+            sort: (server_sorts && sort != Sort::Newest).then(|| sort.api()),
             q: Some(self.q.trim().to_owned()).filter(|q| !q.is_empty()),
             is_active: self.active,
             event: Some(self.event.clone()).filter(|e| !e.is_empty()),
@@ -137,8 +159,9 @@ impl ListParams {
         if !self.event.is_empty() {
             pairs.push(("event", self.event.clone()));
         }
-        if !self.sort.is_empty() && self.sort != Sort::Newest.as_str() {
-            pairs.push(("sort", self.sort.clone()));
+        let sort = Sort::parse(&self.sort);
+        if sort != Sort::Newest {
+            pairs.push(("sort", sort.as_str().to_owned()));
         }
         if !self.cursor.is_empty() {
             pairs.push(("cursor", self.cursor.clone()));
@@ -183,9 +206,10 @@ mod tests {
         );
         assert!(p.has_filters());
         assert_eq!(ListParams::default().href(), "/webhooks");
-        let q = p.api_query();
+        let q = p.api_query(true);
         assert_eq!(q.q.as_deref(), Some("a b"));
         assert_eq!(q.cursor, None);
+        assert_eq!(q.sort, None);
     }
 
     #[test]
@@ -226,5 +250,22 @@ mod tests {
         Sort::Failures.apply(&mut items);
         assert_eq!(items[0].failure_count, 5);
         assert_eq!(Sort::parse("bogus"), Sort::Newest);
+    }
+
+    #[test]
+    fn the_sort_goes_to_the_backend_only_when_it_sorts() {
+        let p = from(&[("sort", "name_asc"), ("cursor", "n.61.3")]);
+        assert_eq!(p.api_query(true).sort, Some(WebhookSort::NameAsc));
+        assert_eq!(p.api_query(true).cursor.as_deref(), Some("n.61.3"));
+        assert_eq!(p.api_query(false).sort, None);
+        assert!(p
+            .href()
+            .starts_with("/webhooks?sort=name_asc&cursor=n.61.3"));
+        // Links from before the contract had `sort` keep their order.
+        assert_eq!(
+            Sort::parse(&from(&[("sort", "failures")]).sort),
+            Sort::Failures
+        );
+        assert_eq!(from(&[("sort", "created_desc")]).href(), "/webhooks");
     }
 }

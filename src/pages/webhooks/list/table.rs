@@ -4,14 +4,60 @@
 use super::{go_to, ListParams, Sort};
 use crate::api::dialect::Events;
 use crate::api::{encode_component, Page};
-use crate::components::{ActiveBadge, RelativeTime};
+use crate::components::{ActiveBadge, HeldPrompt, RelativeTime};
 use crate::format::truncate;
 use crate::state::use_connection;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use std::collections::BTreeSet;
-use switchboard_api::{Feature, Webhook};
+use switchboard_api::{Feature, HeldChoice, Webhook};
+
+/// What a row's switch asks for: the webhook's id, on or off, and for an activation what
+/// becomes of its held deliveries.
+pub type Switch = (String, bool, Option<HeldChoice>);
+
+/// The held-deliveries question, asked for one webhook at a time.
+#[derive(Clone, Copy)]
+pub struct HeldQuestion {
+    pub open: RwSignal<bool>,
+    /// The webhook asked about: id, name and how many deliveries it holds.
+    about: RwSignal<(String, String, u32)>,
+}
+
+impl HeldQuestion {
+    pub fn new() -> HeldQuestion {
+        HeldQuestion {
+            open: RwSignal::new(false),
+            about: RwSignal::new(Default::default()),
+        }
+    }
+
+    fn ask(self, id: String, name: String, held: u32) {
+        self.about.set((id, name, held));
+        self.open.set(true);
+    }
+}
+
+/// The list's one held-deliveries dialog, the detail page's question about the row asked.
+#[component]
+pub fn HeldPromptFor(
+    /// The webhook asked about.
+    question: HeldQuestion,
+    /// Switches one webhook on or off.
+    toggle: Action<Switch, ()>,
+) -> impl IntoView {
+    let about = question.about;
+    view! {
+        <HeldPrompt open=question.open
+            title=Signal::derive(move || about.with(|a| format!("Activate “{}”?", a.1)))
+            held=Signal::derive(move || about.with(|a| a.2))
+            pending=Signal::derive(move || toggle.pending().get())
+            on_choice=Callback::new(move |choice| {
+                toggle.dispatch((about.with_untracked(|a| a.0.clone()), true, Some(choice)));
+            })/>
+    }
+}
 
 #[component]
 pub fn WebhookTable(
@@ -24,7 +70,9 @@ pub fn WebhookTable(
     /// The search box's text, emptied by "Clear filters".
     search_text: RwSignal<String>,
     /// Switches one webhook on or off.
-    toggle: Action<(String, bool), ()>,
+    toggle: Action<Switch, ()>,
+    /// Asked before activating a webhook that holds deliveries.
+    held: HeldQuestion,
 ) -> impl IntoView {
     let navigate = use_navigate();
     let p = params.get_untracked();
@@ -43,7 +91,11 @@ pub fn WebhookTable(
         "Events"
     };
     let mut items = page.items;
-    Sort::parse(&p.sort).apply(&mut items);
+    // A backend with `sort` sent the page in order; otherwise the loaded page is sorted here
+    // (and the page says so).
+    if !use_connection().has(Feature::Sort) {
+        Sort::parse(&p.sort).apply(&mut items);
+    }
     if items.is_empty() {
         return if p.has_filters() || !p.cursor.is_empty() {
             view! {
@@ -102,7 +154,7 @@ pub fn WebhookTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {items.into_iter().map(|w| view! { <WebhookRow webhook=w selected=selected toggle=toggle/> }).collect_view()}
+                    {items.into_iter().map(|w| view! { <WebhookRow webhook=w selected=selected toggle=toggle held=held/> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -123,7 +175,9 @@ fn WebhookRow(
     /// The selected rows' ids.
     selected: RwSignal<BTreeSet<String>>,
     /// Switches one webhook on or off.
-    toggle: Action<(String, bool), ()>,
+    toggle: Action<Switch, ()>,
+    /// Asked before activating a webhook that holds deliveries.
+    held: HeldQuestion,
 ) -> impl IntoView {
     let conn = use_connection();
     let vocabulary = conn.dialect().vocabulary();
@@ -143,15 +197,22 @@ fn WebhookRow(
     let name_label = name.clone();
     let (success, failure) = (w.last_success_at, w.last_failure_at);
     let failures = w.failure_count;
+    let held_count = w.held;
     let switch = move || {
         if conn.has(Feature::Update) {
-            let id = id_switch.clone();
+            let (id, asked_name) = (id_switch.clone(), name_label.clone());
             view! {
                 <button type="button" role="switch" class="switch" data-testid="toggle-active"
                     aria-checked=active.to_string()
                     aria-label=format!("Active: {}", name_label.clone())
                     disabled=move || toggle.pending().get()
-                    on:click=move |_| { toggle.dispatch((id.clone(), !active)); }>
+                    on:click=move |_| {
+                        if !active && held_count > 0 {
+                            held.ask(id.clone(), asked_name.clone(), held_count);
+                        } else {
+                            toggle.dispatch((id.clone(), !active, None));
+                        }
+                    }>
                     <span class="switch-track" aria-hidden="true"><span class="switch-thumb"></span></span>
                     <span class="switch-text">{if active { on_word } else { off_word }}</span>
                 </button>
