@@ -189,11 +189,7 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
     });
 
     let edit_href = format!("/webhooks/{}/edit", encode_component(&id));
-    let (id_status, id_stats, id_test, id_latest, id_overview) =
-        (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
-    let id_health = id.clone();
-    let id_missed = id.clone();
-    let events = webhook.events.clone();
+    let id_status = id.clone();
     let delete_name = name.clone();
 
     view! {
@@ -239,6 +235,32 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
             </div>
         </header>
 
+        <DetailCards webhook=webhook.clone() active=active/>
+
+        <HeldPrompt open=ask_held title="Activate this webhook?" held=held
+            pending=Signal::derive(move || toggle.pending().get())
+            on_choice=Callback::new(move |choice| { toggle.dispatch((true, Some(choice))); })/>
+        <ConfirmDialog open=confirm_delete title="Delete this webhook?" confirm_label="Delete webhook" danger=true
+            pending=Signal::derive(move || delete.pending().get())
+            on_confirm=Callback::new(move |_| { delete.dispatch(()); })>
+            <p data-testid="delete-message">
+                "Delete " <strong>{delete_name.clone()}</strong> "? Its endpoint stops receiving events at once, and this cannot be undone."
+            </p>
+        </ConfirmDialog>
+    }
+}
+
+/// The cards under a webhook's header, each shown where the backend has its capability.
+#[component]
+fn DetailCards(webhook: Webhook, active: bool) -> impl IntoView {
+    let conn = use_connection();
+    let vocabulary = conn.dialect().vocabulary();
+    let id = webhook.id.0.clone();
+    let (id_stats, id_test, id_latest, id_overview) =
+        (id.clone(), id.clone(), id.clone(), id.clone());
+    let (id_health, id_missed) = (id.clone(), id.clone());
+    let events = webhook.events.clone();
+    view! {
         <div class="detail-grid">
             <div class="detail-main">
                 <Show when=move || conn.has(Feature::Stats)>
@@ -266,17 +288,6 @@ fn WebhookDetail(webhook: Webhook, reload: RwSignal<u32>) -> impl IntoView {
                 <AuditCard webhook=webhook.clone()/>
             </aside>
         </div>
-
-        <HeldPrompt open=ask_held title="Activate this webhook?" held=held
-            pending=Signal::derive(move || toggle.pending().get())
-            on_choice=Callback::new(move |choice| { toggle.dispatch((true, Some(choice))); })/>
-        <ConfirmDialog open=confirm_delete title="Delete this webhook?" confirm_label="Delete webhook" danger=true
-            pending=Signal::derive(move || delete.pending().get())
-            on_confirm=Callback::new(move |_| { delete.dispatch(()); })>
-            <p data-testid="delete-message">
-                "Delete " <strong>{delete_name.clone()}</strong> "? Its endpoint stops receiving events at once, and this cannot be undone."
-            </p>
-        </ConfirmDialog>
     }
 }
 
@@ -321,31 +332,7 @@ fn SettingsCard(webhook: Webhook) -> impl IntoView {
     let events = w.events.clone();
     let headers = w.headers.clone();
     let http = w.kind == switchboard_api::HTTP_TYPE;
-    // A type's write-only members (passwords, keys) are never shown, even by a backend that
-    // sends them back: the row says they exist.
-    let secrets = dialect
-        .destination_types()
-        .into_iter()
-        .flatten()
-        .find(|t| t.name == w.kind)
-        .map(|t| {
-            t.secret_members()
-                .into_iter()
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    let mut data_rows = data_summary(&w);
-    for (k, v) in data_rows.iter_mut() {
-        if secrets.contains(k) {
-            *v = WRITE_ONLY.to_owned();
-        }
-    }
-    for secret in secrets {
-        if !data_rows.iter().any(|(k, _)| *k == secret) {
-            data_rows.push((secret, WRITE_ONLY.to_owned()));
-        }
-    }
+    let data_rows = configuration_rows(dialect, &w);
     let others = dialect::other_members(&w, v);
     let targets = w.targets.clone();
     view! {
@@ -462,6 +449,38 @@ fn SettingsCard(webhook: Webhook) -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// The Configuration list of a type's `data`. A type's write-only members (passwords, keys)
+/// are never shown, even by a backend that sends them back: the row says they exist.
+fn configuration_rows(
+    dialect: &'static dyn dialect::Dialect,
+    w: &Webhook,
+) -> Vec<(String, String)> {
+    let secrets = dialect
+        .destination_types()
+        .into_iter()
+        .flatten()
+        .find(|t| t.name == w.kind)
+        .map(|t| {
+            t.secret_members()
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let mut data_rows = data_summary(w);
+    for (k, v) in data_rows.iter_mut() {
+        if secrets.contains(k) {
+            *v = WRITE_ONLY.to_owned();
+        }
+    }
+    for secret in secrets {
+        if !data_rows.iter().any(|(k, _)| *k == secret) {
+            data_rows.push((secret, WRITE_ONLY.to_owned()));
+        }
+    }
+    data_rows
 }
 
 /// What the Configuration list shows for a write-only member of a type's `data`.
