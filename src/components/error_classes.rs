@@ -28,14 +28,16 @@ pub fn ErrorClassBars(
     view! {
         <ul class="error-classes" aria-label=label data-testid="error-classes">
             {classes.into_iter().map(|c| {
-                let width = format!("width: {:.1}%", bar_percent(c.count, max));
+                // Set through the CSSOM (`style:`), which the console's CSP allows; a `style`
+                // attribute in markup it refuses.
+                let width = format!("{:.1}%", bar_percent(c.count, max));
                 view! {
                     <li data-testid="error-class" data-class=c.class.as_str()>
                         <span class="error-class-name">
                             <span class="mono">{c.class.as_str()}</span>
                             <span class="muted">{format!(" {}", c.class.label())}</span>
                         </span>
-                        <span class="error-class-bar" aria-hidden="true"><span style=width></span></span>
+                        <span class="error-class-bar" aria-hidden="true"><span style:width=width></span></span>
                         <span class="error-class-count" data-testid="error-class-count">{c.count}</span>
                     </li>
                 }

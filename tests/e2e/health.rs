@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 /// The longest a live row may take to show after the server has the event (the tail is
 /// flushed every 250 ms; the rest is the stream and the browser).
-const LIVE_BOUND: Duration = Duration::from_secs(2);
+const LIVE_BOUND: Duration = Duration::from_secs(1);
 
 /// Polls `check` every 50 ms for at most `bound`; true if it held in time.
 async fn within<F, Fut>(bound: Duration, mut check: F) -> bool

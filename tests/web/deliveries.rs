@@ -353,14 +353,15 @@ async fn error_class_bars_show_each_class_with_its_share() {
     assert!(first.text_content().unwrap().contains("HTTP 5xx"));
     let bar = |i: u32| {
         let el: web_sys::Element = items.item(i).unwrap().unchecked_into();
-        el.query_selector(".error-class-bar > span")
+        let span: web_sys::HtmlElement = el
+            .query_selector(".error-class-bar > span")
             .unwrap()
             .unwrap()
-            .get_attribute("style")
-            .unwrap()
+            .unchecked_into();
+        span.style().get_property_value("width").unwrap()
     };
-    assert_eq!(bar(0), "width: 100.0%");
-    assert_eq!(bar(1), "width: 25.0%");
+    assert_eq!(bar(0), "100%");
+    assert_eq!(bar(1), "25%");
     let none = root.query_selector("#none").unwrap().unwrap();
     assert!(none.text_content().unwrap().contains("No failed attempts"));
 }

@@ -70,7 +70,9 @@ pub fn WebhookListPage() -> impl IntoView {
         retry.track();
         toggle.version().track();
         bulk.version().track();
-        let server_sorts = conn.has(Feature::Sort);
+        // Only another order than the default depends on the capabilities: the default list
+        // is asked for at once (while a kept token is checked) and not again when they arrive.
+        let server_sorts = Sort::parse(&p.sort) != Sort::Newest && conn.has(Feature::Sort);
         async move {
             use_backend()
                 .list_webhooks(&p.api_query(server_sorts))
