@@ -100,7 +100,16 @@ pub struct DeliveryFilter {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReplayRequest {
+    #[serde(deserialize_with = "filter_object")]
     pub filter: DeliveryFilter,
+}
+
+/// The filter as a JSON object only: serde would also read a struct from an array of its
+/// members in order, which the contract does not allow.
+fn filter_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DeliveryFilter, D::Error> {
+    use serde::de::Error;
+    let members = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+    serde_json::from_value(serde_json::Value::Object(members)).map_err(D::Error::custom)
 }
 
 /// One endpoint a replay touches.
@@ -270,6 +279,13 @@ pub struct Missed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_filter_is_an_object_never_an_array() {
+        let ok: ReplayRequest = serde_json::from_str(r#"{"filter": {"missed": true}}"#).unwrap();
+        assert_eq!(ok.filter.missed, Some(true));
+        assert!(serde_json::from_str::<ReplayRequest>(r#"{"filter": [null, null]}"#).is_err());
+    }
 
     #[test]
     fn a_filter_names_its_unknown_members_and_reads_its_classes() {
