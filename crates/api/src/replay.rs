@@ -107,9 +107,22 @@ pub struct ReplayRequest {
 /// The filter as a JSON object only: serde would also read a struct from an array of its
 /// members in order, which the contract does not allow.
 fn filter_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DeliveryFilter, D::Error> {
-    use serde::de::Error;
-    let members = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
-    serde_json::from_value(serde_json::Value::Object(members)).map_err(D::Error::custom)
+    struct Members;
+    impl<'de> serde::de::Visitor<'de> for Members {
+        type Value = DeliveryFilter;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        // The members are read from the body's own map, so an error still names its path
+        // (`filter.colour`).
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            map: A,
+        ) -> Result<DeliveryFilter, A::Error> {
+            DeliveryFilter::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_map(Members)
 }
 
 /// One endpoint a replay touches.
