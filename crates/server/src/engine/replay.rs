@@ -73,7 +73,20 @@ pub fn start(
 
 async fn tick(engine: &Engine, pacer: &mut Pacer) -> Result<(), StoreError> {
     let store = engine.inner.store.clone();
-    let waiting = store.call(|c| replays::waiting(c)).await?;
+    // The worker ticks ten times a second: with no job running it asks one question of the
+    // store and writes nothing, so the API's requests do not queue behind it.
+    let Some(waiting) = store
+        .call(|c| {
+            if replays::any_running(c)? {
+                replays::waiting(c).map(Some)
+            } else {
+                Ok(None)
+            }
+        })
+        .await?
+    else {
+        return Ok(());
+    };
     let now = engine.now_ms();
     let mut released = 0;
     for (webhook, count) in waiting {

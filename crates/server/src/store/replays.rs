@@ -287,6 +287,13 @@ pub fn cancel(
     Ok(Some(ReplayState::Cancelled))
 }
 
+/// Whether any job is running.
+pub fn any_running(conn: &Connection) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM replays WHERE state = 'running')")?
+        .query_row([], |r| r.get(0))?)
+}
+
 /// Items waiting to be released, per webhook, over every running job.
 pub fn waiting(conn: &Connection) -> Result<Vec<(String, u64)>, StoreError> {
     let mut stmt = conn.prepare_cached(
