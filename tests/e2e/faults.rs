@@ -581,6 +581,18 @@ async fn a_page_whose_code_cannot_load_says_so_and_loads_on_retry() {
     e.finish().await;
 }
 
+/// Waits until the control exists and is enabled (a refresh in flight disables it).
+async fn usable(e: &E2e, css: &str) {
+    e.wait_until(&format!("{css} to be usable"), || async {
+        e.js(&format!(
+            "const b = document.querySelector({css:?}); return !!b && !b.disabled;"
+        ))
+        .await
+            == json!(true)
+    })
+    .await;
+}
+
 /// Revokes the token in use, makes the page ask (`first`), reconnects in place with a new
 /// token, then makes the same page ask again (`again`): that second request must carry the
 /// new token, so no second prompt appears.
@@ -591,6 +603,10 @@ async fn reconnect_in_place_then_ask_again(
     first: &str,
     again: &str,
 ) {
+    // The page is shown only once the connection check has passed; revoking earlier would
+    // refuse the check itself rather than the page's own request.
+    e.shown(first).await;
+    usable(e, first).await;
     proxy.revoke(old, new);
     e.click(first).await;
     e.find("[data-testid=reconnect-prompt]").await;
@@ -599,14 +615,7 @@ async fn reconnect_in_place_then_ask_again(
     e.wait_gone("[data-testid=reconnect-prompt]").await;
     // Whatever the reconnect itself reloads settles first, so the next request is the page's.
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    e.wait_until("the control is usable", || async {
-        e.js(&format!(
-            "const b = document.querySelector({again:?}); return !!b && !b.disabled;"
-        ))
-        .await
-            == json!(true)
-    })
-    .await;
+    usable(e, again).await;
     let before = proxy.seen().len();
     e.click(again).await;
     e.wait_until("the page asked again", || async {
@@ -644,7 +653,7 @@ async fn pages_that_stay_mounted_send_the_new_token_after_a_reconnect() {
 
     // The delivery history: a filter change asks again.
     e.navigate("/deliveries").await;
-    e.find("[data-testid=filter-status]").await;
+    e.shown("[data-testid=filter-status]").await;
     proxy.revoke("token-two", "token-three");
     e.find("[data-testid=filter-status]")
         .await

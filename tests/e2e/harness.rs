@@ -258,9 +258,9 @@ impl E2e {
         !self.find_all(css).await.is_empty()
     }
 
-    /// Clicks what a user could click: the element is waited for until it is shown (a page
-    /// behind the connection check exists before it is visible).
-    pub async fn click(&self, css: &str) {
+    /// Waits until the element is shown, not merely present: a page behind the connection
+    /// check exists before it is visible, and is only shown once the token is confirmed.
+    pub async fn shown(&self, css: &str) {
         self.find(css).await;
         self.wait_until(&format!("{css} to be shown"), || async {
             match self.find_all(css).await.first() {
@@ -269,6 +269,11 @@ impl E2e {
             }
         })
         .await;
+    }
+
+    /// Clicks what a user could click: the element is waited for until it is shown.
+    pub async fn click(&self, css: &str) {
+        self.shown(css).await;
         self.find(css)
             .await
             .click()
