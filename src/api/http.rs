@@ -599,6 +599,7 @@ impl Backend for HttpBackend {
         payload: serde_json::Value,
     ) -> Result<EmittedEvent, ApiError> {
         let body = EmitEvent {
+            tenant_id: None,
             event_type: event_type.to_owned(),
             payload,
         };
