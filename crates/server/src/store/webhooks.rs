@@ -684,3 +684,35 @@ pub fn disable_unhealthy(
     )?;
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::MIGRATIONS;
+    use super::SELECTED;
+    use rusqlite::Connection;
+
+    /// The held count each listed webhook carries reads the partial index of held deliveries,
+    /// not every delivery of the webhook (which made a list page over a large history slow).
+    #[test]
+    fn the_held_count_of_a_listed_webhook_reads_only_held_deliveries() {
+        let conn = Connection::open_in_memory().unwrap();
+        for m in MIGRATIONS {
+            conn.execute_batch(m).unwrap();
+        }
+        let mut stmt = conn
+            .prepare(&format!(
+                "EXPLAIN QUERY PLAN SELECT {SELECTED} FROM webhooks \
+                 ORDER BY created_at DESC, seq DESC LIMIT 51"
+            ))
+            .unwrap();
+        let plan: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            plan.iter().any(|step| step.contains("deliveries_held")),
+            "{plan:#?}"
+        );
+    }
+}
