@@ -599,7 +599,6 @@ impl Backend for HttpBackend {
         payload: serde_json::Value,
     ) -> Result<EmittedEvent, ApiError> {
         let body = EmitEvent {
-            tenant_id: None,
             event_type: event_type.to_owned(),
             payload,
         };

@@ -40,22 +40,13 @@ pub enum Feature {
     Health,
     /// `GET /deliveries/tail`: new deliveries and attempt outcomes as server-sent events.
     Tail,
-    /// `/tenants`, a `tenant_id` on webhooks, events and deliveries and the `tenant` filter
-    /// of every list; `GET /me` says which tenant a token sees.
-    Tenants,
-    /// `/tokens`: tokens with a role, a tenant scope and an expiry; `GET /me`.
-    Tokens,
-    /// `GET /audit`: the append-only log of every change.
-    Audit,
-    /// `POST /portal-sessions`: short-lived tenant tokens opened from a link.
-    Portal,
     /// A feature this console does not know; kept so a newer backend is not an error.
     #[serde(other)]
     Unknown,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 18] = [
+    pub const ALL: [Feature; 14] = [
         Feature::Update,
         Feature::Catalogue,
         Feature::Test,
@@ -70,10 +61,6 @@ impl Feature {
         Feature::Sort,
         Feature::Health,
         Feature::Tail,
-        Feature::Tenants,
-        Feature::Tokens,
-        Feature::Audit,
-        Feature::Portal,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -92,10 +79,6 @@ impl Feature {
             Feature::Sort => "sort",
             Feature::Health => "health",
             Feature::Tail => "tail",
-            Feature::Tenants => "tenants",
-            Feature::Tokens => "tokens",
-            Feature::Audit => "audit",
-            Feature::Portal => "portal",
             Feature::Unknown => "unknown",
         }
     }

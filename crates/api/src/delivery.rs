@@ -6,9 +6,6 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Delivery {
     pub id: Id,
-    /// The tenant the object belongs to (capability `tenants`; absent from a backend without).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_id: Option<String>,
     pub webhook_id: Id,
     pub event_type: String,
     #[serde(default)]
@@ -122,10 +119,6 @@ fn post() -> String {
 pub struct EmitEvent {
     pub event_type: String,
     pub payload: serde_json::Value,
-    /// The tenant whose webhooks receive the event (capability `tenants`); the same rule as
-    /// a webhook's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_id: Option<String>,
 }
 
 /// An emitted event and the deliveries it fanned out to.

@@ -1,7 +1,6 @@
 //! The Switchboard Webhook API v1 wire contract: every request and response body, shared by
 //! the console (a tolerant reader) and the reference server (a strict writer). No I/O here.
 
-mod access;
 mod capabilities;
 pub mod channels;
 mod delivery;
@@ -22,11 +21,6 @@ pub mod validate;
 mod webhook;
 mod xml;
 
-pub use access::{
-    contrast_ratio, parse_hex_colour, Action, AuditActor, AuditEntry, Brand, CreatedToken, Me,
-    PortalFlags, PortalSession, PortalSessionInput, Role, Tenant, TenantInput, Token, TokenInput,
-    DEFAULT_TENANT, MIN_ACCENT_CONTRAST,
-};
 pub use capabilities::{Capabilities, Feature};
 pub use delivery::{
     Attempt, AttemptRequest, AttemptResponse, Delivery, DeliveryStatus, EmitEvent, EmittedEvent,

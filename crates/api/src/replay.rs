@@ -61,9 +61,6 @@ impl StatusClass {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryFilter {
-    /// Only this tenant's deliveries (capability `tenants`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -9,9 +9,6 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Webhook {
     pub id: Id,
-    /// The tenant the object belongs to (capability `tenants`; absent from a backend without).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_id: Option<String>,
     /// Destination type (`http` unless the backend lists others, see [`DestinationType`]).
     ///
     /// [`DestinationType`]: crate::DestinationType
@@ -107,10 +104,6 @@ pub struct WebhookInput {
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
-    /// The tenant to create the webhook in (capability `tenants`): an all-tenant token's
-    /// choice (`default` when absent); a tenant token may only name its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_id: Option<String>,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -152,7 +145,6 @@ pub struct WebhookInput {
 impl Default for WebhookInput {
     fn default() -> Self {
         WebhookInput {
-            tenant_id: None,
             kind: http_type(),
             data: None,
             name: String::new(),

@@ -584,7 +584,6 @@ impl FormState {
             .collect();
         let http = self.kind == HTTP_TYPE;
         WebhookInput {
-            tenant_id: None,
             kind: self.kind.clone(),
             data: self
                 .shape

@@ -160,7 +160,6 @@ impl Filters {
             .map(|r| r.bounds(now_ms))
             .unwrap_or((None, None));
         DeliveryFilter {
-            tenant_id: None,
             webhook_id: self.webhook_id.clone(),
             event_type: self.event_type.clone(),
             status: self.status,

@@ -117,7 +117,6 @@ mod tests {
     fn event() -> TailEvent {
         TailEvent {
             delivery: Delivery {
-                tenant_id: None,
                 id: Id("msg_1".into()),
                 webhook_id: Id("wh_1".into()),
                 event_type: "order_confirm".into(),

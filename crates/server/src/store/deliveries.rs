@@ -74,7 +74,6 @@ impl StoredDelivery {
 
     pub fn to_api(&self, now: i64, attempts: Vec<Attempt>) -> Delivery {
         Delivery {
-            tenant_id: None,
             id: Id(self.id.clone()),
             webhook_id: Id(self.webhook_id.clone()),
             event_type: self.event_type.clone(),

@@ -96,7 +96,6 @@ impl StoredWebhook {
     /// The editable part, as a full input (a PATCH is applied to this, then validated whole).
     pub fn to_input(&self) -> WebhookInput {
         WebhookInput {
-            tenant_id: None,
             kind: self.kind.clone(),
             data: self.data.clone(),
             name: self.name.clone(),
@@ -166,7 +165,6 @@ impl StoredWebhook {
     /// asked.
     pub fn to_api(&self, public_id: String, with_secret: bool) -> Webhook {
         Webhook {
-            tenant_id: None,
             id: Id(public_id),
             kind: self.kind.clone(),
             data: self

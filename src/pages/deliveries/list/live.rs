@@ -367,7 +367,6 @@ mod tests {
 
     fn d(id: &str, webhook: &str, status: DeliveryStatus) -> Delivery {
         Delivery {
-            tenant_id: None,
             id: Id(id.into()),
             webhook_id: Id(webhook.into()),
             event_type: "order_confirm".into(),
